@@ -1,0 +1,9 @@
+namespace Backup.Abstractions;
+
+/// <summary>Facts a source reports about the backup it just wrote, recorded in the backup's manifest.</summary>
+/// <param name="Metadata">Flat key/value facts, e.g. <c>node</c>, <c>serverVersion</c>, <c>gtidPosition</c>, <c>layout</c>. Never secrets.</param>
+public sealed record SourceResult(IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>A result with no metadata.</summary>
+    public static SourceResult Empty { get; } = new(new Dictionary<string, string>());
+}
