@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using Backup.Abstractions;
+
+namespace Backup.Plugins.Local;
+
+/// <summary>Stores objects as files under a root directory; keys map to relative paths.</summary>
+/// <remarks>
+/// Each upload goes to a hidden temporary file in the target directory, is flushed to disk, then renamed
+/// into place: the rename is atomic on one file system, so a crash or a failed run never leaves a file at
+/// the final name that looks complete.
+/// </remarks>
+internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDeletableBackupStorage
+{
+    private const string PartialMarker = ".partial-";
+
+    /// <inheritdoc />
+    public string Location => $"local:{root}";
+
+    /// <inheritdoc />
+    public async Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
+    {
+        var target = PathOf(key);
+        var directory = Path.GetDirectoryName(target)!;
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}{PartialMarker}{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await content.CopyToAsync(file, 1 << 20, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupStorageException($"local storage: cannot write {key} under {root}: {ex.Message}", ex);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(root))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.StartsWith(prefix, StringComparison.Ordinal) && !Path.GetFileName(key).Contains(PartialMarker, StringComparison.Ordinal))
+            {
+                var info = new FileInfo(file);
+                yield return new StoredObject(key, info.Length, info.LastWriteTimeUtc);
+            }
+        }
+
+        await Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BackupStorageException($"local storage: {key} does not exist under {root}", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    private string PathOf(string key)
+    {
+        var path = Path.GetFullPath(Path.Combine(root, key));
+        if (!path.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new BackupStorageException($"local storage: key '{key}' points outside {root}");
+        }
+
+        return path;
+    }
+}

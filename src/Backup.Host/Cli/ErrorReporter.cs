@@ -1,0 +1,34 @@
+using Backup.Abstractions;
+using Backup.Host.Plugins;
+
+namespace Backup.Host.Cli;
+
+/// <summary>Turns an exception into the user-facing lines on stderr and the exit code; never a stack trace unless asked.</summary>
+internal static class ErrorReporter
+{
+    /// <summary>Prints <paramref name="exception"/> as one line per problem and returns its exit code.</summary>
+    public static int Report(Exception exception, TextWriter error, bool verbose)
+    {
+        var (code, lines) = exception switch
+        {
+            BackupSettingsException settings => (ExitCodes.InvalidInput, settings.Problems),
+            PluginLoadException load => (ExitCodes.PluginLoadFailed, [load.Message]),
+            BackupCredentialsException credentials => (ExitCodes.CredentialsFailed, [credentials.Message]),
+            BackupSourceException source => (ExitCodes.SourceFailed, [source.Message]),
+            BackupStorageException storage => (ExitCodes.StorageFailed, [storage.Message]),
+            _ => (ExitCodes.InternalError, (IReadOnlyList<string>)[$"internal error: {exception.GetType().Name}: {exception.Message} (run with --verbose for details)"]),
+        };
+
+        foreach (var line in lines)
+        {
+            error.WriteLine($"error: {line.ReplaceLineEndings(" ")}");
+        }
+
+        if (verbose)
+        {
+            error.WriteLine(exception.ToString());
+        }
+
+        return code;
+    }
+}

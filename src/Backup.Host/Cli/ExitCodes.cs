@@ -1,0 +1,32 @@
+namespace Backup.Host.Cli;
+
+/// <summary>The process exit codes, one per kind of failure, so a CronJob's history tells what went wrong.</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command did what was asked.</summary>
+    public const int Success = 0;
+
+    /// <summary>A bug or an unexpected environment problem; the message names the exception type.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>Bad command line, spec or plugin settings; nothing ran.</summary>
+    public const int InvalidInput = 2;
+
+    /// <summary>A plugin the job needs is broken or was built against an incompatible contract.</summary>
+    public const int PluginLoadFailed = 3;
+
+    /// <summary>The source failed (e.g. the dump failed or was truncated); nothing was uploaded.</summary>
+    public const int SourceFailed = 4;
+
+    /// <summary>The storage failed; nothing that looks like a complete backup was left.</summary>
+    public const int StorageFailed = 5;
+
+    /// <summary>A credential (e.g. the database password secret) could not be read.</summary>
+    public const int CredentialsFailed = 6;
+
+    /// <summary>Interrupted by SIGINT (Ctrl-C); temp files were removed.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Terminated by SIGTERM (e.g. the pod was stopped); temp files were removed.</summary>
+    public const int Terminated = 143;
+}

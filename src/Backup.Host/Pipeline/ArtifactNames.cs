@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Backup.Host.Pipeline;
+
+/// <summary>Turns the spec's name template into a backup id, and a backup id into object keys.</summary>
+internal static class ArtifactNames
+{
+    /// <summary>The UTC timestamp format of <c>{timestamp}</c>: sortable and free of ':' (not allowed in some stores and file systems).</summary>
+    public const string TimestampFormat = "yyyyMMdd'T'HHmmss'Z'";
+
+    /// <summary>Suffix of the archive object.</summary>
+    public const string ArchiveSuffix = ".tar.gz";
+
+    /// <summary>Suffix of the checksum object (sha1sum format), uploaded last: its presence marks a complete backup.</summary>
+    public const string ChecksumSuffix = ".tar.gz.sha1";
+
+    /// <summary>Suffix of the manifest object uploaded beside the archive.</summary>
+    public const string ManifestSuffix = ".manifest.json";
+
+    /// <summary>Returns why <paramref name="template"/> is unusable, or null when it is fine.</summary>
+    public static string? ValidateTemplate(string template)
+    {
+        var sample = Render(template, "job", DateTimeOffset.UnixEpoch);
+        if (sample.Contains('{') || sample.Contains('}'))
+        {
+            return $"'{template}' has an unknown placeholder (known: {{job}}, {{timestamp}})";
+        }
+
+        return IsSafeName(sample) ? null : $"'{template}' may only contain letters, digits, '.', '_', '-' and the placeholders {{job}}, {{timestamp}}";
+    }
+
+    /// <summary>Renders the backup id for a job started at <paramref name="startedAt"/>.</summary>
+    public static string Render(string template, string jobName, DateTimeOffset startedAt) =>
+        template
+            .Replace("{job}", jobName, StringComparison.Ordinal)
+            .Replace("{timestamp}", startedAt.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    /// <summary>The object key of <paramref name="fileName"/> under <paramref name="prefix"/>, as the seed's <c>dir/basename</c>.</summary>
+    public static string Key(string prefix, string fileName) =>
+        prefix.Length == 0 ? fileName : $"{prefix}/{fileName}";
+
+    /// <summary>Whether <paramref name="name"/> is a non-empty run of letters, digits, '.', '_' and '-' (and not '.' or '..').</summary>
+    public static bool IsSafeName(string name) =>
+        name.Length > 0 && name is not ("." or "..") && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Backup.Host.Pipeline;
+
+/// <summary>What a restore needs to know about a backup: stored inside the archive and, with the archive's checksum, beside it.</summary>
+/// <param name="FormatVersion">The manifest format; bumped on incompatible changes.</param>
+/// <param name="Job">The job's name.</param>
+/// <param name="BackupId">The backup's id (archive name without extension).</param>
+/// <param name="StartedAt">When the run started (UTC).</param>
+/// <param name="SourceFinishedAt">When the source finished writing (UTC).</param>
+/// <param name="SourcePlugin">The source plugin's name.</param>
+/// <param name="SourceMetadata">Facts the source reported (node, server version, dump options...).</param>
+/// <param name="Entries">The archive's data entries.</param>
+/// <param name="HostVersion">The version of the host that made the backup.</param>
+/// <param name="Archive">The archive's name, size and SHA-1; only in the copy stored beside the archive.</param>
+internal sealed record BackupManifest(
+    int FormatVersion,
+    string Job,
+    string BackupId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset SourceFinishedAt,
+    string SourcePlugin,
+    IReadOnlyDictionary<string, string> SourceMetadata,
+    IReadOnlyList<EntryInfo> Entries,
+    string HostVersion,
+    ArchiveInfo? Archive)
+{
+    /// <summary>The manifest's entry name inside the archive.</summary>
+    public const string EntryName = "manifest.json";
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The manifest as indented JSON (UTF-8).</summary>
+    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+
+    /// <summary>Reads a manifest written by <see cref="ToJsonBytes"/>.</summary>
+    public static BackupManifest? FromJson(Stream json) => JsonSerializer.Deserialize<BackupManifest>(json, Options);
+}
+
+/// <summary>The uploaded archive as recorded in the manifest beside it.</summary>
+/// <param name="Name">The archive's file name.</param>
+/// <param name="Size">Its size in bytes.</param>
+/// <param name="Sha1">Its SHA-1, lower-case hex (also in the <c>.sha1</c> object).</param>
+internal sealed record ArchiveInfo(string Name, long Size, string Sha1);

@@ -1,0 +1,149 @@
+using System.Reflection;
+using Backup.Abstractions;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Host.Plugins;
+
+/// <summary>Finds plugins in <c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c> and loads each into its own load context.</summary>
+/// <remarks>
+/// Only the contract (Backup.Abstractions) and the logging abstractions are shared with the host; every other
+/// dependency (cloud SDKs, KubernetesClient) stays private to its plugin. A plugin that fails to load is
+/// reported with its reason and never stops the others from being listed. Plugins are not unloadable: the
+/// process is one-shot.
+/// </remarks>
+internal sealed class PluginCatalog
+{
+    /// <summary>The environment variable that overrides the default plugins directory.</summary>
+    public const string DirectoryVariable = "BACKUP_PLUGINS_DIR";
+
+    private static readonly Type[] SharedTypes = [typeof(IBackupPlugin), typeof(ILogger)];
+    private static readonly Assembly[] SharedAssemblies = [typeof(IBackupPlugin).Assembly, typeof(ILogger).Assembly];
+
+    private PluginCatalog(string directory, IReadOnlyList<PluginDescriptor> plugins)
+    {
+        Directory = directory;
+        Plugins = plugins;
+    }
+
+    /// <summary>The directory that was searched.</summary>
+    public string Directory { get; }
+
+    /// <summary>Every plugin found, loaded or not, sorted by name.</summary>
+    public IReadOnlyList<PluginDescriptor> Plugins { get; }
+
+    /// <summary>The plugins directory: the explicit one, else <c>BACKUP_PLUGINS_DIR</c>, else <c>plugins</c> beside the host.</summary>
+    public static string ResolveDirectory(string? explicitDirectory)
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable(DirectoryVariable);
+        var chosen = explicitDirectory
+            ?? (string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment)
+            ?? Path.Combine(AppContext.BaseDirectory, "plugins");
+        return Path.GetFullPath(chosen);
+    }
+
+    /// <summary>Discovers and loads every plugin under <paramref name="directory"/>.</summary>
+    public static PluginCatalog Load(string directory)
+    {
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new PluginLoadException($"plugins directory {directory} does not exist (set --plugins-dir or {DirectoryVariable})");
+        }
+
+        var plugins = System.IO.Directory.EnumerateDirectories(directory)
+            .Select(folder => Path.Combine(folder, Path.GetFileName(folder) + ".dll"))
+            .Where(File.Exists)
+            .Select(LoadOne)
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .ToList();
+        return new PluginCatalog(directory, plugins);
+    }
+
+    /// <summary>The loaded plugin of <paramref name="kind"/> named <paramref name="name"/>, or null when none is installed.</summary>
+    /// <exception cref="PluginLoadException">A plugin of that name exists but failed to load.</exception>
+    public PluginDescriptor? Find(PluginKind kind, string name)
+    {
+        var match = Plugins.FirstOrDefault(p => p.Name == name && (p.Kind == kind || p.Error is not null));
+        if (match?.Error is { } error)
+        {
+            throw new PluginLoadException($"plugin '{name}' ({match.AssemblyPath}) failed to load: {error}");
+        }
+
+        return match;
+    }
+
+    /// <summary>The names of the loaded plugins of <paramref name="kind"/>, for "is not installed" messages.</summary>
+    public string InstalledNames(PluginKind kind)
+    {
+        var names = Plugins.Where(p => p.Kind == kind).Select(p => p.Name).ToList();
+        return names.Count == 0 ? "none" : string.Join(", ", names);
+    }
+
+    private static PluginDescriptor LoadOne(string assemblyPath)
+    {
+        var folderName = Path.GetFileNameWithoutExtension(assemblyPath);
+        var abstractionsVersion = "?";
+        var version = "?";
+        try
+        {
+            var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: false, sharedTypes: SharedTypes);
+            var assembly = loader.LoadDefaultAssembly();
+            version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+                ?? assembly.GetName().Version?.ToString() ?? "?";
+            abstractionsVersion = ReferencedVersion(assembly, typeof(IBackupPlugin).Assembly) ?? "?";
+
+            if (CheckSharedAssemblies(assembly) is { } mismatch)
+            {
+                return new PluginDescriptor(folderName, null, version, abstractionsVersion, assemblyPath, null, mismatch);
+            }
+
+            var entryTypes = assembly.GetExportedTypes()
+                .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IBackupPlugin).IsAssignableFrom(t))
+                .ToList();
+            if (entryTypes.Count != 1)
+            {
+                var why = entryTypes.Count == 0
+                    ? "no public class implements IBackupSourcePlugin or IBackupStoragePlugin"
+                    : $"several entry types ({string.Join(", ", entryTypes.Select(t => t.Name))}); a plugin assembly has exactly one";
+                return new PluginDescriptor(folderName, null, version, abstractionsVersion, assemblyPath, null, why);
+            }
+
+            var entry = (IBackupPlugin)Activator.CreateInstance(entryTypes[0])!;
+            PluginKind? kind = entry switch
+            {
+                IBackupSourcePlugin => PluginKind.Source,
+                IBackupStoragePlugin => PluginKind.Storage,
+                _ => null,
+            };
+            var error = kind is null ? $"{entryTypes[0].Name} implements neither IBackupSourcePlugin nor IBackupStoragePlugin" : null;
+            return new PluginDescriptor(entry.Name, kind, version, abstractionsVersion, assemblyPath, kind is null ? null : entry, error);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var reason = ex is ReflectionTypeLoadException rtle && rtle.LoaderExceptions.FirstOrDefault() is { } first ? first : ex;
+            return new PluginDescriptor(folderName, null, version, abstractionsVersion, assemblyPath, null, $"{reason.GetType().Name}: {reason.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    /// <summary>
+    /// A contract type is silently NOT shared when the plugin was built against a newer version of a shared assembly
+    /// than the host carries (DotNetCorePlugins #242/#295/#302); casts then fail deep inside. Detect it up front.
+    /// </summary>
+    private static string? CheckSharedAssemblies(Assembly plugin)
+    {
+        foreach (var shared in SharedAssemblies)
+        {
+            var referenced = plugin.GetReferencedAssemblies().FirstOrDefault(r => r.Name == shared.GetName().Name);
+            var hostVersion = shared.GetName().Version;
+            if (referenced?.Version is { } pluginVersion && hostVersion is not null && pluginVersion > hostVersion)
+            {
+                return $"built against {shared.GetName().Name} {pluginVersion}, newer than the host's {hostVersion}; rebuild the plugin against the host's version or upgrade the host";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ReferencedVersion(Assembly plugin, Assembly shared) =>
+        plugin.GetReferencedAssemblies().FirstOrDefault(r => r.Name == shared.GetName().Name)?.Version?.ToString(3);
+}

@@ -1,0 +1,16 @@
+namespace Backup.Host.Spec;
+
+/// <summary>One backup job as described by a YAML spec file, after <c>${VAR}</c> substitution and validation.</summary>
+/// <param name="Name">The job's name; used in temp directory names, artifact names and logs.</param>
+/// <param name="Source">The source plugin and its settings.</param>
+/// <param name="Storage">The storage plugin and its settings.</param>
+/// <param name="Artifact">Where and under which name the backup is stored.</param>
+/// <param name="TempDirectory">Where the run's scratch space is made; null = BACKUP_TEMP_DIR or the system temp dir.</param>
+/// <param name="FilePath">The spec file, for messages.</param>
+internal sealed record JobSpec(
+    string Name,
+    PluginSpec Source,
+    PluginSpec Storage,
+    ArtifactSpec Artifact,
+    string? TempDirectory,
+    string FilePath);

@@ -1,0 +1,247 @@
+using Backup.Abstractions;
+using Backup.Host.Pipeline;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Backup.Host.Spec;
+
+/// <summary>Reads a job spec file: YAML syntax, known keys, required settings and <c>${VAR}</c> substitution, every problem at once.</summary>
+/// <remarks>
+/// Walks YamlDotNet's node model rather than deserializing into classes, so every problem can name its
+/// file, line and column, unknown keys are errors (a typo must not silently drop a setting), and
+/// substitution happens per scalar value after parsing.
+/// </remarks>
+internal sealed class SpecLoader(Func<string, string?> environment)
+{
+    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory"];
+    private static readonly string[] PluginKeys = ["plugin", "settings"];
+    private static readonly string[] ArtifactKeys = ["prefix", "name"];
+
+    private readonly List<string> _problems = [];
+    private string _file = "";
+
+    /// <summary>Creates a loader that substitutes from the process environment.</summary>
+    public SpecLoader()
+        : this(Environment.GetEnvironmentVariable)
+    {
+    }
+
+    /// <summary>Loads and validates the spec at <paramref name="path"/>; throws <see cref="BackupSettingsException"/> listing every problem.</summary>
+    public JobSpec Load(string path)
+    {
+        _file = path;
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupSettingsException($"{path}: cannot read the spec file: {ex.Message}");
+        }
+
+        return Parse(text);
+    }
+
+    /// <summary>Parses spec text; <paramref name="fileName"/> is used in messages.</summary>
+    public JobSpec Parse(string text, string fileName)
+    {
+        _file = fileName;
+        return Parse(text);
+    }
+
+    private JobSpec Parse(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new BackupSettingsException($"{At(ex.Start)}: invalid YAML: {OneLine(ex.Message)}");
+        }
+
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new BackupSettingsException($"{_file}: the spec must be one YAML mapping with the keys {string.Join(", ", TopLevelKeys)}");
+        }
+
+        CheckKeys(root, "", TopLevelKeys);
+        var name = RequiredScalar(root, "name", "name");
+        var source = ReadPlugin(root, "source");
+        var storage = ReadPlugin(root, "storage");
+        var artifact = ReadArtifact(root, name);
+        var tempDirectory = OptionalScalar(root, "tempDirectory", "tempDirectory");
+
+        if (name.Length > 0 && !ArtifactNames.IsSafeName(name))
+        {
+            _problems.Add($"{At(Child(root, "name")!.Start)}: name '{name}' may only contain letters, digits, '.', '_' and '-'");
+        }
+
+        if (_problems.Count > 0)
+        {
+            throw new BackupSettingsException(_problems);
+        }
+
+        return new JobSpec(name, source!, storage!, artifact, string.IsNullOrWhiteSpace(tempDirectory) ? null : tempDirectory, _file);
+    }
+
+    private PluginSpec? ReadPlugin(YamlMappingNode root, string section)
+    {
+        if (Child(root, section) is not { } node)
+        {
+            _problems.Add($"{_file}: {section} is required (a plugin name and its settings)");
+            return null;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            _problems.Add($"{At(node.Start)}: {section} must be a mapping with 'plugin' and 'settings'");
+            return null;
+        }
+
+        CheckKeys(mapping, section + ".", PluginKeys);
+        var plugin = RequiredScalar(mapping, "plugin", $"{section}.plugin");
+        var pluginLocation = Child(mapping, "plugin") is { } p ? At(p.Start) : At(mapping.Start);
+        var settingsNode = Child(mapping, "settings");
+        var settings = settingsNode switch
+        {
+            null => PluginSettings.Empty($"{section}.settings", At(mapping.Start)),
+            YamlScalarNode { Value: null or "" } => PluginSettings.Empty($"{section}.settings", At(settingsNode.Start)),
+            YamlMappingNode m => ToSettings(m, $"{section}.settings"),
+            _ => Problem(settingsNode, $"{section}.settings must be a mapping", PluginSettings.Empty($"{section}.settings", At(settingsNode.Start))),
+        };
+        return new PluginSpec(section, plugin, pluginLocation, settings);
+    }
+
+    private ArtifactSpec ReadArtifact(YamlMappingNode root, string jobName)
+    {
+        if (Child(root, "artifact") is not { } node)
+        {
+            return new ArtifactSpec(jobName, ArtifactSpec.DefaultNameTemplate);
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            return Problem(node, "artifact must be a mapping with 'prefix' and 'name'", new ArtifactSpec(jobName, ArtifactSpec.DefaultNameTemplate));
+        }
+
+        CheckKeys(mapping, "artifact.", ArtifactKeys);
+        var prefix = (OptionalScalar(mapping, "prefix", "artifact.prefix") ?? jobName).Trim('/');
+        var template = OptionalScalar(mapping, "name", "artifact.name");
+        if (string.IsNullOrWhiteSpace(template))
+        {
+            template = ArtifactSpec.DefaultNameTemplate;
+        }
+        else if (ArtifactNames.ValidateTemplate(template) is { } error)
+        {
+            _problems.Add($"{At(Child(mapping, "name")!.Start)}: artifact.name {error}");
+        }
+
+        if (prefix.Split('/').Any(segment => segment is "." or ".."))
+        {
+            _problems.Add($"{At(Child(mapping, "prefix")!.Start)}: artifact.prefix must not contain '.' or '..' segments");
+        }
+
+        return new ArtifactSpec(prefix, template);
+    }
+
+    private PluginSettings ToSettings(YamlMappingNode mapping, string path)
+    {
+        var values = new List<SettingValue>();
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            var location = At(valueNode.Start);
+            object? value = valueNode switch
+            {
+                YamlScalarNode scalar => Substitute(scalar, $"{path}.{key}"),
+                YamlSequenceNode sequence => ToList(sequence, $"{path}.{key}"),
+                YamlMappingNode nested => ToSettings(nested, $"{path}.{key}"),
+                _ => null,
+            };
+            if (value is not null)
+            {
+                values.Add(new SettingValue(key, value, location));
+            }
+        }
+
+        return new PluginSettings(path, At(mapping.Start), values);
+    }
+
+    private List<string> ToList(YamlSequenceNode sequence, string path)
+    {
+        var items = new List<string>();
+        foreach (var item in sequence.Children)
+        {
+            if (item is YamlScalarNode scalar)
+            {
+                items.Add(Substitute(scalar, path));
+            }
+            else
+            {
+                _problems.Add($"{At(item.Start)}: {path} must be a list of plain values");
+            }
+        }
+
+        return items;
+    }
+
+    private void CheckKeys(YamlMappingNode mapping, string pathPrefix, string[] known)
+    {
+        foreach (var keyNode in mapping.Children.Keys)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            if (!known.Contains(key, StringComparer.Ordinal))
+            {
+                _problems.Add($"{At(keyNode.Start)}: unknown key '{pathPrefix}{key}' (expected one of: {string.Join(", ", known)})");
+            }
+        }
+    }
+
+    private string RequiredScalar(YamlMappingNode mapping, string key, string path)
+    {
+        var value = OptionalScalar(mapping, key, path);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            var where = Child(mapping, key)?.Start ?? mapping.Start;
+            _problems.Add($"{At(where)}: {path} is required");
+            return "";
+        }
+
+        return value.Trim();
+    }
+
+    private string? OptionalScalar(YamlMappingNode mapping, string key, string path) =>
+        Child(mapping, key) switch
+        {
+            null => null,
+            YamlScalarNode scalar => Substitute(scalar, path),
+            var other => Problem<string?>(other, $"{path} must be a single value", null),
+        };
+
+    private string Substitute(YamlScalarNode scalar, string path)
+    {
+        var value = EnvironmentSubstitution.Substitute(scalar.Value ?? "", environment, out var missing);
+        foreach (var variable in missing)
+        {
+            _problems.Add($"{At(scalar.Start)}: {path}: environment variable {variable} is not set (use ${{{variable}:-default}} for a default)");
+        }
+
+        return value;
+    }
+
+    private T Problem<T>(YamlNode node, string message, T fallback)
+    {
+        _problems.Add($"{At(node.Start)}: {message}");
+        return fallback;
+    }
+
+    private static YamlNode? Child(YamlMappingNode mapping, string key) =>
+        mapping.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+
+    private string At(Mark mark) => $"{_file}:{mark.Line}:{mark.Column}";
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

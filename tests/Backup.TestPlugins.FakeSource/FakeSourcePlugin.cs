@@ -1,0 +1,65 @@
+using Backup.Abstractions;
+
+namespace Backup.TestPlugins.FakeSource;
+
+/// <summary>Source "fake": writes <c>entries</c> of <c>bytes</c> pseudo-random bytes each, or fails / hangs as told.</summary>
+public sealed class FakeSourcePlugin : IBackupSourcePlugin
+{
+    /// <inheritdoc />
+    public string Name => "fake";
+
+    /// <inheritdoc />
+    public IBackupSource CreateSource(PluginContext context)
+    {
+        var settings = context.Settings;
+        var source = new FakeSource(
+            settings.GetInt32("entries", 1),
+            settings.GetInt64("bytes", 1024),
+            settings.GetString("behaviour", "ok")!,
+            settings.GetString("markerFile"));
+        settings.ThrowIfInvalid();
+        return source;
+    }
+}
+
+internal sealed class FakeSource(int entries, long bytes, string behaviour, string? markerFile) : IBackupSource
+{
+    public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
+    {
+        if (markerFile is not null)
+        {
+            // Lets a test find the run's work directory (to prove it is removed) and know the source started.
+            await File.WriteAllTextAsync(markerFile, context.WorkDirectory, cancellationToken);
+        }
+
+        switch (behaviour)
+        {
+            case "fail":
+                throw new BackupSourceException("fake source failed as asked");
+            case "crash":
+                throw new InvalidOperationException("fake source crashed as asked");
+            case "empty":
+                return SourceResult.Empty;
+        }
+
+        for (var i = 0; i < entries; i++)
+        {
+            await context.Writer.WriteEntryAsync($"entry-{i}.bin", async (stream, ct) =>
+            {
+                var random = new Random(i);
+                var buffer = new byte[64 * 1024];
+                for (long written = 0; written < bytes; written += buffer.Length)
+                {
+                    random.NextBytes(buffer);
+                    await stream.WriteAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, bytes - written)), ct);
+                    if (behaviour == "hang")
+                    {
+                        await Task.Delay(Timeout.Infinite, ct);
+                    }
+                }
+            }, cancellationToken);
+        }
+
+        return new SourceResult(new Dictionary<string, string> { ["fake"] = "yes" });
+    }
+}
