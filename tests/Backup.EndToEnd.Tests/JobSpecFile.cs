@@ -1,0 +1,27 @@
+namespace Backup.EndToEnd.Tests;
+
+/// <summary>Writes job specs for the fake source and local storage into a test's temp dir.</summary>
+internal static class JobSpecFile
+{
+    /// <summary>A spec for <c>fake</c> -> <c>local</c>; <paramref name="sourceSettings"/> and <paramref name="storagePath"/> are YAML fragments.</summary>
+    public static string Write(string directory, string storagePath, string sourceSettings = "entries: 2", string extra = "")
+    {
+        var path = Path.Combine(directory, "job.yaml");
+        File.WriteAllText(path, $"""
+            name: e2e
+            source:
+              plugin: fake
+              settings:
+                {sourceSettings}
+            storage:
+              plugin: local
+              settings:
+                path: {storagePath}
+            artifact:
+              prefix: mariadb-ha-backup
+            tempDirectory: {Path.Combine(directory, "tmp")}
+            {extra}
+            """);
+        return path;
+    }
+}
