@@ -18,11 +18,14 @@ internal sealed class FilePasswordSource(string path) : IPasswordSource
         }
 
         // Files written by `echo` or editors end in a newline that is not part of the password.
-        if (text.EndsWith("\r\n", StringComparison.Ordinal))
+        var password = text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2]
+            : text.EndsWith('\n') ? text[..^1]
+            : text;
+        if (password.Length == 0)
         {
-            return text[..^2];
+            throw new BackupCredentialsException($"the password file '{path}' is empty");
         }
 
-        return text.EndsWith('\n') ? text[..^1] : text;
+        return password;
     }
 }
