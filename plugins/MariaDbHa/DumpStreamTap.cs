@@ -1,0 +1,95 @@
+namespace Backup.Plugins.MariaDbHa;
+
+/// <summary>A write-only pass-through stream that counts bytes and keeps the dump's head and tail for checks.</summary>
+/// <remarks>The head gives the server version; the tail proves the dump was not cut off.</remarks>
+internal sealed class DumpStreamTap(Stream inner) : Stream
+{
+    private const int HeadSize = 1024;
+    private const int TailSize = 512;
+
+    private readonly byte[] _head = new byte[HeadSize];
+    private readonly byte[] _tail = new byte[TailSize];
+    private int _headLength;
+    private long _length;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _length;
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>The first bytes written (up to 1 KiB).</summary>
+    public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
+
+    /// <summary>The last bytes written (up to 512 bytes), in order.</summary>
+    public byte[] Tail
+    {
+        get
+        {
+            var count = (int)Math.Min(_length, TailSize);
+            var result = new byte[count];
+            var start = (int)((_length - count) % TailSize);
+            for (var i = 0; i < count; i++)
+            {
+                result[i] = _tail[(start + i) % TailSize];
+            }
+
+            return result;
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        Observe(buffer);
+        inner.Write(buffer);
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Observe(buffer.Span);
+        await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private void Observe(ReadOnlySpan<byte> data)
+    {
+        if (_headLength < HeadSize)
+        {
+            var take = Math.Min(HeadSize - _headLength, data.Length);
+            data[..take].CopyTo(_head.AsSpan(_headLength));
+            _headLength += take;
+        }
+
+        // Only the last TailSize bytes of this write can matter; write them into the ring buffer.
+        var skip = Math.Max(0, data.Length - TailSize);
+        var position = _length + skip;
+        foreach (var b in data[skip..])
+        {
+            _tail[(int)(position++ % TailSize)] = b;
+        }
+
+        _length += data.Length;
+    }
+}

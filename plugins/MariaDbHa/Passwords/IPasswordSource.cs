@@ -1,0 +1,8 @@
+namespace Backup.Plugins.MariaDbHa.Passwords;
+
+/// <summary>Where the database password comes from; resolved only when the backup runs.</summary>
+internal interface IPasswordSource
+{
+    /// <summary>Reads the password; throws <see cref="Backup.Abstractions.BackupCredentialsException"/> naming the place, never the value.</summary>
+    Task<string> ResolveAsync(CancellationToken cancellationToken);
+}

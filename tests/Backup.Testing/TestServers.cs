@@ -1,0 +1,74 @@
+using MySqlConnector;
+
+namespace Backup.Testing;
+
+/// <summary>The real servers tests run against, found through BACKUP_TEST_* environment variables; never skipped.</summary>
+public static class TestServers
+{
+    /// <summary>The MariaDB server's host (BACKUP_TEST_MARIADB_HOST, default 127.0.0.1).</summary>
+    public static string MariaDbHost => Environment.GetEnvironmentVariable("BACKUP_TEST_MARIADB_HOST") is { Length: > 0 } host ? host : "127.0.0.1";
+
+    /// <summary>The MariaDB server's port (BACKUP_TEST_MARIADB_PORT, default 13306).</summary>
+    public static int MariaDbPort => int.TryParse(Environment.GetEnvironmentVariable("BACKUP_TEST_MARIADB_PORT"), out var port) ? port : 13306;
+
+    /// <summary>The name of the variable holding root's password; tests may pass this name to the plugin's <c>env</c> source.</summary>
+    public const string MariaDbPasswordVariable = "BACKUP_TEST_MARIADB_PASSWORD";
+
+    /// <summary>Root's password (BACKUP_TEST_MARIADB_PASSWORD, required).</summary>
+    public static string MariaDbPassword =>
+        Environment.GetEnvironmentVariable(MariaDbPasswordVariable) is { Length: > 0 } password
+            ? password
+            : throw new InvalidOperationException($"Set {MariaDbPasswordVariable} to the root password of the test MariaDB server at {MariaDbHost}:{MariaDbPort}.");
+
+    /// <summary>The real mariadb-dump on PATH, which shims exec.</summary>
+    public static string MariaDbDumpPath =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "mariadb-dump"))
+            .FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("mariadb-dump is not on PATH; install mariadb-client.");
+
+    /// <summary>Opens a root connection, failing with a clear message when the server is unreachable.</summary>
+    public static async Task<MySqlConnection> OpenMariaDbAsync()
+    {
+        var builder = new MySqlConnectionStringBuilder
+        {
+            Server = MariaDbHost,
+            Port = (uint)MariaDbPort,
+            UserID = "root",
+            Password = MariaDbPassword,
+            ConnectionTimeout = 5,
+        };
+        var connection = new MySqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync();
+            return connection;
+        }
+        catch (MySqlException ex)
+        {
+            await connection.DisposeAsync();
+            throw new InvalidOperationException(
+                $"The test MariaDB server at {MariaDbHost}:{MariaDbPort} is unreachable or refused root ({ex.Message}). " +
+                "Start it or point BACKUP_TEST_MARIADB_HOST/PORT/PASSWORD at one.", ex);
+        }
+    }
+
+    /// <summary>Fails with a clear message unless the test MariaDB server is configured and reachable.</summary>
+    public static async Task EnsureMariaDbAsync()
+    {
+        await using var connection = await OpenMariaDbAsync();
+    }
+
+    /// <summary>Runs one statement as root; parameters are substituted client-side, so they work in CREATE USER too.</summary>
+    public static async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenMariaDbAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+}
