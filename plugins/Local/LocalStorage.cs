@@ -39,7 +39,11 @@ internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDelet
         }
         finally
         {
-            File.Delete(temporary);
+            // After a successful move there is nothing left; after a failure, the partial file must not linger.
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 
@@ -81,7 +85,12 @@ internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDelet
     /// <inheritdoc />
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        var path = PathOf(key);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -11,6 +11,9 @@ public static class TestServers
     /// <summary>The MariaDB server's port (BACKUP_TEST_MARIADB_PORT, default 13306).</summary>
     public static int MariaDbPort => int.TryParse(Environment.GetEnvironmentVariable("BACKUP_TEST_MARIADB_PORT"), out var port) ? port : 13306;
 
+    /// <summary>A second, fresh server to restore into (BACKUP_TEST_RESTORE_PORT, default 13316); same host and root password.</summary>
+    public static int RestorePort => int.TryParse(Environment.GetEnvironmentVariable("BACKUP_TEST_RESTORE_PORT"), out var port) ? port : 13316;
+
     /// <summary>The name of the variable holding root's password; tests may pass this name to the plugin's <c>env</c> source.</summary>
     public const string MariaDbPasswordVariable = "BACKUP_TEST_MARIADB_PASSWORD";
 
@@ -28,12 +31,13 @@ public static class TestServers
         ?? throw new InvalidOperationException("mariadb-dump is not on PATH; install mariadb-client.");
 
     /// <summary>Opens a root connection, failing with a clear message when the server is unreachable.</summary>
-    public static async Task<MySqlConnection> OpenMariaDbAsync()
+    public static async Task<MySqlConnection> OpenMariaDbAsync(int? port = null, string? database = null)
     {
         var builder = new MySqlConnectionStringBuilder
         {
             Server = MariaDbHost,
-            Port = (uint)MariaDbPort,
+            Port = (uint)(port ?? MariaDbPort),
+            Database = database ?? "",
             UserID = "root",
             Password = MariaDbPassword,
             ConnectionTimeout = 5,
@@ -48,7 +52,7 @@ public static class TestServers
         {
             await connection.DisposeAsync();
             throw new InvalidOperationException(
-                $"The test MariaDB server at {MariaDbHost}:{MariaDbPort} is unreachable or refused root ({ex.Message}). " +
+                $"The test MariaDB server at {MariaDbHost}:{port ?? MariaDbPort} is unreachable or refused root ({ex.Message}). " +
                 "Start it or point BACKUP_TEST_MARIADB_HOST/PORT/PASSWORD at one.", ex);
         }
     }
