@@ -97,7 +97,10 @@ sql_quote() {
 is_our_server() {
   local pid=$1 datadir=$2
   [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "--datadir=$datadir"
+  local cmdline
+  # Captured first: `tr | grep -q` can trip pipefail when grep exits early.
+  cmdline=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  grep -qxF -- "--datadir=$datadir" <<<"$cmdline"
 }
 
 recorded_pid() {
