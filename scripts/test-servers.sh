@@ -143,19 +143,21 @@ healthy() { # password
 start_one() { # name port password
   local name=$1 port=$2 pw=$3 dir datadir sock pid i qpw user_opt=()
   dir=$(server_dir "$name"); datadir=$dir/data; sock=$(socket_path "$name")
-  rm -rf "$datadir" "$dir/pid" "$dir/error.log"; mkdir -p "$datadir" "$(dirname "$sock")"
+  rm -rf "$datadir" "$dir/tmp" "$dir/pid" "$dir/error.log"; mkdir -p "$datadir" "$dir/tmp" "$(dirname "$sock")"
   # mariadbd refuses to run as root unless told so; as another user it runs as that user.
   (( EUID == 0 )) && user_opt=(--user=root)
 
   # normal auth: root gets a (temporarily empty) password instead of unix_socket, so TCP works.
+  # Own --tmpdir per server: two bootstraps sharing /tmp were seen to fail ("Could not remove temporary
+  # table '/tmp/#sql-temptable-...'", then "Unknown table 'mysql.tmp_user_sys'").
   "$INSTALL_DB" --no-defaults --datadir="$datadir" "${user_opt[@]}" \
-    --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
+    --auth-root-authentication-method=normal --skip-test-db --tmpdir="$dir/tmp" >"$dir/install.log" 2>&1 \
     || { echo "$SELF: $name: mariadb-install-db failed, see $dir/install.log" >&2; return 1; }
 
   # setsid: a Ctrl-C aimed at the caller (test.sh) must not kill the server behind its back; `down` does.
   # Small buffer pool / redo log and relaxed flushing: CI has 2 cores and throwaway data.
   setsid "$MARIADBD" --no-defaults --datadir="$datadir" "${user_opt[@]}" \
-    --bind-address="$HOST" --port="$port" --socket="$sock" --pid-file="$dir/mysqld.pid" \
+    --bind-address="$HOST" --port="$port" --socket="$sock" --pid-file="$dir/mysqld.pid" --tmpdir="$dir/tmp" \
     --log-error="$dir/error.log" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --innodb-buffer-pool-size=128M --innodb-log-file-size=48M --innodb-flush-log-at-trx-commit=2 \
     --max-allowed-packet=64M </dev/null >/dev/null 2>&1 &
@@ -210,7 +212,7 @@ cmd_down() {
       stop_pid "$name" "$pid" "$dir/data"
     fi
     # Keep the logs for post-mortems; drop the data (hundreds of MB) and the stale PID.
-    rm -rf "$dir/pid" "$dir/data" "$(socket_path "$name")"
+    rm -rf "$dir/pid" "$dir/data" "$dir/tmp" "$(socket_path "$name")"
   done
   rm -f "$ENV_FILE"
   # The /tmp socket directory of a too-deep state dir (see socket_path), if one was used.
