@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# Throwaway MariaDB servers for the test suite, run as plain `mariadbd` processes (no service manager,
+# no Docker: CI is a clean machine with only the .NET SDK plus what scripts/install-deps.sh adds).
+#
+#   scripts/test-servers.sh up       start the servers (a no-op when they are already up and healthy)
+#   scripts/test-servers.sh down     stop exactly the processes `up` started (idempotent)
+#   scripts/test-servers.sh status   print one line per server; exit 0 only when all are healthy
+#
+# Servers, all bound to 127.0.0.1 only:
+#   source   ${BACKUP_TEST_MARIADB_PORT:-13406}   the server the tests back up
+#   restore  ${BACKUP_TEST_RESTORE_PORT:-13416}   a fresh, empty server the tests restore into
+# The defaults are deliberately not 13306, which a developer's own MariaDB may be using.
+#
+# Environment:
+#   BACKUP_TEST_SERVERS_DIR        state directory (default <repo>/.test-servers, git-ignored)
+#   BACKUP_TEST_MARIADB_PORT       source port (default 13406)
+#   BACKUP_TEST_RESTORE_PORT       restore-target port (default 13416)
+#   BACKUP_TEST_MARIADB_PASSWORD   root password (default: the one already recorded, else a random one)
+#   BACKUP_TEST_SERVERS_STOP_TIMEOUT  seconds `down` waits after SIGTERM before SIGKILL (default 60)
+#   BACKUP_TEST_SERVERS_START_TIMEOUT seconds `up` waits for a server to answer (default 120)
+#
+# `up` writes <dir>/env (mode 600, it holds the password), to be sourced by the tests' caller:
+#   export BACKUP_TEST_MARIADB_HOST=127.0.0.1
+#   export BACKUP_TEST_MARIADB_PORT=...
+#   export BACKUP_TEST_MARIADB_PASSWORD=...
+#   export BACKUP_TEST_RESTORE_PORT=...
+# and <dir>/<server>/pid with the PID of each mariadbd it started.
+set -euo pipefail
+
+readonly SELF=${0##*/}
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly REPO_ROOT
+readonly HOST=127.0.0.1
+STATE_DIR=${BACKUP_TEST_SERVERS_DIR:-$REPO_ROOT/.test-servers}
+SOURCE_PORT=${BACKUP_TEST_MARIADB_PORT:-13406}
+RESTORE_PORT=${BACKUP_TEST_RESTORE_PORT:-13416}
+STOP_TIMEOUT=${BACKUP_TEST_SERVERS_STOP_TIMEOUT:-60}
+START_TIMEOUT=${BACKUP_TEST_SERVERS_START_TIMEOUT:-120}
+ENV_FILE=$STATE_DIR/env
+
+# Standalone servers as "name:port". The order matters only for `down`, which walks it backwards.
+STANDALONE_SERVERS=("source:$SOURCE_PORT" "restore:$RESTORE_PORT")
+
+# ---------------------------------------------------------------------------------------------------
+# GALERA (not built yet): a later change adds a 3-node Galera cluster here, as nodes "galera1..3" on
+# their own SQL ports plus gmcast / IST / SST ports, all on 127.0.0.1. What is known to work on this
+# kind of machine (running as root): wsrep_sst_method=mariabackup with an `sst` user holding RELOAD,
+# PROCESS, LOCK TABLES, BINLOG MONITOR (rsync SST fails as root); bootstrap node 1 with
+# --wsrep-new-cluster, start the joiners one by one and wait for wsrep_local_state_comment=Synced
+# (~12 s each); on `down` stop the joiners first and node 1 last. Hook points: galera_up, galera_down,
+# galera_status below, and the env file (e.g. BACKUP_TEST_GALERA_PORTS).
+galera_up() { :; }
+galera_down() { :; }
+galera_status() { return 0; }
+# ---------------------------------------------------------------------------------------------------
+
+die() { echo "$SELF: $*" >&2; exit 1; }
+log() { echo "$SELF: $*"; }
+
+# mariadbd lives in /usr/sbin, which is not on a normal user's PATH on Debian.
+find_tool() {
+  local name=$1 dir
+  if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return 0; fi
+  for dir in /usr/sbin /usr/local/sbin /sbin /usr/libexec; do
+    if [[ -x $dir/$name ]]; then echo "$dir/$name"; return 0; fi
+  done
+  return 1
+}
+
+require_tools() {
+  MARIADBD=$(find_tool mariadbd) || die "mariadbd not found; install MariaDB first (scripts/install-deps.sh)"
+  INSTALL_DB=$(find_tool mariadb-install-db) || die "mariadb-install-db not found; install mariadb-server (scripts/install-deps.sh)"
+  CLIENT=$(find_tool mariadb) || die "mariadb client not found; install mariadb-client (scripts/install-deps.sh)"
+}
+
+server_dir() { echo "$STATE_DIR/$1"; }
+
+# A Unix socket path is limited to ~107 bytes; a deep CI checkout can exceed that, so fall back to a
+# short per-state-dir directory under /tmp. The tests themselves only use TCP.
+socket_path() {
+  local name=$1 sock
+  sock="$(server_dir "$name")/mysqld.sock"
+  if (( ${#sock} > 100 )); then
+    sock="/tmp/backup-test-servers-$(id -u)-$(printf '%s' "$STATE_DIR" | cksum | cut -d' ' -f1)/$name.sock"
+  fi
+  echo "$sock"
+}
+
+# Quote a value as an SQL string literal (the password may come from the environment).
+sql_quote() {
+  local s=${1//\\/\\\\}
+  s=${s//\'/\\\'}
+  printf "'%s'" "$s"
+}
+
+# True when PID is alive AND is a mariadbd using our datadir: guards `down` against a recycled PID.
+is_our_server() {
+  local pid=$1 datadir=$2
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  local cmdline
+  # Captured first: `tr | grep -q` can trip pipefail when grep exits early.
+  cmdline=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  grep -qxF -- "--datadir=$datadir" <<<"$cmdline"
+}
+
+recorded_pid() {
+  local f
+  f="$(server_dir "$1")/pid"
+  [[ -f $f ]] && cat "$f"
+}
+
+# TCP probe without depending on nc/ss, which a minimal CI image may lack.
+port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+sql_ping() { # port password
+  MYSQL_PWD=$2 "$CLIENT" --no-defaults --connect-timeout=2 -h"$HOST" -P"$1" -uroot -N -e 'SELECT 1' >/dev/null 2>&1
+}
+
+# The password `up` should use: explicit env var, else the one recorded by the last `up`, else random.
+current_password() {
+  if [[ -n ${BACKUP_TEST_MARIADB_PASSWORD:-} ]]; then
+    printf '%s' "$BACKUP_TEST_MARIADB_PASSWORD"
+  elif [[ -f $ENV_FILE ]]; then
+    # Our own file; sourced in a subshell so it cannot change this script's variables.
+    # shellcheck source=/dev/null
+    (unset BACKUP_TEST_MARIADB_PASSWORD; . "$ENV_FILE"; printf '%s' "${BACKUP_TEST_MARIADB_PASSWORD:-}")
+  fi
+}
+
+healthy() { # password
+  local entry name port pid
+  [[ -f $ENV_FILE && -n $1 ]] || return 1
+  for entry in "${STANDALONE_SERVERS[@]}"; do
+    name=${entry%%:*}; port=${entry#*:}
+    pid=$(recorded_pid "$name") || return 1
+    is_our_server "$pid" "$(server_dir "$name")/data" || return 1
+    sql_ping "$port" "$1" || return 1
+  done
+  galera_status
+}
+
+# Runs in a background subshell (servers start in parallel): fresh datadir, start, wait, secure.
+start_one() { # name port password
+  local name=$1 port=$2 pw=$3 dir datadir sock pid i qpw user_opt=()
+  dir=$(server_dir "$name"); datadir=$dir/data; sock=$(socket_path "$name")
+  rm -rf "$datadir" "$dir/tmp" "$dir/pid" "$dir/error.log"; mkdir -p "$datadir" "$dir/tmp" "$(dirname "$sock")"
+  # mariadbd refuses to run as root unless told so; as another user it runs as that user.
+  (( EUID == 0 )) && user_opt=(--user=root)
+
+  # normal auth: root gets a (temporarily empty) password instead of unix_socket, so TCP works.
+  # Own --tmpdir per server: two bootstraps sharing /tmp were seen to fail ("Could not remove temporary
+  # table '/tmp/#sql-temptable-...'", then "Unknown table 'mysql.tmp_user_sys'").
+  "$INSTALL_DB" --no-defaults --datadir="$datadir" "${user_opt[@]}" \
+    --auth-root-authentication-method=normal --skip-test-db --tmpdir="$dir/tmp" >"$dir/install.log" 2>&1 \
+    || { echo "$SELF: $name: mariadb-install-db failed, see $dir/install.log" >&2; return 1; }
+
+  # setsid: a Ctrl-C aimed at the caller (test.sh) must not kill the server behind its back; `down` does.
+  # Small buffer pool / redo log and relaxed flushing: CI has 2 cores and throwaway data.
+  setsid "$MARIADBD" --no-defaults --datadir="$datadir" "${user_opt[@]}" \
+    --bind-address="$HOST" --port="$port" --socket="$sock" --pid-file="$dir/mysqld.pid" --tmpdir="$dir/tmp" \
+    --log-error="$dir/error.log" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    --innodb-buffer-pool-size=128M --innodb-log-file-size=48M --innodb-flush-log-at-trx-commit=2 \
+    --max-allowed-packet=64M </dev/null >/dev/null 2>&1 &
+  pid=$!
+  echo "$pid" >"$dir/pid"
+
+  for ((i = 0; i < START_TIMEOUT * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { echo "$SELF: $name: mariadbd exited during start, see $dir/error.log" >&2; return 1; }
+    "$CLIENT" --no-defaults --socket="$sock" -uroot -N -e 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  (( i < START_TIMEOUT * 10 )) || { echo "$SELF: $name: no answer after ${START_TIMEOUT}s, see $dir/error.log" >&2; return 1; }
+
+  # Secure every root account; drop root@<hostname> and anonymous accounts (they would let a
+  # wrong-password login match, and a test must never pass thanks to them).
+  qpw=$(sql_quote "$pw")
+  local drops
+  drops=$("$CLIENT" --no-defaults --socket="$sock" -uroot -N -e "
+    SELECT CONCAT('DROP USER ', QUOTE(user), '@', QUOTE(host), ';') FROM mysql.user
+    WHERE (user = 'root' AND host NOT IN ('localhost', '127.0.0.1', '::1')) OR user = '';") \
+    || { echo "$SELF: $name: cannot list accounts" >&2; return 1; }
+  "$CLIENT" --no-defaults --socket="$sock" -uroot -e "
+    ${drops}
+    ALTER USER 'root'@'localhost' IDENTIFIED BY $qpw;
+    ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY $qpw;
+    ALTER USER 'root'@'::1' IDENTIFIED BY $qpw;
+    FLUSH PRIVILEGES;" \
+    || { echo "$SELF: $name: securing root failed" >&2; return 1; }
+  sql_ping "$port" "$pw" || { echo "$SELF: $name: cannot log in over TCP on $HOST:$port" >&2; return 1; }
+  echo "$SELF: $name up on $HOST:$port (pid $pid)"
+}
+
+stop_pid() { # name pid datadir
+  local name=$1 pid=$2 datadir=$3 i
+  is_our_server "$pid" "$datadir" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { log "$name stopped (pid $pid)"; return 0; }
+    sleep 0.1
+  done
+  log "$name (pid $pid) still running after ${STOP_TIMEOUT}s: SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+}
+
+cmd_down() {
+  local i entry name dir pid
+  galera_down
+  for ((i = ${#STANDALONE_SERVERS[@]} - 1; i >= 0; i--)); do
+    entry=${STANDALONE_SERVERS[i]}; name=${entry%%:*}; dir=$(server_dir "$name")
+    if pid=$(recorded_pid "$name"); then
+      stop_pid "$name" "$pid" "$dir/data"
+    fi
+    # Keep the logs for post-mortems; drop the data (hundreds of MB) and the stale PID.
+    rm -rf "$dir/pid" "$dir/data" "$dir/tmp" "$(socket_path "$name")"
+  done
+  rm -f "$ENV_FILE"
+  # The /tmp socket directory of a too-deep state dir (see socket_path), if one was used.
+  local sockdir
+  sockdir=$(dirname "$(socket_path source)")
+  if [[ $sockdir == /tmp/backup-test-servers-* ]]; then rmdir "$sockdir" 2>/dev/null || true; fi
+}
+
+cmd_up() {
+  require_tools
+  local pw entry name port failed=0 jobs=()
+  pw=$(current_password)
+  if healthy "$pw"; then
+    log "already up and healthy (env: $ENV_FILE)"
+    return 0
+  fi
+  # Anything left over (one server died, other ports or password asked for): start from scratch.
+  cmd_down >/dev/null
+  for entry in "${STANDALONE_SERVERS[@]}"; do
+    port=${entry#*:}
+    port_in_use "$port" && die "port $HOST:$port is already in use by another process; pick another with BACKUP_TEST_MARIADB_PORT / BACKUP_TEST_RESTORE_PORT"
+  done
+  if [[ -z $pw ]]; then
+    # Hex: safe in SQL, shell and connection strings alike.
+    pw=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+  fi
+  mkdir -p "$STATE_DIR"
+  chmod 700 "$STATE_DIR"
+
+  # Both servers start in parallel: mariadb-install-db + first start take a few seconds each.
+  for entry in "${STANDALONE_SERVERS[@]}"; do
+    name=${entry%%:*}; port=${entry#*:}
+    mkdir -p "$(server_dir "$name")"
+    start_one "$name" "$port" "$pw" &
+    jobs+=($!)
+  done
+  for j in "${jobs[@]}"; do wait "$j" || failed=1; done
+  if (( failed )); then
+    cmd_down >/dev/null 2>&1 || true
+    die "start failed; logs in $STATE_DIR/*/error.log and install.log"
+  fi
+  galera_up
+
+  (
+    umask 077
+    {
+      echo "# Written by scripts/test-servers.sh up; source it before running the tests."
+      echo "export BACKUP_TEST_MARIADB_HOST=$HOST"
+      echo "export BACKUP_TEST_MARIADB_PORT=$SOURCE_PORT"
+      printf 'export BACKUP_TEST_MARIADB_PASSWORD=%q\n' "$pw"
+      echo "export BACKUP_TEST_RESTORE_PORT=$RESTORE_PORT"
+    } >"$ENV_FILE.tmp"
+    mv "$ENV_FILE.tmp" "$ENV_FILE"
+  )
+  log "env written to $ENV_FILE"
+}
+
+cmd_status() {
+  require_tools
+  local pw entry name port pid state rc=0
+  pw=$(current_password)
+  for entry in "${STANDALONE_SERVERS[@]}"; do
+    name=${entry%%:*}; port=${entry#*:}
+    pid=$(recorded_pid "$name") || pid=""
+    if [[ -z $pid ]] || ! is_our_server "$pid" "$(server_dir "$name")/data"; then
+      state="down"; rc=1
+    elif [[ -n $pw ]] && sql_ping "$port" "$pw"; then
+      state="up (pid $pid)"
+    else
+      state="running (pid $pid) but not answering on $HOST:$port"; rc=1
+    fi
+    printf '%s: %-8s %s:%s  %s\n' "$SELF" "$name" "$HOST" "$port" "$state"
+  done
+  galera_status || rc=1
+  [[ -f $ENV_FILE ]] || rc=1
+  return "$rc"
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  *) echo "usage: $SELF up|down|status" >&2; exit 2 ;;
+esac
