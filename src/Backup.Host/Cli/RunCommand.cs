@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Backup.Host.Pipeline;
-using Backup.Host.Plugins;
-using Backup.Host.Spec;
 
 namespace Backup.Host.Cli;
 
@@ -19,9 +17,7 @@ internal static class RunCommand
             using var loggerFactory = HostLogging.Create(verbose);
             try
             {
-                var jobSpec = new SpecLoader().Load(parseResult.GetValue(spec)!);
-                var catalog = PluginCatalog.Load(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
-                var job = JobFactory.Create(jobSpec, catalog, loggerFactory);
+                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
                 var outcome = await new BackupRunner(loggerFactory, TimeProvider.System).RunAsync(job, cancellationToken);
                 output.WriteLine($"{outcome.BackupId} {job.Storage.Location}/{outcome.ArchiveKey} {outcome.Archive.Size} {outcome.Archive.Sha1}");
                 return ExitCodes.Success;
