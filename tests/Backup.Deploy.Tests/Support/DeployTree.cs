@@ -22,7 +22,10 @@ internal static class DeployTree
     public static TheoryData<string> OverlayData => [.. Overlays];
 
     /// <summary>The overlays whose storage plugin is in this checkout (the cloud plugins come from other branches) as theory data.</summary>
-    public static TheoryData<string> InstalledOverlayData => [.. Overlays.Where(ImageLayouts.Storages.Contains)];
+    public static TheoryData<string> InstalledOverlayData => [.. InstalledOverlays];
+
+    /// <summary>The overlays whose storage plugin is in this checkout.</summary>
+    public static IReadOnlyList<string> InstalledOverlays => Overlays.Where(ImageLayouts.Storages.Contains).ToList();
 
     /// <summary>Renders deploy/overlays/<paramref name="overlay"/> into typed objects.</summary>
     public static Manifests Render(string overlay) => Manifests.Load(new Kustomize().BuildText(Path.Combine(Root, "overlays", overlay)));
