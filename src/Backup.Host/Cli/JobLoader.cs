@@ -1,51 +1,19 @@
 using System.CommandLine;
-using Backup.Abstractions;
 using Backup.Host.Pipeline;
 using Backup.Host.Plugins;
-using Backup.Host.Retention;
 using Backup.Host.Spec;
-using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Cli;
 
-/// <summary>What the commands that work on stored backups share: load the job, and insist on the capabilities they need.</summary>
+/// <summary>The first steps of every command that works on a job: read the spec, load the plugins, create both.</summary>
 internal static class JobLoader
 {
-    /// <summary>Loads the spec, the plugins and creates the job; throws a <see cref="BackupException"/> listing every problem.</summary>
-    public static BackupJob Load(ParseResult parseResult, GlobalOptions options, Option<string> spec, ILoggerFactory loggerFactory)
+    /// <summary>Loads the job named by <paramref name="spec"/>; throws the same errors as its parts, for <see cref="ErrorReporter"/>.</summary>
+    public static BackupJob Load(ParseResult parseResult, Option<string> spec, GlobalOptions options, ILoggerFactory loggerFactory)
     {
         var jobSpec = new SpecLoader().Load(parseResult.GetValue(spec)!);
         var catalog = PluginCatalog.Load(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
         return JobFactory.Create(jobSpec, catalog, loggerFactory);
-    }
-
-    /// <summary>The job's storage as <typeparamref name="T"/>, or one line saying the plugin cannot do what <paramref name="command"/> needs (exit 2).</summary>
-    public static T RequireStorage<T>(BackupJob job, string command)
-        where T : class, IBackupStorage
-    {
-        var what = typeof(T) == typeof(IDeletableBackupStorage) ? "delete objects" : "list or read objects";
-        return job.Storage as T
-            ?? throw new BackupSettingsException(
-                $"{job.Spec.Storage.PluginLocation}: storage plugin '{job.Spec.Storage.Plugin}' ({job.Storage.Location}) cannot {what}, which '{command}' needs");
-    }
-
-    /// <summary>The job's source as a restorable one, or one line saying the plugin cannot restore (exit 2).</summary>
-    public static IRestorableBackupSource RequireRestorableSource(BackupJob job) =>
-        job.Source as IRestorableBackupSource
-        ?? throw new BackupSettingsException(
-            $"{job.Spec.Source.PluginLocation}: source plugin '{job.Spec.Source.Plugin}' cannot restore backups (it does not implement {nameof(IRestorableBackupSource)})");
-
-    /// <summary>Where a command's scratch directory goes: the spec's <c>tempDirectory</c>, else BACKUP_TEMP_DIR, else the system temp dir.</summary>
-    public static string TempParent(JobSpec spec) =>
-        spec.TempDirectory
-        ?? (Environment.GetEnvironmentVariable("BACKUP_TEMP_DIR") is { Length: > 0 } fromEnv ? fromEnv : Path.GetTempPath());
-
-    /// <summary>The retention enforcer for <paramref name="job"/>'s storage; fails in one line when the storage cannot list, read or delete.</summary>
-    public static RetentionEnforcer RetentionEnforcer(BackupJob job, ILoggerFactory loggerFactory)
-    {
-        var readable = RequireStorage<IReadableBackupStorage>(job, "retention");
-        var deletable = RequireStorage<IDeletableBackupStorage>(job, "retention");
-        return new RetentionEnforcer(new BackupInventory(readable, job.Spec.Artifact, job.Spec.Name), deletable, loggerFactory.CreateLogger("Backup.Retention"));
     }
 }

@@ -25,8 +25,8 @@ internal static class ListCommand
             using var loggerFactory = HostLogging.Create(verbose);
             try
             {
-                var job = JobLoader.Load(parseResult, options, spec, loggerFactory);
-                var inventory = new BackupInventory(JobLoader.RequireStorage<IReadableBackupStorage>(job, "backup list"), job.Spec.Artifact, job.Spec.Name);
+                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+                var inventory = new BackupInventory(Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup list"), job.Spec.Artifact, job.Spec.Name);
                 var listings = new List<BackupListing>();
                 foreach (var backup in await inventory.ListAsync(cancellationToken))
                 {

@@ -22,10 +22,10 @@ internal static class PruneCommand
             using var loggerFactory = HostLogging.Create(verbose);
             try
             {
-                var job = JobLoader.Load(parseResult, options, spec, loggerFactory);
+                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
                 var policy = job.Spec.Retention
                     ?? throw new BackupSettingsException($"{job.Spec.FilePath}: the spec has no retention section, so prune keeps everything; add one (keepLast, keepDaily, keepWeekly, keepMonthly)");
-                var decisions = await JobLoader.RetentionEnforcer(job, loggerFactory).ApplyAsync(policy, protectedId: null, parseResult.GetValue(dryRun), cancellationToken);
+                var decisions = await Capabilities.RetentionEnforcer(job, loggerFactory).ApplyAsync(policy, protectedId: null, parseResult.GetValue(dryRun), cancellationToken);
                 var verb = parseResult.GetValue(dryRun) ? "would remove" : "removed";
                 foreach (var decision in decisions)
                 {

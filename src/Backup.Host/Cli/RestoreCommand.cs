@@ -36,14 +36,14 @@ internal static class RestoreCommand
             try
             {
                 var id = selection.Resolve(parseResult);
-                var job = JobLoader.Load(parseResult, options, spec, loggerFactory);
-                var storage = JobLoader.RequireStorage<IReadableBackupStorage>(job, "backup restore");
-                var source = JobLoader.RequireRestorableSource(job);
+                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+                var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup restore");
+                var source = Capabilities.RequireRestorableSource(job);
                 var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
                 var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
                 var verified = await new RestoreRunner(loggerFactory).RunAsync(
-                    job.Spec, source, storage, backup, target, parseResult.GetValue(force), JobLoader.TempParent(job.Spec), cancellationToken);
+                    job.Spec, source, storage, backup, target, parseResult.GetValue(force), Capabilities.TempParent(job.Spec), cancellationToken);
                 output.WriteLine($"{backup.Id} restored: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
                 return ExitCodes.Success;
             }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Backup.Host.Pipeline;
-using Backup.Host.Plugins;
 using Backup.Host.Retention;
-using Backup.Host.Spec;
 
 namespace Backup.Host.Cli;
 
@@ -20,15 +18,13 @@ internal static class RunCommand
             using var loggerFactory = HostLogging.Create(verbose);
             try
             {
-                var jobSpec = new SpecLoader().Load(parseResult.GetValue(spec)!);
-                var catalog = PluginCatalog.Load(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
-                var job = JobFactory.Create(jobSpec, catalog, loggerFactory);
+                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
 
                 // Made before the backup runs: a retention section the storage cannot honour is a spec error, not a surprise after the upload.
-                var retention = jobSpec.Retention is null ? null : JobLoader.RetentionEnforcer(job, loggerFactory);
+                var retention = job.Spec.Retention is null ? null : Capabilities.RetentionEnforcer(job, loggerFactory);
                 var outcome = await new BackupRunner(loggerFactory, TimeProvider.System).RunAsync(job, cancellationToken);
                 output.WriteLine($"{outcome.BackupId} {job.Storage.Location}/{outcome.ArchiveKey} {outcome.Archive.Size} {outcome.Archive.Sha1}");
-                return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, jobSpec.Retention!, outcome.BackupId, error, verbose, cancellationToken);
+                return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, job.Spec.Retention!, outcome.BackupId, error, verbose, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

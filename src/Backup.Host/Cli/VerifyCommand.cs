@@ -27,8 +27,8 @@ internal static class VerifyCommand
             try
             {
                 var id = selection.Resolve(parseResult);
-                var job = JobLoader.Load(parseResult, options, spec, loggerFactory);
-                var storage = JobLoader.RequireStorage<IReadableBackupStorage>(job, "backup verify");
+                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+                var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup verify");
                 var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
                 var logger = loggerFactory.CreateLogger("Backup.Verify");

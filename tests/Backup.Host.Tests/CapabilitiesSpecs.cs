@@ -5,7 +5,7 @@ using Backup.Host.Spec;
 
 namespace Backup.Host.Tests;
 
-public sealed class JobLoaderSpecs
+public sealed class CapabilitiesSpecs
 {
     private static readonly JobSpec Spec = new SpecLoader(_ => null).Parse(
         "name: nightly\nsource: {plugin: fake}\nstorage: {plugin: bucket, settings: {path: /b}}\n", "job.yaml");
@@ -15,7 +15,7 @@ public sealed class JobLoaderSpecs
     {
         var job = new BackupJob(Spec, new NoSource(), new WriteOnlyStorage());
 
-        var act = () => JobLoader.RequireStorage<IReadableBackupStorage>(job, "backup list");
+        var act = () => Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup list");
 
         act.Should().Throw<BackupSettingsException>().Which.Message.Should()
             .Be("job.yaml:3:19: storage plugin 'bucket' (write-only:) cannot list or read objects, which 'backup list' needs");
@@ -26,7 +26,7 @@ public sealed class JobLoaderSpecs
     {
         var job = new BackupJob(Spec, new NoSource(), new WriteOnlyStorage());
 
-        var act = () => JobLoader.RequireStorage<IDeletableBackupStorage>(job, "retention");
+        var act = () => Capabilities.RequireStorage<IDeletableBackupStorage>(job, "retention");
 
         act.Should().Throw<BackupSettingsException>().Which.Message.Should().Contain("cannot delete objects, which 'retention' needs");
     }
@@ -36,7 +36,7 @@ public sealed class JobLoaderSpecs
     {
         var job = new BackupJob(Spec, new NoSource(), new WriteOnlyStorage());
 
-        var act = () => JobLoader.RequireRestorableSource(job);
+        var act = () => Capabilities.RequireRestorableSource(job);
 
         act.Should().Throw<BackupSettingsException>().Which.Message.Should().Contain("source plugin 'fake' cannot restore backups");
     }
