@@ -37,11 +37,7 @@ internal static class ContractStamp
         foreach (var handle in reader.GetAssemblyDefinition().GetCustomAttributes())
         {
             var attribute = reader.GetCustomAttribute(handle);
-            if (attribute.Constructor.Kind == HandleKind.MemberReference
-                && reader.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent is { Kind: HandleKind.TypeReference } parent
-                && reader.GetTypeReference((TypeReferenceHandle)parent) is var type
-                && reader.StringComparer.Equals(type.Name, name)
-                && reader.StringComparer.Equals(type.Namespace, @namespace))
+            if (IsType(reader, attribute.Constructor, @namespace, name))
             {
                 // Custom attribute blob (ECMA-335 II.23.3): prolog 0x0001, then the constructor's one string argument.
                 var value = reader.GetBlobReader(attribute.Value);
@@ -50,5 +46,21 @@ internal static class ContractStamp
         }
 
         return null;
+    }
+
+    /// <summary>Whether the attribute constructor belongs to the named type: referenced (a plugin) or defined here (Backup.Abstractions itself).</summary>
+    private static bool IsType(MetadataReader reader, EntityHandle constructor, string @namespace, string name)
+    {
+        switch (constructor.Kind)
+        {
+            case HandleKind.MemberReference when reader.GetMemberReference((MemberReferenceHandle)constructor).Parent is { Kind: HandleKind.TypeReference } parent:
+                var reference = reader.GetTypeReference((TypeReferenceHandle)parent);
+                return reader.StringComparer.Equals(reference.Name, name) && reader.StringComparer.Equals(reference.Namespace, @namespace);
+            case HandleKind.MethodDefinition:
+                var definition = reader.GetTypeDefinition(reader.GetMethodDefinition((MethodDefinitionHandle)constructor).GetDeclaringType());
+                return reader.StringComparer.Equals(definition.Name, name) && reader.StringComparer.Equals(definition.Namespace, @namespace);
+            default:
+                return false;
+        }
     }
 }
