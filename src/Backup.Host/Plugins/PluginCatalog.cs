@@ -110,8 +110,7 @@ internal sealed class PluginCatalog
 
             var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: false, sharedTypes: SharedTypes);
             var assembly = loader.LoadDefaultAssembly();
-            version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-                ?? assembly.GetName().Version?.ToString() ?? "?";
+            version = stamp.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "?";
 
             // Unstamped (built without the package's targets): all that is known is the major version it references.
             contractVersion = stamp.ContractVersion ?? ReferencedVersion(assembly, typeof(IBackupPlugin).Assembly) ?? "?";
