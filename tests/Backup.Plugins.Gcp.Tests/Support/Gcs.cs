@@ -18,6 +18,9 @@ internal static class Gcs
         await server.StartAsync();
         server.AddBucket(Bucket);
         server.DenyAccess(DeniedBucket);
+
+        // Shared by every test class, so no fixture owns it: remove its files (hundreds of MB) when the test run ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
     });
 
