@@ -14,6 +14,10 @@ die() { echo "$SELF: $*" >&2; exit 1; }
 log() { echo "$SELF: $*"; }
 
 APT_PACKAGES=()
+# Functions that install npm-pinned tools into <repo>/.tools, run after the apt step (which may bring npm).
+NPM_INSTALLS=()
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly REPO_ROOT
 
 # mariadbd lives in /usr/sbin, which is not on a normal user's PATH on Debian.
 have_tool() {
@@ -32,8 +36,37 @@ need_mariadb() {
   APT_PACKAGES+=(mariadb-server mariadb-client galera-4 mariadb-backup)
 }
 
-# Later: storage emulators from npm (Azurite, fauxqs, ...) get their own need_* function here, adding
-# to an NPM_PACKAGES list installed into <repo>/.tools (git-ignored), and main gains an install step.
+# ---------------------------------------------------------------------------------------------------
+# AZURITE: Microsoft's Azure Storage emulator, for the azure plugin's tests. Pinned by
+# scripts/emulators/azurite/package-lock.json and installed with `npm ci` into <repo>/.tools/azurite
+# (git-ignored). The lock file is copied beside node_modules as a stamp: a changed lock reinstalls.
+# Needs node + npm (Node 20 runs Azurite 3.37.0; its EBADENGINE warnings for optional telemetry
+# packages that ask for Node 22 are harmless); Debian's nodejs/npm are installed when npm is missing.
+readonly AZURITE_SPEC_DIR=$REPO_ROOT/scripts/emulators/azurite
+readonly AZURITE_DIR=$REPO_ROOT/.tools/azurite
+
+azurite_installed() {
+  [[ -x $AZURITE_DIR/node_modules/.bin/azurite-blob ]] \
+    && cmp -s "$AZURITE_SPEC_DIR/package-lock.json" "$AZURITE_DIR/package-lock.json"
+}
+
+need_azurite() {
+  azurite_installed && return 0
+  command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
+  NPM_INSTALLS+=(install_azurite)
+}
+
+install_azurite() {
+  log "npm ci azurite into $AZURITE_DIR"
+  rm -rf "$AZURITE_DIR"
+  mkdir -p "$AZURITE_DIR"
+  cp "$AZURITE_SPEC_DIR/package.json" "$AZURITE_SPEC_DIR/package-lock.json" "$AZURITE_DIR/"
+  # --ignore-scripts: the only install script in the tree is protobufjs's version notice.
+  (cd "$AZURITE_DIR" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) \
+    || die "npm ci for azurite failed"
+  azurite_installed || die "azurite-blob missing after npm ci"
+}
+# ---------------------------------------------------------------------------------------------------
 
 # Run as root directly, otherwise through sudo (CI images often run as root and have no sudo).
 as_root() {
@@ -77,9 +110,14 @@ main() {
     return 0
   fi
   need_mariadb
+  need_azurite
   if (( ${#APT_PACKAGES[@]} > 0 )); then
     apt_install
   fi
+  local install
+  for install in "${NPM_INSTALLS[@]}"; do
+    "$install"
+  done
   # Verify rather than trust the package manager: the next step needs these exact tools.
   if ! have_tool mariadbd || ! have_tool mariadb-dump; then
     die "mariadbd / mariadb-dump still missing after install"

@@ -16,6 +16,7 @@
 #   BACKUP_TEST_MARIADB_PORT       source port (default 13406)
 #   BACKUP_TEST_RESTORE_PORT       restore-target port (default 13416)
 #   BACKUP_TEST_MARIADB_PASSWORD   root password (default: the one already recorded, else a random one)
+#   BACKUP_TEST_AZURITE_PORT       Azurite blob port (default 14910)
 #   BACKUP_TEST_SERVERS_STOP_TIMEOUT  seconds `down` waits after SIGTERM before SIGKILL (default 60)
 #   BACKUP_TEST_SERVERS_START_TIMEOUT seconds `up` waits for a server to answer (default 120)
 #
@@ -24,6 +25,8 @@
 #   export BACKUP_TEST_MARIADB_PORT=...
 #   export BACKUP_TEST_MARIADB_PASSWORD=...
 #   export BACKUP_TEST_RESTORE_PORT=...
+#   export BACKUP_TEST_AZURITE_URL=http://127.0.0.1:<port>/devstoreaccount1
+#   export BACKUP_TEST_AZURITE_CONNECTION_STRING=...   (Azurite's public development account key)
 # and <dir>/<server>/pid with the PID of each mariadbd it started.
 set -euo pipefail
 
@@ -56,6 +59,78 @@ galera_status() { return 0; }
 
 die() { echo "$SELF: $*" >&2; exit 1; }
 log() { echo "$SELF: $*"; }
+
+# ---------------------------------------------------------------------------------------------------
+# AZURITE: the Azure Blob emulator (installed by scripts/install-deps.sh into <repo>/.tools/azurite),
+# for the azure plugin's tests. Data on disk (--location): the in-memory mode grows past 1 GB over
+# several large uploads. --skipApiVersionCheck: Azure.Storage.Blobs 12.30.1 sends API version
+# 2026-10-06, newer than Azurite 3.37.0 knows.
+AZURITE_PORT=${BACKUP_TEST_AZURITE_PORT:-14910}
+readonly AZURITE_BIN=$REPO_ROOT/.tools/azurite/node_modules/.bin/azurite-blob
+readonly AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+
+azurite_dir() { echo "$STATE_DIR/azurite"; }
+
+# True when PID is alive AND is an Azurite using our data directory: guards `down` against a recycled PID.
+is_our_azurite() {
+  local pid=$1 cmdline
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  cmdline=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  grep -qxF -- "$(azurite_dir)/data" <<<"$cmdline"
+}
+
+azurite_pid() { [[ -f $(azurite_dir)/pid ]] && cat "$(azurite_dir)/pid"; }
+
+azurite_up() {
+  local dir pid i
+  [[ -x $AZURITE_BIN ]] || { echo "$SELF: azurite-blob not found at $AZURITE_BIN; run scripts/install-deps.sh" >&2; return 1; }
+  if port_in_use "$AZURITE_PORT"; then
+    echo "$SELF: port $HOST:$AZURITE_PORT is already in use by another process; pick another with BACKUP_TEST_AZURITE_PORT" >&2
+    return 1
+  fi
+  dir=$(azurite_dir)
+  rm -rf "$dir"; mkdir -p "$dir/data"
+  setsid "$AZURITE_BIN" --blobHost "$HOST" --blobPort "$AZURITE_PORT" --location "$dir/data" \
+    --skipApiVersionCheck --silent --disableTelemetry </dev/null >"$dir/azurite.log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$dir/pid"
+  for ((i = 0; i < START_TIMEOUT * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { echo "$SELF: azurite exited during start, see $dir/azurite.log" >&2; return 1; }
+    port_in_use "$AZURITE_PORT" && break
+    sleep 0.1
+  done
+  (( i < START_TIMEOUT * 10 )) || { echo "$SELF: azurite: no answer on $HOST:$AZURITE_PORT after ${START_TIMEOUT}s" >&2; return 1; }
+  log "azurite up on $HOST:$AZURITE_PORT (pid $pid)"
+}
+
+azurite_down() {
+  local pid dir i
+  dir=$(azurite_dir)
+  if pid=$(azurite_pid) && is_our_azurite "$pid"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    log "azurite stopped (pid $pid)"
+  fi
+  # Keep the log; drop the blobs (the large-upload tests leave hundreds of MB).
+  rm -rf "$dir/data" "$dir/pid"
+}
+
+azurite_healthy() {
+  local pid
+  pid=$(azurite_pid) && is_our_azurite "$pid" && port_in_use "$AZURITE_PORT"
+}
+
+azurite_env() {
+  local url="http://$HOST:$AZURITE_PORT/devstoreaccount1"
+  echo "export BACKUP_TEST_AZURITE_URL=$url"
+  printf 'export BACKUP_TEST_AZURITE_CONNECTION_STRING=%q\n' \
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=$url;"
+}
+# ---------------------------------------------------------------------------------------------------
 
 # mariadbd lives in /usr/sbin, which is not on a normal user's PATH on Debian.
 find_tool() {
@@ -136,6 +211,7 @@ healthy() { # password
     is_our_server "$pid" "$(server_dir "$name")/data" || return 1
     sql_ping "$port" "$1" || return 1
   done
+  azurite_healthy || return 1
   galera_status
 }
 
@@ -206,6 +282,7 @@ stop_pid() { # name pid datadir
 cmd_down() {
   local i entry name dir pid
   galera_down
+  azurite_down
   for ((i = ${#STANDALONE_SERVERS[@]} - 1; i >= 0; i--)); do
     entry=${STANDALONE_SERVERS[i]}; name=${entry%%:*}; dir=$(server_dir "$name")
     if pid=$(recorded_pid "$name"); then
@@ -255,6 +332,7 @@ cmd_up() {
     die "start failed; logs in $STATE_DIR/*/error.log and install.log"
   fi
   galera_up
+  azurite_up || { cmd_down >/dev/null 2>&1 || true; die "azurite start failed"; }
 
   (
     umask 077
@@ -264,6 +342,7 @@ cmd_up() {
       echo "export BACKUP_TEST_MARIADB_PORT=$SOURCE_PORT"
       printf 'export BACKUP_TEST_MARIADB_PASSWORD=%q\n' "$pw"
       echo "export BACKUP_TEST_RESTORE_PORT=$RESTORE_PORT"
+      azurite_env
     } >"$ENV_FILE.tmp"
     mv "$ENV_FILE.tmp" "$ENV_FILE"
   )
@@ -286,6 +365,8 @@ cmd_status() {
     fi
     printf '%s: %-8s %s:%s  %s\n' "$SELF" "$name" "$HOST" "$port" "$state"
   done
+  if azurite_healthy; then state="up (pid $(azurite_pid))"; else state="down"; rc=1; fi
+  printf '%s: %-8s %s:%s  %s\n' "$SELF" azurite "$HOST" "$AZURITE_PORT" "$state"
   galera_status || rc=1
   [[ -f $ENV_FILE ]] || rc=1
   return "$rc"

@@ -3,7 +3,11 @@ using System.Security.Cryptography;
 namespace Backup.PluginTesting;
 
 /// <summary>A read-only stream of deterministic pseudo-random bytes that is never held in memory, optionally non-seekable or failing.</summary>
-/// <remarks>Lets a test upload hundreds of megabytes and compare hashes without a copy of the data in memory.</remarks>
+/// <remarks>
+/// Lets a test upload hundreds of megabytes and compare hashes without a copy of the data in memory. A seekable one
+/// really seeks: SDKs rewind a seekable body before each attempt (Azure.Core does so even on the first), so a stream
+/// that says <see cref="CanSeek"/> but throws from <see cref="Seek"/> breaks correct clients.
+/// </remarks>
 public sealed class PatternStream : Stream
 {
     private readonly long _length;
@@ -26,7 +30,7 @@ public sealed class PatternStream : Stream
         _progress = progress;
     }
 
-    /// <summary>The SHA-1 (hex) of the bytes read so far; after reading to the end, of the whole content.</summary>
+    /// <summary>The SHA-1 (hex) of the content up to the current position; after reading to the end, of the whole content.</summary>
     public string Sha1OfBytesRead() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
     /// <summary>The byte at <paramref name="offset"/>: cheap to compute, varied enough that a shifted or repeated block is caught.</summary>
@@ -48,7 +52,7 @@ public sealed class PatternStream : Stream
     public override long Position
     {
         get => _seekable ? _position : throw new NotSupportedException();
-        set => throw new NotSupportedException();
+        set => Seek(value, SeekOrigin.Begin);
     }
 
     /// <inheritdoc />
@@ -62,12 +66,8 @@ public sealed class PatternStream : Stream
             throw new IOException($"simulated read failure at byte {failAt}");
         }
 
-        var count = (int)Math.Min(buffer.Length, _length - _position);
-        for (var i = 0; i < count; i++)
-        {
-            buffer[i] = ByteAt(_position + i);
-        }
-
+        var count = (int)Math.Max(0, Math.Min(buffer.Length, _length - _position));
+        Fill(buffer[..count], _position);
         _hash.AppendData(buffer[..count]);
         _position += count;
         _progress?.Invoke(_position);
@@ -91,7 +91,50 @@ public sealed class PatternStream : Stream
     }
 
     /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        if (!_seekable)
+        {
+            throw new NotSupportedException();
+        }
+
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            SeekOrigin.End => _length + offset,
+            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+        };
+        if (target < 0)
+        {
+            throw new IOException("cannot seek before the beginning of the stream");
+        }
+
+        if (target != _position)
+        {
+            // Keep the hash that of bytes 0..Position, as if read once in order: a retry re-reads what it rewound over.
+            _hash.GetHashAndReset();
+            var chunk = new byte[1 << 16];
+            for (long at = 0; at < Math.Min(target, _length); at += chunk.Length)
+            {
+                var span = chunk.AsSpan(0, (int)Math.Min(chunk.Length, Math.Min(target, _length) - at));
+                Fill(span, at);
+                _hash.AppendData(span);
+            }
+
+            _position = target;
+        }
+
+        return _position;
+    }
+
+    private static void Fill(Span<byte> buffer, long offset)
+    {
+        for (var i = 0; i < buffer.Length; i++)
+        {
+            buffer[i] = ByteAt(offset + i);
+        }
+    }
 
     /// <inheritdoc />
     public override void SetLength(long value) => throw new NotSupportedException();

@@ -23,6 +23,26 @@ public static class TestServers
             ? password
             : throw new InvalidOperationException($"Set {MariaDbPasswordVariable} to the root password of the test MariaDB server at {MariaDbHost}:{MariaDbPort}.");
 
+    /// <summary>The name of the variable holding Azurite's connection string; tests pass this name to the azure plugin's <c>connectionStringEnv</c>.</summary>
+    public const string AzuriteConnectionStringVariable = "BACKUP_TEST_AZURITE_CONNECTION_STRING";
+
+    /// <summary>Azurite's well-known development account key (public, the same in every Azurite).</summary>
+    public const string AzuriteAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    /// <summary>Azurite's blob endpoint for the devstoreaccount1 account (BACKUP_TEST_AZURITE_URL, default http://127.0.0.1:14910/devstoreaccount1).</summary>
+    public static string AzuriteBlobUrl =>
+        Environment.GetEnvironmentVariable("BACKUP_TEST_AZURITE_URL") is { Length: > 0 } url ? url.TrimEnd('/') : "http://127.0.0.1:14910/devstoreaccount1";
+
+    /// <summary>A connection string for Azurite (BACKUP_TEST_AZURITE_CONNECTION_STRING, else built from <see cref="AzuriteBlobUrl"/>).</summary>
+    public static string AzuriteConnectionString =>
+        Environment.GetEnvironmentVariable(AzuriteConnectionStringVariable) is { Length: > 0 } connectionString
+            ? connectionString
+            : AzuriteConnectionStringWithKey(AzuriteAccountKey);
+
+    /// <summary>An Azurite connection string with the given account key (a wrong key makes every request fail with 403).</summary>
+    public static string AzuriteConnectionStringWithKey(string accountKey) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={accountKey};BlobEndpoint={AzuriteBlobUrl};";
+
     /// <summary>The real mariadb-dump on PATH, which shims exec.</summary>
     public static string MariaDbDumpPath =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)

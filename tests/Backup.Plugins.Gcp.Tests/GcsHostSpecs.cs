@@ -1,0 +1,42 @@
+using Backup.Abstractions;
+using Backup.Plugins.Gcp.Tests.Support;
+using Backup.Testing;
+
+namespace Backup.Plugins.Gcp.Tests;
+
+/// <summary>The published host with the gcp plugin against the GCS test server: exit codes, one-line errors, a SIGKILL mid-upload, a real MariaDB backup.</summary>
+public sealed class GcsHostSpecs : HostStorageSpecs, IAsyncLifetime
+{
+    private GcsTestServer _server = null!;
+    private Dictionary<string, string> _settings = null!;
+
+    protected override string PluginFolder => "Backup.Plugins.Gcp";
+
+    protected override IBackupStoragePlugin Plugin { get; } = new GcpStoragePlugin();
+
+    protected override StorageCase Working => new(Gcs.Bucket, _settings, new Dictionary<string, string?>());
+
+    protected override StorageCase MissingContainer => new("missing-bucket-e2e", new Dictionary<string, string>(_settings) { ["bucket"] = "missing-bucket-e2e" }, new Dictionary<string, string?>());
+
+    // The test server answers 403 for this bucket, as GCS does for a credential without a role on it.
+    protected override StorageCase BadCredentials => new(Gcs.DeniedBucket, new Dictionary<string, string>(_settings) { ["bucket"] = Gcs.DeniedBucket }, new Dictionary<string, string?>());
+
+    public async Task InitializeAsync()
+    {
+        _server = await Gcs.ServerAsync();
+        _settings = await Gcs.SettingsAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override Task<(string ContentType, string? Sha1)> ReadPropertiesAsync(string key)
+    {
+        var stored = _server.Describe(Gcs.Bucket, key) ?? throw new InvalidOperationException($"{key} is not stored");
+        return Task.FromResult((stored["contentType"]!.GetValue<string>(), stored["metadata"]?["sha1"]?.GetValue<string>()));
+    }
+
+    protected override Task<bool> UploadInProgressAsync(string prefix) => Task.FromResult(_server.UploadInProgress(Gcs.Bucket, prefix));
+
+    protected override IReadOnlyDictionary<string, string> SlowUpload(IReadOnlyDictionary<string, string> settings) =>
+        new Dictionary<string, string>(settings) { ["chunkSizeMiB"] = "1" };
+}

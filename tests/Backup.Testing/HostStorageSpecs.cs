@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Backup.Abstractions;
+using CliWrap.Buffered;
+using FluentAssertions;
+using Microsoft.Extensions.Logging.Abstractions;
+using MySqlConnector;
+using Xunit;
+
+namespace Backup.Testing;
+
+/// <summary>
+/// What a user of a storage plugin sees through the published <c>backup</c> process: a stored backup, one clear line and
+/// exit code 5 for a missing container or bad credentials, nothing at the key after a SIGKILL, and a real MariaDB
+/// backup that reads back byte for byte. Inherit it once per storage plugin with that plugin's real server.
+/// </summary>
+/// <remarks>
+/// Objects are read back through the plugin's own <see cref="IReadableBackupStorage"/>, created as the host creates it;
+/// each test works under its own artifact prefix, so tests may share one bucket/container.
+/// </remarks>
+public abstract class HostStorageSpecs : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    /// <summary>An artifact prefix unique to this test.</summary>
+    protected string Prefix { get; } = $"host-{Guid.NewGuid():N}";
+
+    /// <summary>The plugin's folder name in the published host, e.g. <c>Backup.Plugins.Azure</c>.</summary>
+    protected abstract string PluginFolder { get; }
+
+    /// <summary>The plugin's entry type, used to read back what the host stored.</summary>
+    protected abstract IBackupStoragePlugin Plugin { get; }
+
+    /// <summary>The plugin's name in a spec, e.g. <c>azure</c>.</summary>
+    protected string PluginName => Plugin.Name;
+
+    /// <summary>Settings and environment of a working storage.</summary>
+    protected abstract StorageCase Working { get; }
+
+    /// <summary>A storage whose bucket/container does not exist.</summary>
+    protected abstract StorageCase MissingContainer { get; }
+
+    /// <summary>A storage whose credentials the server refuses; its <see cref="StorageCase.Secret"/> must not appear in any output.</summary>
+    protected abstract StorageCase BadCredentials { get; }
+
+    /// <summary>The content type and <c>sha1</c> metadata stored with an object, as the provider reports them.</summary>
+    protected abstract Task<(string ContentType, string? Sha1)> ReadPropertiesAsync(string key);
+
+    /// <summary>Whether an upload of an object under <paramref name="prefix"/> has sent bytes but not finished (uncommitted blocks, an open resumable session).</summary>
+    protected abstract Task<bool> UploadInProgressAsync(string prefix);
+
+    [Fact]
+    public async Task A_backup_run_by_the_host_is_stored_with_content_types_and_its_sha1_as_metadata()
+    {
+        var spec = WriteSpec(Working, FakeSource("entries: 2\n    bytes: 300000"));
+
+        var result = await RunAsync(spec, Working, await FakeAndStoragePluginsAsync());
+
+        result.ExitCode.Should().Be(0, result.StandardError);
+        var objects = await ListAsync();
+        objects.Select(o => o.Key).Should().HaveCount(3).And.Contain(k => k.EndsWith(".tar.gz")).And.Contain(k => k.EndsWith(".tar.gz.sha1")).And.Contain(k => k.EndsWith(".manifest.json"));
+        var archive = objects.Single(o => o.Key.EndsWith(".tar.gz")).Key;
+        var sha1 = await VerifyArchiveAsync(archive);
+        (await ReadPropertiesAsync(archive)).Should().Be(("application/gzip", sha1));
+        (await ReadPropertiesAsync(archive + ".sha1")).Should().Be(("text/plain", sha1));
+    }
+
+    [Fact]
+    public async Task A_missing_container_exits_with_code_5_and_one_line_naming_it()
+    {
+        var spec = WriteSpec(MissingContainer, FakeSource("entries: 1"));
+
+        var result = await RunAsync(spec, MissingContainer, await FakeAndStoragePluginsAsync());
+
+        result.ExitCode.Should().Be(5, result.StandardError);
+        ErrorLines(result).Should().ContainSingle().Which.Should().Contain(MissingContainer.Container).And.Contain($"{Prefix}/e2e-");
+        result.StandardError.Should().NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Bad_credentials_exit_with_code_5_and_one_line_that_does_not_show_the_secret()
+    {
+        var spec = WriteSpec(BadCredentials, FakeSource("entries: 1"));
+
+        var result = await RunAsync(spec, BadCredentials, await FakeAndStoragePluginsAsync());
+
+        result.ExitCode.Should().Be(5, result.StandardError);
+        ErrorLines(result).Should().ContainSingle().Which.Should().Contain("access denied").And.Contain($"{Prefix}/e2e-");
+        result.StandardError.Should().NotContain("   at ");
+        if (BadCredentials.Secret is { } secret)
+        {
+            (result.StandardError + result.StandardOutput).Should().NotContain(secret);
+        }
+    }
+
+    [Fact]
+    public async Task A_host_killed_during_the_upload_leaves_nothing_at_the_key()
+    {
+        // 80 MB of random bytes does not compress, so the archive is that big and its upload takes a while.
+        var spec = WriteSpec(Working with { Settings = SlowUpload(Working.Settings) }, FakeSource("entries: 1\n    bytes: 80000000"));
+        using var process = Process.Start(await StartInfoAsync(spec, Working, await FakeAndStoragePluginsAsync()))!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (!process.HasExited && DateTime.UtcNow < deadline && !await UploadInProgressAsync(Prefix + "/"))
+            {
+                await Task.Delay(20);
+            }
+
+            process.HasExited.Should().BeFalse("the host must still be uploading when it is killed");
+            DateTime.UtcNow.Should().BeBefore(deadline, "the upload must have started");
+            process.Kill();
+            await process.WaitForExitAsync();
+
+            (await ListAsync()).Should().BeEmpty("a killed upload must leave nothing at the key");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            await stderr;
+        }
+    }
+
+    [Fact]
+    public async Task A_real_MariaDB_backup_is_stored_and_reads_back_byte_for_byte()
+    {
+        var database = $"storage_e2e_{PluginName.Replace('-', '_')}";
+        var marker = $"marker-{Guid.NewGuid():N}";
+        await TestServers.ExecuteAsync($"DROP DATABASE IF EXISTS {database}");
+        await TestServers.ExecuteAsync($"CREATE DATABASE {database}");
+        await TestServers.ExecuteAsync($"CREATE TABLE {database}.notes (id INT PRIMARY KEY, note VARCHAR(100))");
+        await TestServers.ExecuteAsync($"INSERT INTO {database}.notes VALUES (1, @marker)", ("@marker", marker));
+        try
+        {
+            var source = $"""
+                plugin: mariadb-ha
+                  settings:
+                    host: {TestServers.MariaDbHost}
+                    port: {TestServers.MariaDbPort}
+                    user: root
+                    password:
+                      env: {TestServers.MariaDbPasswordVariable}
+                """;
+            var plugins = PublishedHost.ComposePluginsDirectory(_dir.Combine("real"), await PublishedHost.PluginFolderAsync("Backup.Plugins.MariaDbHa"), await PublishedHost.PluginFolderAsync(PluginFolder));
+            var spec = WriteSpec(Working, source);
+
+            var result = await RunAsync(spec, Working, plugins);
+
+            result.ExitCode.Should().Be(0, result.StandardError);
+            var archive = (await ListAsync()).Select(o => o.Key).Should().ContainSingle(k => k.EndsWith(".tar.gz")).Subject;
+            await VerifyArchiveAsync(archive, dump => dump.Should().Contain(marker).And.Contain("-- Dump completed"));
+        }
+        finally
+        {
+            await TestServers.ExecuteAsync($"DROP DATABASE IF EXISTS {database}");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _dir.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Settings that make the upload slow enough to be caught in the middle (small blocks/chunks, one at a time).</summary>
+    protected abstract IReadOnlyDictionary<string, string> SlowUpload(IReadOnlyDictionary<string, string> settings);
+
+    private static string FakeSource(string settings) => $"plugin: fake\n  settings:\n    {settings}";
+
+    private async Task<string> FakeAndStoragePluginsAsync() =>
+        PublishedHost.ComposePluginsDirectory(_dir.Combine("fake"), await PublishedHost.FakeSourcePluginAsync(), await PublishedHost.PluginFolderAsync(PluginFolder));
+
+    private string WriteSpec(StorageCase storage, string source)
+    {
+        var settings = string.Join("\n", storage.Settings.Select(s => $"    {s.Key}: '{s.Value.Replace("'", "''")}'"));
+        var path = _dir.Combine("job.yaml");
+        File.WriteAllText(path, $"""
+            name: e2e
+            source:
+              {source}
+            storage:
+              plugin: {PluginName}
+              settings:
+            {settings}
+            artifact:
+              prefix: {Prefix}
+            tempDirectory: {_dir.Combine("tmp")}
+            """);
+        return path;
+    }
+
+    private static async Task<ProcessStartInfo> StartInfoAsync(string spec, StorageCase storage, string pluginsDirectory)
+    {
+        var info = new ProcessStartInfo(Path.Combine(await PublishedHost.DirectoryAsync(), "backup"))
+        {
+            ArgumentList = { "run", "--spec", spec, "--plugins-dir", pluginsDirectory },
+            RedirectStandardError = true,
+            RedirectStandardOutput = false,
+        };
+        foreach (var (name, value) in storage.Environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return info;
+    }
+
+    private async Task<BufferedCommandResult> RunAsync(string spec, StorageCase storage, string pluginsDirectory) =>
+        await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", pluginsDirectory], storage.Environment);
+
+    private IReadableBackupStorage Reader()
+    {
+        var settings = SettingsBuilder.From(Working.Settings.ToDictionary(s => s.Key, s => (object)s.Value), "storage.settings");
+        foreach (var (name, value) in Working.Environment)
+        {
+            // The working storage's variables (e.g. a connection string's) must be visible to the plugin in this process too.
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        return (IReadableBackupStorage)Plugin.CreateStorage(new PluginContext(settings, NullLoggerFactory.Instance));
+    }
+
+    private async Task<List<StoredObject>> ListAsync()
+    {
+        var list = new List<StoredObject>();
+        await foreach (var stored in Reader().ListAsync(Prefix + "/", default))
+        {
+            list.Add(stored);
+        }
+
+        return list;
+    }
+
+    /// <summary>Downloads the archive, checks it against its .sha1 object, extracts its entries; returns the SHA-1.</summary>
+    private async Task<string> VerifyArchiveAsync(string key, Action<string>? checkDump = null)
+    {
+        var reader = Reader();
+        var local = _dir.Combine("downloaded.tar.gz");
+        await using (var stream = await reader.OpenReadAsync(key, default))
+        await using (var file = File.Create(local))
+        {
+            await stream.CopyToAsync(file);
+        }
+
+        var sha1 = Convert.ToHexStringLower(SHA1.HashData(await File.ReadAllBytesAsync(local)));
+        await using (var checksum = await reader.OpenReadAsync(key + ".sha1", default))
+        {
+            (await new StreamReader(checksum).ReadToEndAsync()).Should().Be($"{sha1}  {Path.GetFileName(key)}\n", "the stored bytes must be exactly those the host hashed");
+        }
+
+        await using var tar = new TarReader(new GZipStream(File.OpenRead(local), CompressionMode.Decompress));
+        while (await tar.GetNextEntryAsync() is { } entry)
+        {
+            if (entry.Name.EndsWith(".sql", StringComparison.Ordinal) && checkDump is not null)
+            {
+                checkDump(await new StreamReader(entry.DataStream!).ReadToEndAsync());
+            }
+        }
+
+        return sha1;
+    }
+
+    private static List<string> ErrorLines(BufferedCommandResult result) =>
+        result.StandardError.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+}
