@@ -60,14 +60,14 @@ internal sealed record AwsSettings(
         }
 
         var serviceUrl = ReadServiceUrl(settings);
-        var storageClass = settings.GetString("storageClass")?.Trim();
+        var storageClass = Optional(settings, "storageClass");
         if (storageClass is not null && serviceUrl is null && !AwsStorageClasses.Contains(storageClass, StringComparer.Ordinal))
         {
             settings.AddProblem("storageClass", $"must be one of {string.Join(", ", AwsStorageClasses)}, not '{storageClass}'");
         }
 
         var (encryption, kmsKeyId) = ReadEncryption(settings);
-        var partSizeMiB = settings.Contains("partSizeMiB") ? settings.GetInt64("partSizeMiB", 0) : (long?)null;
+        var partSizeMiB = Optional(settings, "partSizeMiB") is null ? (long?)null : settings.GetInt64("partSizeMiB", 0);
         if (partSizeMiB is < 5 or > 1024)
         {
             settings.AddProblem("partSizeMiB", $"must be between 5 (S3's smallest part) and 1024 (one in-memory buffer per part), not {partSizeMiB}");
@@ -79,7 +79,7 @@ internal sealed record AwsSettings(
             settings.AddProblem("maxConcurrentParts", $"must be between 1 and 16, not {concurrency}");
         }
 
-        var caBundle = settings.GetString("caBundle");
+        var caBundle = Optional(settings, "caBundle");
         if (caBundle is not null && !File.Exists(caBundle))
         {
             settings.AddProblem("caBundle", $"names a file that does not exist: {caBundle}");
@@ -99,8 +99,12 @@ internal sealed record AwsSettings(
             ReadWhen(settings, "responseChecksumValidation", ResponseChecksumValidation.WHEN_SUPPORTED, ResponseChecksumValidation.WHEN_REQUIRED),
             settings.GetBoolean("useChunkEncoding", true),
             caBundle,
-            settings.Contains("requestChecksumCalculation") || settings.Contains("responseChecksumValidation"));
+            Optional(settings, "requestChecksumCalculation") is not null || Optional(settings, "responseChecksumValidation") is not null);
     }
+
+    /// <summary>A value, or null when absent or blank: <c>${VAR:-}</c> in a spec then means "not set".</summary>
+    private static string? Optional(PluginSettings settings, string key) =>
+        settings.GetString(key) is { } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
 
     private static Uri? ReadServiceUrl(PluginSettings settings)
     {
@@ -121,8 +125,8 @@ internal sealed record AwsSettings(
 
     private static (string? Encryption, string? KmsKeyId) ReadEncryption(PluginSettings settings)
     {
-        var encryption = settings.GetString("serverSideEncryption")?.Trim();
-        var kmsKeyId = settings.GetString("kmsKeyId")?.Trim();
+        var encryption = Optional(settings, "serverSideEncryption");
+        var kmsKeyId = Optional(settings, "kmsKeyId");
         if (encryption is not null && encryption != "AES256" && encryption != "aws:kms")
         {
             settings.AddProblem("serverSideEncryption", $"must be AES256 or aws:kms, not '{encryption}'");
@@ -139,7 +143,7 @@ internal sealed record AwsSettings(
     private static T ReadWhen<T>(PluginSettings settings, string key, T whenSupported, T whenRequired)
         where T : struct, Enum
     {
-        var text = settings.GetString(key)?.Trim();
+        var text = Optional(settings, key);
         switch (text?.ToUpperInvariant())
         {
             case null:
