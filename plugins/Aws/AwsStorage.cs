@@ -10,7 +10,7 @@ namespace Backup.Plugins.Aws;
 /// <remarks>
 /// After each upload the stored size is read back (one HEAD) and compared with the bytes sent: a store that keeps the
 /// SDK's aws-chunked framing as content (s3rver-like stores without the S3-compatible settings) is caught at backup
-/// time, and the corrupt object is deleted, instead of at restore time.
+/// time, and the corrupt object is deleted, instead of at restore time. A role without s3:GetObject skips the check.
 /// </remarks>
 internal sealed class AwsStorage : IReadableBackupStorage, IDeletableBackupStorage
 {
@@ -39,7 +39,18 @@ internal sealed class AwsStorage : IReadableBackupStorage, IDeletableBackupStora
     {
         var sent = await new S3Uploader(Client, _settings, _pool, _errors, _logger).UploadAsync(key, content, options, cancellationToken);
 
-        var stored = await _errors.Guard("check", key, () => Client.GetObjectMetadataAsync(_settings.Bucket, key, cancellationToken), cancellationToken);
+        GetObjectMetadataResponse stored;
+        try
+        {
+            stored = await _errors.Guard("check", key, () => Client.GetObjectMetadataAsync(_settings.Bucket, key, cancellationToken), cancellationToken);
+        }
+        catch (BackupStorageException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.Forbidden })
+        {
+            // A write-only role (no s3:GetObject) is a sound setup for backups; the check is a safety net, not a requirement.
+            _logger.LogWarning("Cannot read back the size of {Key} to verify it (access denied to HEAD); the upload itself succeeded", key);
+            return;
+        }
+
         if (stored.ContentLength != sent)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
