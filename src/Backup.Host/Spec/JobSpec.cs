@@ -7,10 +7,16 @@ namespace Backup.Host.Spec;
 /// <param name="Artifact">Where and under which name the backup is stored.</param>
 /// <param name="TempDirectory">Where the run's scratch space is made; null = BACKUP_TEMP_DIR or the system temp dir.</param>
 /// <param name="FilePath">The spec file, for messages.</param>
+/// <param name="Pipeline">Packing and compression; <see cref="PipelineSpec.Default"/> when the spec has no <c>pipeline</c> section.</param>
 internal sealed record JobSpec(
     string Name,
     PluginSpec Source,
     PluginSpec Storage,
     ArtifactSpec Artifact,
     string? TempDirectory,
-    string FilePath);
+    string FilePath,
+    PipelineSpec? Pipeline = null)
+{
+    /// <summary>The pipeline settings in force.</summary>
+    public PipelineSpec EffectivePipeline => Pipeline ?? PipelineSpec.Default;
+}

@@ -11,11 +11,12 @@ namespace Backup.Host.Spec;
 /// file, line and column, unknown keys are errors (a typo must not silently drop a setting), and
 /// substitution happens per scalar value after parsing.
 /// </remarks>
-internal sealed class SpecLoader(Func<string, string?> environment)
+internal sealed partial class SpecLoader(Func<string, string?> environment)
 {
-    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory"];
+    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory", "pipeline"];
     private static readonly string[] PluginKeys = ["plugin", "settings"];
     private static readonly string[] ArtifactKeys = ["prefix", "name"];
+    private static readonly string[] PipelineKeys = ["mode", "compression", "level", "threads", "blockSizeMiB"];
 
     private readonly List<string> _problems = [];
     private string _file = "";
@@ -73,6 +74,7 @@ internal sealed class SpecLoader(Func<string, string?> environment)
         var storage = ReadPlugin(root, "storage");
         var artifact = ReadArtifact(root, name);
         var tempDirectory = OptionalScalar(root, "tempDirectory", "tempDirectory");
+        var pipeline = ReadPipeline(root);
 
         if (name.Length > 0 && !ArtifactNames.IsSafeName(name))
         {
@@ -84,7 +86,7 @@ internal sealed class SpecLoader(Func<string, string?> environment)
             throw new BackupSettingsException(_problems);
         }
 
-        return new JobSpec(name, source!, storage!, artifact, string.IsNullOrWhiteSpace(tempDirectory) ? null : tempDirectory, _file);
+        return new JobSpec(name, source!, storage!, artifact, string.IsNullOrWhiteSpace(tempDirectory) ? null : tempDirectory, _file, pipeline);
     }
 
     private PluginSpec? ReadPlugin(YamlMappingNode root, string section)
