@@ -139,7 +139,8 @@ EOF
 watch_disk() { # out dir pid
   local peak=0 size
   while kill -0 "$3" 2>/dev/null; do
-    size=$(du -sb "$2" 2>/dev/null | cut -f1) || size=0
+    # File bytes, not du: directories would add 4 KiB each and hide whether any data touched the disk.
+    size=$(find "$2" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') || size=0
     (( size > peak )) && peak=$size
     sleep 0.2
   done
@@ -166,7 +167,7 @@ run_row() {
   read -r secs rss < <(tail -1 "$WORK/time.$name")
   disk=$(cat "$WORK/disk.$name")
   out=$(find "$WORK/store" -type f \( -name '*.gz' -o -name '*.zst' \) -printf '%s\n' | head -1)
-  RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}")
+  RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)")
   rm -rf "$tmpd" "$WORK/store"
 }
 
@@ -186,16 +187,18 @@ row_snippet() {
 }
 
 print_table() {
-  local floor_secs="" entry name rc secs rss disk out ratio
-  for entry in "${RESULTS[@]}"; do IFS='|' read -r name rc secs rss disk out <<<"$entry"; [[ $name == floor ]] && floor_secs=$secs; done
-  printf '\n%s MB generated, raw dump %s bytes, %s cores, %s\n\n' "$SIZE_MB" "$DUMP_BYTES" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
-  printf '| %-9s | %8s | %8s | %13s | %15s | %14s | %s\n' row "wall s" "x floor" "peak RSS MB" "peak temp MB" "output MB" exit
-  printf '|%s|%s|%s|%s|%s|%s|%s\n' ----------- ---------- ---------- --------------- ----------------- ---------------- ----
+  local floor_secs="" entry name rc secs rss disk out ratio load
+  for entry in "${RESULTS[@]}"; do IFS='|' read -r name rc secs rss disk out load <<<"$entry"; [[ $name == floor ]] && floor_secs=$secs; done
+  printf '\n%s MB generated, raw dump %s bytes, %s cores, %s; "load after" = 1-min load average when the row ended\n' \
+    "$SIZE_MB" "$DUMP_BYTES" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
+  printf 'peak temp = bytes of files in the row'"'"'s temp dir (BACKUP_TEMP_DIR for the tool), polled every 0.2 s\n\n' 
+  printf '| %-9s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' row "wall s" "x floor" "peak RSS MB" "peak temp MB" "output MB" exit "load after"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s\n' ----------- ---------- ---------- --------------- ----------------- ---------------- ------ -----------
   for entry in "${RESULTS[@]}"; do
-    IFS='|' read -r name rc secs rss disk out <<<"$entry"
+    IFS='|' read -r name rc secs rss disk out load <<<"$entry"
     ratio=$([[ -n $floor_secs ]] && awk -v a="$secs" -v b="$floor_secs" 'BEGIN { printf "%.2f", a / b }' || echo -)
-    printf '| %-9s | %8s | %8s | %13s | %15s | %14s | %s\n' "$name" "$secs" "$ratio" "$((rss / 1024))" \
-      "$(awk -v d="$disk" 'BEGIN { printf "%.1f", d / 1048576 }')" "$(awk -v d="$out" 'BEGIN { printf "%.1f", d / 1048576 }')" "$rc"
+    printf '| %-9s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' "$name" "$secs" "$ratio" "$((rss / 1024))" \
+      "$(awk -v d="$disk" 'BEGIN { printf "%.1f", d / 1048576 }')" "$(awk -v d="$out" 'BEGIN { printf "%.1f", d / 1048576 }')" "$rc" "$load"
   done
 }
 
