@@ -32,6 +32,11 @@ need_mariadb() {
   APT_PACKAGES+=(mariadb-server mariadb-client galera-4 mariadb-backup)
 }
 
+# The zstd CLI: the compression specs check that `zstd -t` and `zstd -d` accept what the host writes.
+need_zstd() {
+  have_tool zstd || APT_PACKAGES+=(zstd)
+}
+
 # Later: storage emulators from npm (Azurite, fauxqs, ...) get their own need_* function here, adding
 # to an NPM_PACKAGES list installed into <repo>/.tools (git-ignored), and main gains an install step.
 
@@ -77,6 +82,7 @@ main() {
     return 0
   fi
   need_mariadb
+  need_zstd
   if (( ${#APT_PACKAGES[@]} > 0 )); then
     apt_install
   fi
