@@ -154,7 +154,8 @@ public sealed class HostBehaviourSpecs(HostFixture host) : IClassFixture<HostFix
         var stderr = process.StandardError.ReadToEndAsync();
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(marker) && DateTime.UtcNow < deadline && !process.HasExited)
+        // Not just File.Exists: the source creates the marker, then writes the path into it (seen racing under load).
+        while (!(File.Exists(marker) && new FileInfo(marker).Length > 0) && DateTime.UtcNow < deadline && !process.HasExited)
         {
             await Task.Delay(50);
         }
