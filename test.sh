@@ -13,8 +13,9 @@
 #   BACKUP_TEST_HANG_TIMEOUT      kill a test host whose test hangs this long (default 10m; 0 = never)
 #
 # Exported to the tests: BACKUP_TEST_MARIADB_HOST/PORT/PASSWORD, BACKUP_TEST_RESTORE_PORT (from the
-# servers' env file) and BACKUP_HOST_DIR (the published app, artifacts/app).
-# Output: TestResults/<UTC timestamp>/*.trx, artifacts/app/.
+# servers' env file), BACKUP_HOST_DIR (the published app, artifacts/app) and BACKUP_IMAGE_LAYOUTS_DIR
+# (artifacts/image/<storage>: the folder each storage's container image carries).
+# Output: TestResults/<UTC timestamp>/*.trx, artifacts/app/, artifacts/image/.
 # Exit status: non-zero when a phase or `dotnet test` failed, any test failed, or no test ran.
 set -euo pipefail
 
@@ -75,6 +76,13 @@ fi
 phase publish
 build/publish.sh "$app_dir"
 export BACKUP_HOST_DIR=$app_dir
+# Published here, not by the tests: test projects run in parallel and must not build the same projects
+# at once. Each takes a few seconds after the publish above (everything is already compiled).
+layouts_dir=$REPO_ROOT/artifacts/image
+for storage in $(build/publish-image-layout.sh --list); do
+  build/publish-image-layout.sh "$storage" "$layouts_dir/$storage"
+done
+export BACKUP_IMAGE_LAYOUTS_DIR=$layouts_dir
 
 phase test
 test_args=(test Framework.sln -c Release --logger trx --results-directory "$results_dir")

@@ -24,18 +24,24 @@ internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDelet
         var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}{PartialMarker}{Guid.NewGuid():N}");
         try
         {
-            Directory.CreateDirectory(directory);
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            await using var file = CreateTemporary(key, directory, temporary);
+            var buffer = new byte[1 << 20];
+            int read;
+
+            // Not CopyToAsync: a failure reading the content belongs to whoever produces it and must propagate as is,
+            // while a failure writing the file is this storage's and is reported as such.
+            while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                await content.CopyToAsync(file, 1 << 20, cancellationToken);
-                file.Flush(flushToDisk: true);
+                await Guard(key, () => file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).AsTask());
             }
 
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new BackupStorageException($"local storage: cannot write {key} under {root}: {ex.Message}", ex);
+            await Guard(key, () =>
+            {
+                file.Flush(flushToDisk: true);
+                file.Close();
+                File.Move(temporary, target, overwrite: true);
+                return Task.CompletedTask;
+            });
         }
         finally
         {
@@ -44,6 +50,31 @@ internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDelet
             {
                 File.Delete(temporary);
             }
+        }
+    }
+
+    private FileStream CreateTemporary(string key, string directory, string temporary)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            return new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupStorageException($"local storage: cannot write {key} under {root}: {ex.Message}", ex);
+        }
+    }
+
+    private async Task Guard(string key, Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupStorageException($"local storage: cannot write {key} under {root}: {ex.Message}", ex);
         }
     }
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Backup.Plugins.MariaDbHa;
 
 /// <summary>Dumps all databases with mariadb-dump into one entry, and checks the dump instead of trusting it.</summary>
-internal sealed class MariaDbHaSource(MariaDbHaSettings settings, ILogger<MariaDbHaSource> logger) : IBackupSource
+internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogger<MariaDbHaSource> logger) : IBackupSource
 {
     private string Server => $"{settings.Host}:{settings.Port}";
 

@@ -154,7 +154,7 @@ public sealed class HostBehaviourSpecs(HostFixture host) : IClassFixture<HostFix
         var stderr = process.StandardError.ReadToEndAsync();
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        // Not just File.Exists: the source creates the marker, then writes the path into it (seen racing under load).
+        // The marker may exist before its content is written: wait for the content, not the file.
         while (!(File.Exists(marker) && new FileInfo(marker).Length > 0) && DateTime.UtcNow < deadline && !process.HasExited)
         {
             await Task.Delay(50);

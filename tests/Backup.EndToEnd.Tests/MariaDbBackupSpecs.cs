@@ -14,6 +14,7 @@ namespace Backup.EndToEnd.Tests;
 /// The seed's whole flow against real parts: password from a Kubernetes Secret (API stub), the real mariadb-dump of a
 /// real server, the published host with the mariadb-ha and local plugins, then a restore into a second, fresh server.
 /// </summary>
+[Collection(RestoreTargetCollection.Name)]
 public sealed class MariaDbBackupSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Database = "e2e_shop";

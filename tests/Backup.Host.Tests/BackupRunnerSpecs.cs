@@ -173,7 +173,7 @@ public sealed class BackupRunnerSpecs : IDisposable
             new ArtifactSpec("p", ArtifactSpec.DefaultNameTemplate),
             _temp.Path,
             "job.yaml",
-            pipeline);
+            Pipeline: pipeline);
         var runner = new BackupRunner(new CapturingLoggerFactory(), new FixedClock(Start));
         return runner.RunAsync(new BackupJob(spec, source, storage), cancellationToken);
     }

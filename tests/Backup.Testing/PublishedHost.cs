@@ -87,9 +87,13 @@ public static class PublishedHost
         Path.Combine(await DirectoryAsync(), "plugins", assemblyName);
 
     /// <summary>Runs <c>backup</c> with <paramref name="arguments"/> and returns its exit code and output.</summary>
-    public static async Task<BufferedCommandResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, CancellationToken cancellationToken = default)
+    public static async Task<BufferedCommandResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, CancellationToken cancellationToken = default) =>
+        await RunFromAsync(await DirectoryAsync(), arguments, environment, cancellationToken);
+
+    /// <summary>Runs the <c>backup</c> executable in <paramref name="hostDirectory"/> (e.g. a container image's layout) with <paramref name="arguments"/>.</summary>
+    public static async Task<BufferedCommandResult> RunFromAsync(string hostDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, CancellationToken cancellationToken = default)
     {
-        var executable = Path.Combine(await DirectoryAsync(), "backup");
+        var executable = Path.Combine(hostDirectory, "backup");
         return await Cli.Wrap(executable)
             .WithArguments(arguments)
             .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Backup.Host.Cli;
 
-/// <summary>The <c>backup</c> command line: <c>run</c>, <c>validate</c>, <c>plugins</c>.</summary>
+/// <summary>The <c>backup</c> command line: <c>run</c>, <c>validate</c>, <c>plugins</c>, <c>list</c>, <c>verify</c>, <c>restore</c>, <c>prune</c>.</summary>
 internal static class BackupCommandLine
 {
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the exit code.</summary>
@@ -15,6 +15,10 @@ internal static class BackupCommandLine
         root.Subcommands.Add(RunCommand.Create(options, output, error));
         root.Subcommands.Add(ValidateCommand.Create(options, output, error));
         root.Subcommands.Add(PluginsCommand.Create(options, output, error));
+        root.Subcommands.Add(ListCommand.Create(options, output, error));
+        root.Subcommands.Add(VerifyCommand.Create(options, output, error));
+        root.Subcommands.Add(RestoreCommand.Create(options, output, error));
+        root.Subcommands.Add(PruneCommand.Create(options, output, error));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

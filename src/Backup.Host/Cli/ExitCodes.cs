@@ -24,6 +24,12 @@ internal static class ExitCodes
     /// <summary>A credential (e.g. the database password secret) could not be read.</summary>
     public const int CredentialsFailed = 6;
 
+    /// <summary>A stored backup is damaged or incomplete (checksum mismatch, truncated, entry differs from its manifest); nothing was loaded.</summary>
+    public const int IntegrityFailed = 7;
+
+    /// <summary>A restore was refused (target not empty, wrong layout for the target) or loading into the target failed.</summary>
+    public const int RestoreFailed = 8;
+
     /// <summary>Interrupted by SIGINT (Ctrl-C); temp files were removed.</summary>
     public const int Interrupted = 130;
 

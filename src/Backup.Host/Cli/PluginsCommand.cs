@@ -15,6 +15,7 @@ internal static class PluginsCommand
             try
             {
                 var catalog = PluginCatalog.Load(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
+                output.WriteLine($"plugins in {catalog.Directory} (host contract {ContractStamp.HostVersion})");
                 output.WriteLine($"{"NAME",-16} {"KIND",-8} {"VERSION",-10} {"CONTRACT",-9} PATH");
                 foreach (var plugin in catalog.Plugins)
                 {

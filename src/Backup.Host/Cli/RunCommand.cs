@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Backup.Host.Pipeline;
-using Backup.Host.Plugins;
-using Backup.Host.Spec;
+using Backup.Host.Retention;
 
 namespace Backup.Host.Cli;
 
@@ -19,12 +18,13 @@ internal static class RunCommand
             using var loggerFactory = HostLogging.Create(verbose);
             try
             {
-                var jobSpec = new SpecLoader().Load(parseResult.GetValue(spec)!);
-                var catalog = PluginCatalog.Load(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
-                var job = JobFactory.Create(jobSpec, catalog, loggerFactory);
+                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+
+                // Made before the backup runs: a retention section the storage cannot honour is a spec error, not a surprise after the upload.
+                var retention = job.Spec.Retention is null ? null : Capabilities.RetentionEnforcer(job, loggerFactory);
                 var outcome = await new BackupRunner(loggerFactory, TimeProvider.System).RunAsync(job, cancellationToken);
                 output.WriteLine($"{outcome.BackupId} {job.Storage.Location}/{outcome.ArchiveKey} {outcome.Archive.Size} {outcome.Archive.Sha1}");
-                return ExitCodes.Success;
+                return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, job.Spec.Retention!, outcome.BackupId, error, verbose, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -37,5 +37,26 @@ internal static class RunCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Runs retention after a successful backup, never touching that backup; its failure is reported but the backup stays stored.</summary>
+    private static async Task<int> ApplyRetentionAsync(RetentionEnforcer retention, RetentionPolicy policy, string backupId, TextWriter error, bool verbose, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await retention.ApplyAsync(policy, protectedId: backupId, dryRun: false, cancellationToken);
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            error.WriteLine($"error: retention was cancelled; backup {backupId} is stored");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex)
+        {
+            var code = ErrorReporter.Report(ex, error, verbose);
+            error.WriteLine($"error: backup {backupId} is stored; only retention failed");
+            return code;
+        }
     }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Backup.Host.Plugins;
-using Backup.Host.Spec;
 
 namespace Backup.Host.Cli;
 
@@ -18,9 +16,8 @@ internal static class ValidateCommand
             using var loggerFactory = HostLogging.Create(verbose);
             try
             {
-                var jobSpec = new SpecLoader().Load(parseResult.GetValue(spec)!);
-                var catalog = PluginCatalog.Load(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
-                var job = JobFactory.Create(jobSpec, catalog, loggerFactory);
+                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+                var jobSpec = job.Spec;
                 output.WriteLine($"{jobSpec.FilePath}: job '{jobSpec.Name}' is valid: {jobSpec.Source.Plugin} -> {jobSpec.Storage.Plugin} ({job.Storage.Location}) under '{jobSpec.Artifact.Prefix}/'");
                 return ExitCodes.Success;
             }

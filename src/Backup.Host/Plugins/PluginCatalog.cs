@@ -60,13 +60,23 @@ internal sealed class PluginCatalog
     }
 
     /// <summary>The loaded plugin of <paramref name="kind"/> named <paramref name="name"/>, or null when none is installed.</summary>
-    /// <exception cref="PluginLoadException">A plugin of that name exists but failed to load.</exception>
+    /// <exception cref="PluginLoadException">A plugin of that name exists but failed to load, or none loaded by that name and some failed to load.</exception>
     public PluginDescriptor? Find(PluginKind kind, string name)
     {
         var match = Plugins.FirstOrDefault(p => p.Name == name && (p.Kind == kind || p.Error is not null));
         if (match?.Error is { } error)
         {
             throw new PluginLoadException($"plugin '{name}' ({match.AssemblyPath}) failed to load: {error}");
+        }
+
+        // A plugin that failed to load is known only by its folder name, so the one asked for may well be among them:
+        // name them rather than say "not installed" about a plugin that is there but refused.
+        var broken = Plugins.Where(p => p.Error is not null).ToList();
+        if (match is null && broken.Count > 0)
+        {
+            throw new PluginLoadException(
+                $"{kind.ToString().ToLowerInvariant()} plugin '{name}' is not among the plugins loaded from {Directory}; "
+                + $"{broken.Count} failed to load: {string.Join("; ", broken.Select(p => $"{p.Name}: {p.Error}"))}");
         }
 
         return match;
@@ -82,19 +92,32 @@ internal sealed class PluginCatalog
     private static PluginDescriptor LoadOne(string assemblyPath)
     {
         var folderName = Path.GetFileNameWithoutExtension(assemblyPath);
-        var abstractionsVersion = "?";
+        var contractVersion = "?";
         var version = "?";
         try
         {
+            // The contract check comes first and reads only metadata: an incompatible plugin's code is never loaded.
+            var stamp = ContractStamp.Read(assemblyPath);
+            version = stamp.InformationalVersion ?? version;
+            if (stamp.ContractVersion is { } stamped)
+            {
+                contractVersion = stamped;
+                if (ContractCompatibility.Check(stamped, ContractStamp.HostVersion) is { } refusal)
+                {
+                    return new PluginDescriptor(folderName, null, version, contractVersion, assemblyPath, null, refusal);
+                }
+            }
+
             var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: false, sharedTypes: SharedTypes);
             var assembly = loader.LoadDefaultAssembly();
-            version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-                ?? assembly.GetName().Version?.ToString() ?? "?";
-            abstractionsVersion = ReferencedVersion(assembly, typeof(IBackupPlugin).Assembly) ?? "?";
+            version = stamp.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "?";
+
+            // Unstamped (built without the package's targets): all that is known is the major version it references.
+            contractVersion = stamp.ContractVersion ?? ReferencedVersion(assembly, typeof(IBackupPlugin).Assembly) ?? "?";
 
             if (CheckSharedAssemblies(assembly) is { } mismatch)
             {
-                return new PluginDescriptor(folderName, null, version, abstractionsVersion, assemblyPath, null, mismatch);
+                return new PluginDescriptor(folderName, null, version, contractVersion, assemblyPath, null, mismatch);
             }
 
             var entryTypes = assembly.GetExportedTypes()
@@ -105,7 +128,7 @@ internal sealed class PluginCatalog
                 var why = entryTypes.Count == 0
                     ? "no public class implements IBackupSourcePlugin or IBackupStoragePlugin"
                     : $"several entry types ({string.Join(", ", entryTypes.Select(t => t.Name))}); a plugin assembly has exactly one";
-                return new PluginDescriptor(folderName, null, version, abstractionsVersion, assemblyPath, null, why);
+                return new PluginDescriptor(folderName, null, version, contractVersion, assemblyPath, null, why);
             }
 
             var entry = (IBackupPlugin)Activator.CreateInstance(entryTypes[0])!;
@@ -116,12 +139,16 @@ internal sealed class PluginCatalog
                 _ => null,
             };
             var error = kind is null ? $"{entryTypes[0].Name} implements neither IBackupSourcePlugin nor IBackupStoragePlugin" : null;
-            return new PluginDescriptor(entry.Name, kind, version, abstractionsVersion, assemblyPath, kind is null ? null : entry, error);
+            return new PluginDescriptor(entry.Name, kind, version, contractVersion, assemblyPath, kind is null ? null : entry, error);
+        }
+        catch (BadImageFormatException ex)
+        {
+            return new PluginDescriptor(folderName, null, version, contractVersion, assemblyPath, null, $"not a .NET assembly ({ex.Message.ReplaceLineEndings(" ")})");
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var reason = ex is ReflectionTypeLoadException rtle && rtle.LoaderExceptions.FirstOrDefault() is { } first ? first : ex;
-            return new PluginDescriptor(folderName, null, version, abstractionsVersion, assemblyPath, null, $"{reason.GetType().Name}: {reason.Message.ReplaceLineEndings(" ")}");
+            return new PluginDescriptor(folderName, null, version, contractVersion, assemblyPath, null, $"{reason.GetType().Name}: {reason.Message.ReplaceLineEndings(" ")}");
         }
     }
 

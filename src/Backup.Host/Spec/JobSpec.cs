@@ -1,3 +1,5 @@
+using Backup.Host.Retention;
+
 namespace Backup.Host.Spec;
 
 /// <summary>One backup job as described by a YAML spec file, after <c>${VAR}</c> substitution and validation.</summary>
@@ -7,6 +9,7 @@ namespace Backup.Host.Spec;
 /// <param name="Artifact">Where and under which name the backup is stored.</param>
 /// <param name="TempDirectory">Where the run's scratch space is made; null = BACKUP_TEMP_DIR or the system temp dir.</param>
 /// <param name="FilePath">The spec file, for messages.</param>
+/// <param name="Retention">Which backups to keep after a successful run and on <c>backup prune</c>; null keeps all.</param>
 /// <param name="Pipeline">Packing and compression; <see cref="PipelineSpec.Default"/> when the spec has no <c>pipeline</c> section.</param>
 internal sealed record JobSpec(
     string Name,
@@ -15,6 +18,7 @@ internal sealed record JobSpec(
     ArtifactSpec Artifact,
     string? TempDirectory,
     string FilePath,
+    RetentionPolicy? Retention = null,
     PipelineSpec? Pipeline = null)
 {
     /// <summary>The pipeline settings in force.</summary>

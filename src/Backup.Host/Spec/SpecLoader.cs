@@ -1,5 +1,6 @@
 using Backup.Abstractions;
 using Backup.Host.Pipeline;
+using Backup.Host.Retention;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -13,9 +14,10 @@ namespace Backup.Host.Spec;
 /// </remarks>
 internal sealed partial class SpecLoader(Func<string, string?> environment)
 {
-    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory", "pipeline"];
+    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory", "retention", "pipeline"];
     private static readonly string[] PluginKeys = ["plugin", "settings"];
     private static readonly string[] ArtifactKeys = ["prefix", "name"];
+    private static readonly string[] RetentionKeys = ["keepLast", "keepDaily", "keepWeekly", "keepMonthly"];
     private static readonly string[] PipelineKeys = ["mode", "compression", "level", "threads", "blockSizeMiB"];
 
     private readonly List<string> _problems = [];
@@ -74,6 +76,7 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
         var storage = ReadPlugin(root, "storage");
         var artifact = ReadArtifact(root, name);
         var tempDirectory = OptionalScalar(root, "tempDirectory", "tempDirectory");
+        var retention = ReadRetention(root);
         var pipeline = ReadPipeline(root);
 
         if (name.Length > 0 && !ArtifactNames.IsSafeName(name))
@@ -86,7 +89,7 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
             throw new BackupSettingsException(_problems);
         }
 
-        return new JobSpec(name, source!, storage!, artifact, string.IsNullOrWhiteSpace(tempDirectory) ? null : tempDirectory, _file, pipeline);
+        return new JobSpec(name, source!, storage!, artifact, string.IsNullOrWhiteSpace(tempDirectory) ? null : tempDirectory, _file, retention, pipeline);
     }
 
     private PluginSpec? ReadPlugin(YamlMappingNode root, string section)
@@ -147,6 +150,47 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
         }
 
         return new ArtifactSpec(prefix, template);
+    }
+
+    private RetentionPolicy? ReadRetention(YamlMappingNode root)
+    {
+        if (Child(root, "retention") is not { } node)
+        {
+            return null;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            return Problem<RetentionPolicy?>(node, $"retention must be a mapping with any of {string.Join(", ", RetentionKeys)}", null);
+        }
+
+        CheckKeys(mapping, "retention.", RetentionKeys);
+        var counts = RetentionKeys.Select(key => Count(mapping, key)).ToArray();
+        var policy = new RetentionPolicy(counts[0], counts[1], counts[2], counts[3]);
+        if (counts.All(c => c == 0))
+        {
+            // An empty policy would keep nothing; restic refuses it too.
+            _problems.Add($"{At(mapping.Start)}: retention must keep something: set at least one of {string.Join(", ", RetentionKeys)} above 0 (or remove the section to keep every backup)");
+        }
+
+        return policy;
+    }
+
+    private int Count(YamlMappingNode mapping, string key)
+    {
+        var text = OptionalScalar(mapping, key, $"retention.{key}");
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return 0;
+        }
+
+        if (int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
+        {
+            return count;
+        }
+
+        _problems.Add($"{At(Child(mapping, key)!.Start)}: retention.{key} must be a whole number of 0 or more, not '{text}'");
+        return -1;
     }
 
     private PluginSettings ToSettings(YamlMappingNode mapping, string path)

@@ -1,0 +1,59 @@
+using System.ComponentModel;
+using Backup.Abstractions;
+using CliWrap;
+
+namespace Backup.Plugins.MariaDbHa.Restore;
+
+/// <summary>Runs the <c>mariadb</c> client against one server, the password coming from the option file (never argv), and checks its exit code.</summary>
+internal sealed class MariaDbClient(OptionFile optionFile, string host, int port, string user, string command = MariaDbClient.DefaultCommand)
+{
+    /// <summary>The client found on PATH, as in the image beside mariadb-dump.</summary>
+    public const string DefaultCommand = "mariadb";
+
+    /// <summary>The server, for messages.</summary>
+    public string Server => $"{host}:{port}";
+
+    /// <summary>Runs <paramref name="sql"/> and returns the result rows, tab-separated, without column names.</summary>
+    public async Task<IReadOnlyList<string>> QueryAsync(string sql, CancellationToken cancellationToken)
+    {
+        var rows = new List<string>();
+        await RunAsync(
+            ["--batch", "--skip-column-names", $"--execute={sql}"],
+            PipeSource.Null,
+            PipeTarget.ToDelegate(rows.Add),
+            $"query on {Server}",
+            cancellationToken).ConfigureAwait(false);
+        return rows;
+    }
+
+    /// <summary>Feeds <paramref name="sql"/> (a dump) to the client; fails on the first statement the server rejects.</summary>
+    public Task LoadAsync(Stream sql, string what, CancellationToken cancellationToken) =>
+        RunAsync([], PipeSource.FromStream(sql), PipeTarget.Null, $"loading {what} into {Server}", cancellationToken);
+
+    private async Task RunAsync(IReadOnlyList<string> extra, PipeSource input, PipeTarget output, string what, CancellationToken cancellationToken)
+    {
+        var stderr = new BoundedCapture();
+        var cli = Cli.Wrap(command)
+            // The option file must be the first argument, or the client exits 7.
+            .WithArguments([optionFile.Argument, $"--host={host}", $"--port={port}", $"--user={user}", .. extra])
+            .WithStandardInputPipe(input)
+            .WithStandardOutputPipe(output)
+            .WithStandardErrorPipe(stderr.Target)
+            .WithValidation(CommandResultValidation.None);
+
+        CommandResult result;
+        try
+        {
+            result = await cli.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Win32Exception || ex.InnerException is Win32Exception)
+        {
+            throw new BackupRestoreException($"cannot start the client '{command}' (install mariadb-client): {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+
+        if (result.ExitCode != 0)
+        {
+            throw new BackupRestoreException($"{what} failed: {Path.GetFileName(command)} exited with code {result.ExitCode}: {stderr.Summary()}");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Backup.Abstractions;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Plugins.MariaDbHa.Restore;
+
+/// <summary>Loads a verified backup into a MariaDB server: checks the target first, then feeds each SQL entry to the <c>mariadb</c> client.</summary>
+internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger)
+{
+    /// <summary>Restores <paramref name="context"/>'s entries into the target (command-line override, else the source's settings).</summary>
+    public async Task RestoreAsync(RestoreContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        var order = RestorePlan.LoadOrder(context.Entries.EntryNames);
+        if (order.Count == 0)
+        {
+            throw new BackupRestoreException($"backup {context.BackupId} has no .sql entry to load (entries: {string.Join(", ", context.Entries.EntryNames)})");
+        }
+
+        var password = await settings.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        using var optionFile = OptionFile.Create(context.WorkDirectory, password);
+        var client = new MariaDbClient(optionFile, context.Target.Host ?? settings.Host, context.Target.Port ?? settings.Port, settings.User);
+
+        var target = await TargetState.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+        if (RestorePlan.RefusalFor(context.Metadata, target.IsGalera) is { } refusal)
+        {
+            throw new BackupRestoreException($"backup {context.BackupId} {refusal}; target {client.Server}");
+        }
+
+        if (target.UserDatabases.Count > 0)
+        {
+            var names = string.Join(", ", target.UserDatabases.Take(10)) + (target.UserDatabases.Count > 10 ? ", ..." : "");
+            if (!context.Force)
+            {
+                throw new BackupRestoreException($"target {client.Server} is not empty (databases: {names}); nothing was loaded; use --force to load into it anyway");
+            }
+
+            logger.LogWarning("Target {Server} already holds {Databases}; loading anyway (--force)", client.Server, names);
+        }
+
+        foreach (var entry in order)
+        {
+            logger.LogInformation("Loading {Entry} of backup {BackupId} into {Server}", entry, context.BackupId, client.Server);
+            await using var stream = await context.Entries.OpenAsync(entry, cancellationToken).ConfigureAwait(false);
+            await client.LoadAsync(stream, entry, cancellationToken).ConfigureAwait(false);
+        }
+
+        logger.LogInformation("Backup {BackupId} loaded into {Server}", context.BackupId, client.Server);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Backup.Abstractions;
+
+/// <summary>One restore, as a source sees it: the verified backup's entries, what its manifest says, and where to load it.</summary>
+/// <param name="BackupId">The id of the backup being restored.</param>
+/// <param name="Metadata">The facts the source reported when it made the backup (its <see cref="SourceResult.Metadata"/>), e.g. <c>layout</c>.</param>
+/// <param name="Entries">The backup's entries, readable by name, in the order they were written.</param>
+/// <param name="Target">Overrides of the target from the command line; unset parts come from the source's settings.</param>
+/// <param name="Force">Whether the user allowed loading into a target that already holds data.</param>
+/// <param name="WorkDirectory">A private (0700) scratch directory the host removes afterwards, also on failure.</param>
+public sealed record RestoreContext(
+    string BackupId,
+    IReadOnlyDictionary<string, string> Metadata,
+    IBackupReader Entries,
+    RestoreTarget Target,
+    bool Force,
+    string WorkDirectory);

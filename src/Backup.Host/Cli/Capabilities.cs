@@ -1,0 +1,41 @@
+using Backup.Abstractions;
+using Backup.Host.Pipeline;
+using Backup.Host.Retention;
+using Backup.Host.Spec;
+using Backup.Host.Stored;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Host.Cli;
+
+/// <summary>What the commands on stored backups insist on: the optional plugin capabilities they need, each refused in one line (exit 2).</summary>
+internal static class Capabilities
+{
+    /// <summary>The job's storage as <typeparamref name="T"/>, or one line saying the plugin cannot do what <paramref name="command"/> needs.</summary>
+    public static T RequireStorage<T>(BackupJob job, string command)
+        where T : class, IBackupStorage
+    {
+        var what = typeof(T) == typeof(IDeletableBackupStorage) ? "delete objects" : "list or read objects";
+        return job.Storage as T
+            ?? throw new BackupSettingsException(
+                $"{job.Spec.Storage.PluginLocation}: storage plugin '{job.Spec.Storage.Plugin}' ({job.Storage.Location}) cannot {what}, which '{command}' needs");
+    }
+
+    /// <summary>The job's source as a restorable one, or one line saying the plugin cannot restore.</summary>
+    public static IRestorableBackupSource RequireRestorableSource(BackupJob job) =>
+        job.Source as IRestorableBackupSource
+        ?? throw new BackupSettingsException(
+            $"{job.Spec.Source.PluginLocation}: source plugin '{job.Spec.Source.Plugin}' cannot restore backups (it does not implement {nameof(IRestorableBackupSource)})");
+
+    /// <summary>The retention enforcer for <paramref name="job"/>'s storage; fails in one line when the storage cannot list, read or delete.</summary>
+    public static RetentionEnforcer RetentionEnforcer(BackupJob job, ILoggerFactory loggerFactory)
+    {
+        var readable = RequireStorage<IReadableBackupStorage>(job, "retention");
+        var deletable = RequireStorage<IDeletableBackupStorage>(job, "retention");
+        return new RetentionEnforcer(new BackupInventory(readable, job.Spec.Artifact, job.Spec.Name), deletable, loggerFactory.CreateLogger("Backup.Retention"));
+    }
+
+    /// <summary>Where a command's scratch directory goes: the spec's <c>tempDirectory</c>, else BACKUP_TEMP_DIR, else the system temp dir.</summary>
+    public static string TempParent(JobSpec spec) =>
+        spec.TempDirectory
+        ?? (Environment.GetEnvironmentVariable("BACKUP_TEMP_DIR") is { Length: > 0 } fromEnv ? fromEnv : Path.GetTempPath());
+}

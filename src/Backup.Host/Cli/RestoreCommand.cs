@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Backup.Abstractions;
+using Backup.Host.Stored;
+
+namespace Backup.Host.Cli;
+
+/// <summary><c>backup restore --spec job.yaml (--id ID | --latest) [--target-host H] [--target-port P] [--force]</c>.</summary>
+internal static class RestoreCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error)
+    {
+        var spec = GlobalOptions.Spec();
+        var selection = new BackupSelection();
+        var targetHost = new Option<string?>("--target-host") { Description = "The server to restore into (default: the source's host setting)." };
+        var targetPort = new Option<int?>("--target-port") { Description = "Its port (default: the source's port setting)." };
+        var force = new Option<bool>("--force") { Description = "Load even when the target already holds databases." };
+        var command = new Command(
+            "restore",
+            "Downloads a backup, verifies its checksum and entries BEFORE loading anything, then loads it into the target with the source plugin.")
+        {
+            spec, targetHost, targetPort, force,
+        };
+        selection.AddTo(command);
+        targetPort.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } port and (< 1 or > 65535))
+            {
+                result.AddError($"--target-port must be between 1 and 65535, not {port}");
+            }
+        });
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var verbose = parseResult.GetValue(options.Verbose);
+            using var loggerFactory = HostLogging.Create(verbose);
+            try
+            {
+                var id = selection.Resolve(parseResult);
+                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+                var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup restore");
+                var source = Capabilities.RequireRestorableSource(job);
+                var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
+
+                var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
+                var verified = await new RestoreRunner(loggerFactory).RunAsync(
+                    job.Spec, source, storage, backup, target, parseResult.GetValue(force), Capabilities.TempParent(job.Spec), cancellationToken);
+                output.WriteLine($"{backup.Id} restored: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
+                return ExitCodes.Success;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                error.WriteLine("error: the restore was cancelled; temporary files were removed; the target may hold part of the backup");
+                return ExitCodes.Interrupted;
+            }
+            catch (Exception ex)
+            {
+                return ErrorReporter.Report(ex, error, verbose);
+            }
+        });
+        return command;
+    }
+}

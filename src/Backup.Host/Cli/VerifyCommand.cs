@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Backup.Abstractions;
+using Backup.Host.Stored;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Host.Cli;
+
+/// <summary><c>backup verify --spec job.yaml (--id ID | --latest)</c>: downloads a backup as a stream and proves it restorable.</summary>
+internal static class VerifyCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error)
+    {
+        var spec = GlobalOptions.Spec();
+        var selection = new BackupSelection();
+        var command = new Command(
+            "verify",
+            $"Downloads a backup (streaming), checks its SHA-1 against the .sha1, and that the archive opens and every entry matches its manifest; exit {ExitCodes.IntegrityFailed} when it does not.")
+        {
+            spec,
+        };
+        selection.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var verbose = parseResult.GetValue(options.Verbose);
+            using var loggerFactory = HostLogging.Create(verbose);
+            try
+            {
+                var id = selection.Resolve(parseResult);
+                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+                var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup verify");
+                var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
+
+                var logger = loggerFactory.CreateLogger("Backup.Verify");
+                logger.LogInformation("Verifying backup {BackupId} from {Location}", backup.Id, storage.Location);
+                var verified = await ArchiveVerifier.VerifyAsync(storage, backup, extractTo: null, cancellationToken);
+                var entries = string.Join(", ", verified.Manifest.Entries.Select(e => $"{e.Name} ({e.Size} bytes)"));
+                output.WriteLine($"{backup.Id} ok: sha1 {verified.Archive.Sha1}, {verified.Archive.Size} bytes, entries: {entries}");
+                return ExitCodes.Success;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                error.WriteLine("error: verify was cancelled");
+                return ExitCodes.Interrupted;
+            }
+            catch (Exception ex)
+            {
+                return ErrorReporter.Report(ex, error, verbose);
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Backup.Host.Retention;
+
+/// <summary>What the retention planner needs to know about one backup.</summary>
+/// <param name="Id">The backup id.</param>
+/// <param name="Timestamp">When it was made (UTC).</param>
+/// <param name="IsComplete">Whether its <c>.sha1</c> (and archive) exist.</param>
+internal sealed record RetentionCandidate(string Id, DateTimeOffset Timestamp, bool IsComplete);

@@ -1,0 +1,42 @@
+using Backup.Abstractions;
+using Backup.Host.Stored;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Host.Retention;
+
+/// <summary>Applies a retention policy to a job's backups: plans with <see cref="RetentionPlanner"/>, then deletes what it does not keep.</summary>
+internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBackupStorage storage, ILogger logger)
+{
+    /// <summary>Plans and, unless <paramref name="dryRun"/>, deletes every object of each backup not kept; returns the decisions, newest first.</summary>
+    public async Task<IReadOnlyList<RetentionDecision>> ApplyAsync(RetentionPolicy policy, string? protectedId, bool dryRun, CancellationToken cancellationToken)
+    {
+        var backups = (await inventory.ListAsync(cancellationToken)).ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var decisions = RetentionPlanner.Plan(backups.Values.Select(b => new RetentionCandidate(b.Id, b.Timestamp, b.IsComplete)), policy, protectedId);
+        var doomed = decisions.Where(d => !d.Keep).ToList();
+        logger.LogInformation("Retention ({Policy}) over {Count} backup(s) in {Where}: keeping {Kept}, {Verb} {Removed}",
+            policy, decisions.Count, inventory.Where, decisions.Count - doomed.Count, dryRun ? "would remove" : "removing", doomed.Count);
+        if (dryRun)
+        {
+            return decisions;
+        }
+
+        foreach (var decision in doomed)
+        {
+            foreach (var key in backups[decision.Id].KeysInDeletionOrder)
+            {
+                try
+                {
+                    await storage.DeleteAsync(key, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not BackupException and not OperationCanceledException)
+                {
+                    throw new BackupStorageException($"retention: cannot delete {storage.Location}/{key}: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+                }
+            }
+
+            logger.LogInformation("Removed backup {BackupId} ({Reason})", decision.Id, string.Join(", ", decision.Reasons));
+        }
+
+        return decisions;
+    }
+}

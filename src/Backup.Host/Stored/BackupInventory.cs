@@ -1,0 +1,122 @@
+using Backup.Abstractions;
+using Backup.Host.Pipeline;
+using Backup.Host.Spec;
+
+namespace Backup.Host.Stored;
+
+/// <summary>Finds a job's backups in its storage: the objects directly under its prefix whose names match its template.</summary>
+internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSpec artifact, string jobName)
+{
+    private static readonly string[] Suffixes = [ArtifactNames.ChecksumSuffix, ArtifactNames.ArchiveSuffix, ArtifactNames.ManifestSuffix];
+
+    private readonly ArtifactNamePattern _pattern = new(artifact.NameTemplate, jobName);
+
+    /// <summary>The storage the backups are in.</summary>
+    public IReadableBackupStorage Storage => storage;
+
+    /// <summary>Where the backups are, for messages, e.g. <c>local:/backups/nightly/</c>.</summary>
+    public string Where => $"{storage.Location}/{ListPrefix}";
+
+    private string ListPrefix => artifact.Prefix.Length == 0 ? "" : artifact.Prefix + "/";
+
+    /// <summary>Every backup of the job, newest first; objects that do not belong to the job are left out.</summary>
+    public async Task<IReadOnlyList<StoredBackup>> ListAsync(CancellationToken cancellationToken)
+    {
+        var objects = new Dictionary<string, Dictionary<string, StoredObject>>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var stored in storage.ListAsync(ListPrefix, cancellationToken))
+            {
+                Collect(objects, stored);
+            }
+        }
+        catch (Exception ex) when (ex is not BackupException and not OperationCanceledException)
+        {
+            // A plugin's own exception (an SDK's) still becomes one line naming where we looked.
+            throw new BackupStorageException($"cannot list {Where}: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+
+        var backups = new List<StoredBackup>();
+        foreach (var (id, parts) in objects)
+        {
+            if (!_pattern.Matches(id, out var timestamp))
+            {
+                continue;
+            }
+
+            parts.TryGetValue(ArtifactNames.ArchiveSuffix, out var archive);
+            parts.TryGetValue(ArtifactNames.ManifestSuffix, out var manifest);
+            parts.TryGetValue(ArtifactNames.ChecksumSuffix, out var checksum);
+            var time = timestamp ?? (archive ?? manifest ?? checksum)!.LastModified.ToUniversalTime();
+            backups.Add(new StoredBackup(id, time, archive?.Key, archive?.Length, manifest?.Key, checksum?.Key));
+        }
+
+        return backups
+            .OrderByDescending(b => b.Timestamp)
+            .ThenByDescending(b => b.Id, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The backup named <paramref name="id"/>, or the newest complete one when <paramref name="id"/> is null.</summary>
+    /// <exception cref="BackupSettingsException">No backup has that id.</exception>
+    /// <exception cref="BackupIntegrityException">The job has no complete backup (asked for the latest).</exception>
+    public async Task<StoredBackup> FindAsync(string? id, CancellationToken cancellationToken)
+    {
+        var backups = await ListAsync(cancellationToken);
+        if (id is null)
+        {
+            return backups.FirstOrDefault(b => b.IsComplete)
+                ?? throw new BackupIntegrityException($"job '{jobName}' has no complete backup in {Where} ({backups.Count} incomplete)");
+        }
+
+        return backups.FirstOrDefault(b => b.Id == id)
+            ?? throw new BackupSettingsException($"--id: no backup '{id}' of job '{jobName}' in {Where}; 'backup list' shows the ids");
+    }
+
+    /// <summary>The manifest stored beside the archive, or null when it is missing or unreadable (it is informational; the one inside the archive counts).</summary>
+    public async Task<BackupManifest?> ReadManifestAsync(StoredBackup backup, CancellationToken cancellationToken)
+    {
+        if (backup.ManifestKey is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            await using var stream = await storage.OpenReadAsync(backup.ManifestKey, cancellationToken);
+            var manifest = BackupManifest.FromJson(stream);
+
+            // JSON without the fields (not written by this host) is as good as no manifest.
+            return manifest?.SourceMetadata is null || manifest.Entries is null ? null : manifest;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or BackupStorageException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private void Collect(Dictionary<string, Dictionary<string, StoredObject>> objects, StoredObject stored)
+    {
+        if (!stored.Key.StartsWith(ListPrefix, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var name = stored.Key[ListPrefix.Length..];
+        var suffix = Suffixes.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal));
+
+        // Deeper keys belong to another prefix (another job may live below this one).
+        if (suffix is null || name.Contains('/'))
+        {
+            return;
+        }
+
+        var id = name[..^suffix.Length];
+        if (!objects.TryGetValue(id, out var parts))
+        {
+            objects[id] = parts = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
+        }
+
+        parts[suffix] = stored;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Backup.Host.Stored;
+
+/// <summary>One line of <c>backup list</c>, also its JSON shape.</summary>
+/// <param name="Id">The backup id.</param>
+/// <param name="Timestamp">When it was made (UTC).</param>
+/// <param name="Size">The archive's size in bytes; null when the archive is missing.</param>
+/// <param name="Checksum"><c>complete</c> when the <c>.sha1</c> and the archive exist, else <c>incomplete</c>.</param>
+/// <param name="Node">The server the backup was taken from, per the manifest beside it; null when unknown.</param>
+/// <param name="Key">The archive's object key (or the first object's, when the archive is missing).</param>
+internal sealed record BackupListing(string Id, DateTimeOffset Timestamp, long? Size, string Checksum, string? Node, string Key)
+{
+    /// <summary>The value of <see cref="Checksum"/> for a finished upload.</summary>
+    public const string Complete = "complete";
+
+    /// <summary>The value of <see cref="Checksum"/> for a failed or interrupted upload.</summary>
+    public const string Incomplete = "incomplete";
+}

@@ -1,0 +1,14 @@
+using Backup.Plugins.Local;
+
+namespace Backup.EndToEnd.Tests.Stored;
+
+/// <summary>The stored-backup specs against the <c>local</c> storage (a directory).</summary>
+[Collection(RestoreTargetCollection.Name)]
+public sealed class LocalStoredBackupSpecs : StoredBackupSpecs
+{
+    protected override StorageUnderTest Storage => new(
+        "local",
+        "Backup.Plugins.Local",
+        new Dictionary<string, object> { ["path"] = Dir.Combine("store") },
+        () => new LocalStoragePlugin());
+}

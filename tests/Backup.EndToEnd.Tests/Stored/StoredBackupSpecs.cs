@@ -1,0 +1,365 @@
+using System.Text;
+using System.Text.Json;
+using Backup.Abstractions;
+using Backup.Testing;
+using CliWrap.Buffered;
+using MySqlConnector;
+
+namespace Backup.EndToEnd.Tests.Stored;
+
+/// <summary>
+/// list, verify, restore and prune through the published host, against one storage plugin: the same specs run for
+/// every storage. A storage's subclass supplies <see cref="Storage"/> (its settings pointing at the real store or
+/// emulator) and must carry <c>[Collection(RestoreTargetCollection.Name)]</c>, because restores load into the shared
+/// restore server. Each test works under its own prefix, so a bucket can be shared.
+/// </summary>
+public abstract class StoredBackupSpecs : IAsyncLifetime
+{
+    private const string Job = "e2e";
+    private readonly string _database = $"stored_{Guid.NewGuid():N}"[..20];
+    private string _pluginsDirectory = "";
+    private IBackupStorage? _store;
+
+    /// <summary>The test's private directory (spec, temp files, a local store).</summary>
+    protected TempDir Dir { get; } = new("backup-stored-");
+
+    /// <summary>The storage plugin under test.</summary>
+    protected abstract StorageUnderTest Storage { get; }
+
+    /// <summary>The key prefix of this test's backups.</summary>
+    protected string Prefix { get; } = $"it-{Guid.NewGuid():N}";
+
+    private IReadableBackupStorage Readable => (IReadableBackupStorage)_store!;
+
+    private IDeletableBackupStorage Deletable => (IDeletableBackupStorage)_store!;
+
+    public async Task InitializeAsync()
+    {
+        var plugins = new[]
+        {
+            await PublishedHost.PluginFolderAsync(Storage.AssemblyName),
+            await PublishedHost.PluginFolderAsync("Backup.Plugins.MariaDbHa"),
+            await PublishedHost.FakeSourcePluginAsync(),
+        };
+        _pluginsDirectory = PublishedHost.ComposePluginsDirectory(Dir.Path, [.. plugins.Distinct()]);
+        _store = Storage.CreateStorage();
+        _store.Should().BeAssignableTo<IReadableBackupStorage>().And.BeAssignableTo<IDeletableBackupStorage>("list, verify, restore and prune need both capabilities");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await foreach (var stored in Readable.ListAsync(Prefix + "/", CancellationToken.None))
+            {
+                await Deletable.DeleteAsync(stored.Key, CancellationToken.None);
+            }
+        }
+
+        await DropAsync(TestServers.MariaDbPort);
+        await DropAsync(TestServers.RestorePort);
+        Dir.Dispose();
+    }
+
+    [Fact]
+    public async Task A_backup_is_listed_verified_and_restored_row_for_row_and_a_non_empty_target_is_refused_without_force()
+    {
+        await SeedSourceAsync();
+        var shims = ClientShim();
+        var spec = WriteSpec(MariaDbSource);
+        var run = await Host(["run", "--spec", spec]);
+        run.ExitCode.Should().Be(0, run.StandardError);
+
+        var list = await Host(["list", "--spec", spec, "--output", "json"]);
+        list.ExitCode.Should().Be(0, list.StandardError);
+        var listed = JsonDocument.Parse(list.StandardOutput).RootElement.EnumerateArray().Should().ContainSingle().Subject;
+        var id = listed.GetProperty("id").GetString()!;
+        id.Should().MatchRegex($@"^{Job}-\d{{8}}T\d{{6}}Z$");
+        listed.GetProperty("checksum").GetString().Should().Be("complete");
+        listed.GetProperty("node").GetString().Should().Be(TestServers.MariaDbHost);
+        listed.GetProperty("size").GetInt64().Should().BeGreaterThan(0);
+
+        var verify = await Host(["verify", "--spec", spec, "--latest"]);
+        verify.ExitCode.Should().Be(0, verify.StandardError);
+        verify.StandardOutput.Should().StartWith($"{id} ok: sha1 ");
+
+        // A database on the target makes it non-empty: without --force nothing is loaded.
+        var marker = _database + "_m";
+        await ExecuteAsync(TestServers.RestorePort, $"CREATE DATABASE IF NOT EXISTS {marker}");
+        try
+        {
+            var refused = await Host(["restore", "--spec", spec, "--id", id, "--target-port", Port(TestServers.RestorePort)], shims);
+            refused.ExitCode.Should().Be(8, refused.StandardError);
+            ErrorLines(refused).Should().ContainSingle().Which.Should().Contain("is not empty").And.Contain(marker).And.Contain("--force");
+            (await DatabaseExistsAsync(TestServers.RestorePort, _database)).Should().BeFalse("a refused restore loads nothing");
+        }
+        finally
+        {
+            await ExecuteAsync(TestServers.RestorePort, $"DROP DATABASE IF EXISTS {marker}");
+        }
+
+        // The shared restore server may hold what other restore specs loaded, hence --force.
+        var restore = await Host(["restore", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", Port(TestServers.RestorePort), "--force"], shims);
+        restore.ExitCode.Should().Be(0, restore.StandardError);
+        foreach (var table in new[] { "people", "payments" })
+        {
+            (await ChecksumAsync(TestServers.RestorePort, table)).Should().Be(await ChecksumAsync(TestServers.MariaDbPort, table), $"{table} must come back row for row");
+        }
+
+        var argv = await File.ReadAllTextAsync(Dir.Combine("client-argv.txt"));
+        argv.Should().NotContain(TestServers.MariaDbPassword).And.Contain("--defaults-extra-file=");
+        (restore.StandardError + restore.StandardOutput).Should().NotContain(TestServers.MariaDbPassword);
+    }
+
+    [Fact]
+    public async Task A_flipped_byte_in_the_stored_archive_fails_verify_and_restore_and_loads_nothing()
+    {
+        await SeedSourceAsync();
+        var spec = WriteSpec(MariaDbSource);
+        (await Host(["run", "--spec", spec])).ExitCode.Should().Be(0);
+        var archive = await SingleKeyAsync(".tar.gz");
+        var bytes = await ReadAsync(archive);
+        bytes[bytes.Length / 2] ^= 0x01;
+        await WriteAsync(archive, bytes);
+        var before = await DatabasesAsync(TestServers.RestorePort);
+
+        var verify = await Host(["verify", "--spec", spec, "--latest"]);
+        var restore = await Host(["restore", "--spec", spec, "--latest", "--target-port", Port(TestServers.RestorePort), "--force"]);
+
+        verify.ExitCode.Should().Be(7, verify.StandardError);
+        ErrorLines(verify).Should().ContainSingle().Which.Should().Contain("is corrupted or truncated");
+        restore.ExitCode.Should().Be(7, restore.StandardError);
+        ErrorLines(restore).Should().ContainSingle().Which.Should().Contain("is corrupted or truncated");
+        (await DatabasesAsync(TestServers.RestorePort)).Should().Equal(before, "nothing may be loaded from a damaged backup, not even with --force");
+        (await DatabaseExistsAsync(TestServers.RestorePort, _database)).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_truncated_archive_is_reported_as_corrupted_or_truncated()
+    {
+        var spec = WriteSpec(FakeSource("entries: 2\n    bytes: 200000"));
+        (await Host(["run", "--spec", spec])).ExitCode.Should().Be(0);
+        var archive = await SingleKeyAsync(".tar.gz");
+        var bytes = await ReadAsync(archive);
+        await WriteAsync(archive, bytes[..(bytes.Length - 100)]);
+
+        var verify = await Host(["verify", "--spec", spec, "--latest"]);
+
+        verify.ExitCode.Should().Be(7, verify.StandardError);
+        ErrorLines(verify).Should().ContainSingle().Which.Should().Contain("is corrupted or truncated").And.Contain($"({bytes.Length - 100:N0} bytes)");
+    }
+
+    [Fact]
+    public async Task List_as_json_shows_every_backup_newest_first_and_one_without_its_sha1_as_incomplete()
+    {
+        var spec = WriteSpec(FakeSource("entries: 1"));
+        (await Host(["run", "--spec", spec])).ExitCode.Should().Be(0);
+        var newest = (await SingleKeyAsync(".tar.gz"))[(Prefix.Length + 1)..^".tar.gz".Length];
+        await PutBackupAsync($"{Job}-20240101T000000Z", complete: true, archiveBytes: 10);
+        await PutBackupAsync($"{Job}-20250101T000000Z", complete: false, archiveBytes: 20);
+
+        var list = await Host(["list", "--spec", spec, "-o", "json"]);
+        var verifyIncomplete = await Host(["verify", "--spec", spec, "--id", $"{Job}-20250101T000000Z"]);
+
+        list.ExitCode.Should().Be(0, list.StandardError);
+        var rows = JsonDocument.Parse(list.StandardOutput).RootElement.EnumerateArray()
+            .Select(e => (Id: e.GetProperty("id").GetString(), Checksum: e.GetProperty("checksum").GetString(), Size: e.GetProperty("size").GetInt64()))
+            .ToList();
+        rows.Select(r => (r.Id, r.Checksum)).Should().Equal((newest, "complete"), ($"{Job}-20250101T000000Z", "incomplete"), ($"{Job}-20240101T000000Z", "complete"));
+        rows[1].Size.Should().Be(20);
+        verifyIncomplete.ExitCode.Should().Be(7);
+        ErrorLines(verifyIncomplete).Should().ContainSingle().Which.Should().Contain("is incomplete");
+    }
+
+    [Fact]
+    public async Task Prune_keeps_exactly_what_the_policy_keeps_and_never_touches_objects_of_other_names()
+    {
+        string[] complete = ["20260315T100000Z", "20260315T080000Z", "20260314T230000Z", "20260310T120000Z", "20260302T120000Z", "20260220T120000Z", "20260131T120000Z", "20251231T120000Z"];
+        foreach (var timestamp in complete)
+        {
+            await PutBackupAsync($"{Job}-{timestamp}", complete: true);
+        }
+
+        await PutBackupAsync($"{Job}-20260312T000000Z", complete: false);
+        await PutBackupAsync($"{Job}-20260316T000000Z", complete: false);
+        string[] foreign = ["other-20200101T000000Z.tar.gz", $"{Job}-20261399T000000Z.tar.gz", $"{Job}-latest.tar.gz", "notes.txt", $"sub/{Job}-20200101T000000Z.tar.gz", $"{Job}-20200101T000000Z.tar.gz.bak"];
+        foreach (var name in foreign)
+        {
+            await WriteAsync($"{Prefix}/{name}", [1, 2, 3]);
+        }
+
+        var spec = WriteSpec(FakeSource("entries: 1"), "retention:\n  keepLast: 1\n  keepDaily: 2\n  keepWeekly: 2\n  keepMonthly: 3\n");
+        var everything = await KeysAsync();
+
+        var dryRun = await Host(["prune", "--spec", spec, "--dry-run"]);
+        dryRun.ExitCode.Should().Be(0, dryRun.StandardError);
+        (await KeysAsync()).Should().BeEquivalentTo(everything, "a dry run deletes nothing");
+        dryRun.StandardOutput.Should().Contain($"would remove {Job}-20260315T080000Z");
+
+        var prune = await Host(["prune", "--spec", spec]);
+        prune.ExitCode.Should().Be(0, prune.StandardError);
+
+        string[] kept = ["20260316T000000Z", "20260315T100000Z", "20260314T230000Z", "20260302T120000Z", "20260220T120000Z", "20260131T120000Z"];
+        var expected = kept.SelectMany(t => Objects($"{Job}-{t}", complete: t != "20260316T000000Z")).Concat(foreign.Select(f => $"{Prefix}/{f}"));
+        (await KeysAsync()).Should().BeEquivalentTo(expected);
+    }
+
+    [Fact]
+    public async Task A_run_applies_retention_afterwards_but_a_failed_run_removes_nothing()
+    {
+        foreach (var timestamp in new[] { "20240101T000000Z", "20240102T000000Z" })
+        {
+            await PutBackupAsync($"{Job}-{timestamp}", complete: true);
+        }
+
+        var before = await KeysAsync();
+        var failing = await Host(["run", "--spec", WriteSpec(FakeSource("behaviour: fail"), "retention:\n  keepLast: 1\n")]);
+        failing.ExitCode.Should().Be(4);
+        (await KeysAsync()).Should().BeEquivalentTo(before, "a failed run never applies retention");
+
+        var ok = await Host(["run", "--spec", WriteSpec(FakeSource("entries: 1"), "retention:\n  keepLast: 1\n")]);
+
+        ok.ExitCode.Should().Be(0, ok.StandardError);
+        var id = ok.StandardOutput.Split(' ')[0];
+        (await KeysAsync()).Should().BeEquivalentTo(Objects(id, complete: true));
+    }
+
+    [Fact]
+    public async Task Restore_with_a_source_that_cannot_restore_is_one_line_with_exit_code_2()
+    {
+        var spec = WriteSpec(FakeSource("entries: 1"));
+        (await Host(["run", "--spec", spec])).ExitCode.Should().Be(0);
+
+        var restore = await Host(["restore", "--spec", spec, "--latest"]);
+
+        restore.ExitCode.Should().Be(2);
+        ErrorLines(restore).Should().ContainSingle().Which.Should().Contain("source plugin 'fake' cannot restore backups");
+    }
+
+    private static string MariaDbSource => $"""
+        plugin: mariadb-ha
+          settings:
+            host: {TestServers.MariaDbHost}
+            port: {TestServers.MariaDbPort}
+            user: root
+            password:
+              env: {TestServers.MariaDbPasswordVariable}
+        """;
+
+    private static string FakeSource(string settings) => $"plugin: fake\n  settings:\n    {settings}";
+
+    private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static List<string> ErrorLines(BufferedCommandResult result) =>
+        result.StandardError.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+
+    private string WriteSpec(string source, string extra = "")
+    {
+        var path = Dir.Combine($"job-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, $"name: {Job}\nsource:\n  {source}\n{Storage.SpecSection()}artifact:\n  prefix: {Prefix}\ntempDirectory: {Dir.Combine("tmp")}\n{extra}");
+        return path;
+    }
+
+    private Task<BufferedCommandResult> Host(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        PublishedHost.RunAsync([.. arguments, "--plugins-dir", _pluginsDirectory], environment);
+
+    /// <summary>A <c>mariadb</c> first on PATH that records its arguments and runs the real client: the password must never be among them.</summary>
+    private Dictionary<string, string?> ClientShim()
+    {
+        var real = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "mariadb")).First(File.Exists);
+        var bin = Directory.CreateDirectory(Dir.Combine("bin")).FullName;
+        File.WriteAllText(Path.Combine(bin, "mariadb"), $"#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{Dir.Combine("client-argv.txt")}'\nexec '{real}' \"$@\"\n");
+        File.SetUnixFileMode(Path.Combine(bin, "mariadb"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return new Dictionary<string, string?> { ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}" };
+    }
+
+    private IEnumerable<string> Objects(string id, bool complete) =>
+        complete
+            ? [$"{Prefix}/{id}.tar.gz", $"{Prefix}/{id}.manifest.json", $"{Prefix}/{id}.tar.gz.sha1"]
+            : [$"{Prefix}/{id}.tar.gz", $"{Prefix}/{id}.manifest.json"];
+
+    /// <summary>Stores placeholder objects named like a backup: enough for list and prune, which never open the archive.</summary>
+    private async Task PutBackupAsync(string id, bool complete, int archiveBytes = 3)
+    {
+        await WriteAsync($"{Prefix}/{id}.tar.gz", new byte[archiveBytes]);
+        await WriteAsync($"{Prefix}/{id}.manifest.json", Encoding.UTF8.GetBytes("{}"));
+        if (complete)
+        {
+            await WriteAsync($"{Prefix}/{id}.tar.gz.sha1", Encoding.ASCII.GetBytes($"{new string('0', 40)}  {id}.tar.gz\n"));
+        }
+    }
+
+    private async Task<List<string>> KeysAsync()
+    {
+        var keys = new List<string>();
+        await foreach (var stored in Readable.ListAsync(Prefix + "/", CancellationToken.None))
+        {
+            keys.Add(stored.Key);
+        }
+
+        return keys;
+    }
+
+    private async Task<string> SingleKeyAsync(string suffix) =>
+        (await KeysAsync()).Where(k => k.EndsWith(suffix, StringComparison.Ordinal)).Should().ContainSingle().Subject;
+
+    private async Task<byte[]> ReadAsync(string key)
+    {
+        await using var stream = await Readable.OpenReadAsync(key, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    private Task WriteAsync(string key, byte[] bytes) =>
+        _store!.UploadAsync(key, new MemoryStream(bytes), UploadOptions.For("application/octet-stream") with { Length = bytes.Length }, CancellationToken.None);
+
+    private async Task SeedSourceAsync()
+    {
+        foreach (var sql in new[]
+        {
+            $"CREATE DATABASE {_database} CHARACTER SET utf8mb4",
+            $"CREATE TABLE {_database}.people (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, photo BLOB NULL)",
+            $"CREATE TABLE {_database}.payments (id INT AUTO_INCREMENT PRIMARY KEY, person_id INT NOT NULL, amount DECIMAL(10,2) NOT NULL)",
+            $"INSERT INTO {_database}.people VALUES (1, 'Ada', NULL), (2, 'Zoë \"q\" O''Brien\ttab', X'00FF10')",
+            $"INSERT INTO {_database}.payments (person_id, amount) SELECT 1 + (seq % 2), seq / 7 FROM {_database}.seq_1_to_3000",
+        })
+        {
+            await ExecuteAsync(TestServers.MariaDbPort, sql);
+        }
+    }
+
+    private async Task DropAsync(int port) => await ExecuteAsync(port, $"DROP DATABASE IF EXISTS {_database}");
+
+    private static async Task ExecuteAsync(int port, string sql)
+    {
+        await using var connection = await TestServers.OpenMariaDbAsync(port);
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<string>> DatabasesAsync(int port)
+    {
+        await using var connection = await TestServers.OpenMariaDbAsync(port);
+        await using var command = new MySqlCommand("SELECT schema_name FROM information_schema.schemata ORDER BY schema_name", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    private static async Task<bool> DatabaseExistsAsync(int port, string name) => (await DatabasesAsync(port)).Contains(name);
+
+    private async Task<string> ChecksumAsync(int port, string table)
+    {
+        await using var connection = await TestServers.OpenMariaDbAsync(port);
+        await using var command = new MySqlCommand($"CHECKSUM TABLE {_database}.{table} EXTENDED", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue();
+        return reader.GetValue(1)?.ToString() ?? "null";
+    }
+}

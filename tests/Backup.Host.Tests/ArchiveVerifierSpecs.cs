@@ -1,0 +1,126 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Backup.Abstractions;
+using Backup.Host.Pipeline;
+using Backup.Host.Stored;
+using Backup.Host.Tests.Support;
+using Backup.Testing;
+
+namespace Backup.Host.Tests;
+
+public sealed class ArchiveVerifierSpecs : IDisposable
+{
+    private const string Id = "job-20260101T000000Z";
+    private readonly TempDir _dir = new();
+    private readonly MemoryStorage _storage = new();
+
+    private static StoredBackup Backup => new(Id, DateTimeOffset.UnixEpoch, $"p/{Id}.tar.gz", 0, null, $"p/{Id}.tar.gz.sha1");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task A_whole_archive_verifies_and_its_entries_are_extracted_when_asked()
+    {
+        await StoreAsync(await BuildAsync(("a.sql", "SELECT 1;"), ("users.sql", "SELECT 2;")));
+        var target = Directory.CreateDirectory(_dir.Combine("out")).FullName;
+
+        var verified = await ArchiveVerifier.VerifyAsync(_storage, Backup, target, CancellationToken.None);
+
+        verified.Manifest.Entries.Select(e => e.Name).Should().Equal("a.sql", "users.sql");
+        File.ReadAllText(Path.Combine(target, "users.sql")).Should().Be("SELECT 2;");
+        verified.Archive.Sha1.Should().Be(Convert.ToHexStringLower(SHA1.HashData(_storage.Objects[Backup.ArchiveKey!])));
+    }
+
+    [Fact]
+    public async Task An_entry_that_differs_from_the_manifest_is_damage_even_when_the_sha1_matches()
+    {
+        // As if the .sha1 had been regenerated over a bad archive: only the manifest inside can tell.
+        var archive = await BuildAsync(("a.sql", "SELECT 1;"));
+        archive = Replace(archive, "SELECT 1;", "SELECT 9;");
+        await StoreAsync(archive);
+
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
+            .StartWith($"backup {Id} matches its .sha1 but the archive is damaged: entry 'a.sql' is 9 bytes with SHA-1");
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_gzip_are_damage()
+    {
+        await StoreAsync(Encoding.ASCII.GetBytes("this is not an archive"));
+
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should().Contain("matches its .sha1 but the archive is damaged");
+    }
+
+    [Fact]
+    public async Task A_download_that_breaks_is_a_storage_failure_not_damage()
+    {
+        await StoreAsync(await BuildAsync(("a.sql", new string('x', 200_000))));
+        _storage.FailReadsAfter = 1000;
+
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BackupStorageException>()).Which.Message.Should()
+            .Be($"reading memory:/p/{Id}.tar.gz failed after 1,000 bytes: IOException: connection reset by peer");
+    }
+
+    [Fact]
+    public async Task A_sha1_file_that_is_not_a_sha1sum_line_is_reported()
+    {
+        await StoreAsync(await BuildAsync(("a.sql", "x")));
+        _storage.Objects[Backup.ChecksumKey!] = Encoding.ASCII.GetBytes("<html>AccessDenied</html>");
+
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should().Contain("is not a sha1sum line");
+    }
+
+    [Fact]
+    public async Task A_backup_without_its_sha1_is_incomplete()
+    {
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup with { ChecksumKey = null }, null, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should().Contain("is incomplete");
+    }
+
+    private async Task<byte[]> BuildAsync(params (string Name, string Content)[] entries)
+    {
+        var writer = new FileEntryWriter(Directory.CreateDirectory(_dir.Combine($"entries-{Guid.NewGuid():N}")).FullName);
+        foreach (var (name, content) in entries)
+        {
+            await writer.WriteEntryAsync(name, (s, ct) => s.WriteAsync(Encoding.UTF8.GetBytes(content), ct).AsTask(), CancellationToken.None);
+        }
+
+        var manifest = new BackupManifest(1, "job", Id, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "fake", new Dictionary<string, string>(), writer.Entries, "test", null);
+        var path = _dir.Combine($"{Guid.NewGuid():N}.tar.gz");
+        // Stored (level 0) deflate on purpose, so Replace can find and alter the plain bytes.
+        await using (var gzip = new GZipStream(File.Create(path), CompressionLevel.NoCompression))
+        {
+            await ArchiveBuilder.WriteTarAsync(gzip, manifest, writer, CancellationToken.None);
+        }
+
+        return await File.ReadAllBytesAsync(path);
+    }
+
+    /// <summary>Stores the archive with a .sha1 that matches it, whatever it holds.</summary>
+    private Task StoreAsync(byte[] archive)
+    {
+        _storage.Objects[Backup.ArchiveKey!] = archive;
+        _storage.Objects[Backup.ChecksumKey!] = Encoding.ASCII.GetBytes($"{Convert.ToHexStringLower(SHA1.HashData(archive))}  {Id}.tar.gz\n");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Replaces bytes inside an uncompressed (level 0) gzip member and fixes nothing else: gzip's CRC then no longer matches either.</summary>
+    private static byte[] Replace(byte[] archive, string from, string to)
+    {
+        var at = archive.AsSpan().IndexOf(Encoding.ASCII.GetBytes(from));
+        at.Should().BeGreaterThan(0);
+        var copy = archive.ToArray();
+        Encoding.ASCII.GetBytes(to).CopyTo(copy, at);
+        return copy;
+    }
+}

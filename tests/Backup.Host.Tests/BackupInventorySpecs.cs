@@ -1,0 +1,64 @@
+using Backup.Abstractions;
+using Backup.Host.Spec;
+using Backup.Host.Stored;
+using Backup.Host.Tests.Support;
+
+namespace Backup.Host.Tests;
+
+public sealed class BackupInventorySpecs
+{
+    private readonly MemoryStorage _storage = new();
+
+    private BackupInventory Inventory(string prefix = "db", string template = ArtifactSpec.DefaultNameTemplate) =>
+        new(_storage, new ArtifactSpec(prefix, template), "nightly");
+
+    private void Put(params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            _storage.Objects[key] = [1];
+        }
+    }
+
+    [Fact]
+    public async Task Objects_are_grouped_per_backup_newest_first_and_foreign_names_are_left_out()
+    {
+        Put("db/nightly-20260101T000000Z.tar.gz", "db/nightly-20260101T000000Z.manifest.json", "db/nightly-20260101T000000Z.tar.gz.sha1",
+            "db/nightly-20260102T000000Z.tar.gz", "db/nightly-20260102T000000Z.manifest.json",
+            "db/weekly-20260103T000000Z.tar.gz", "db/nightly-20260103T000000Z.zip", "db/deeper/nightly-20260104T000000Z.tar.gz",
+            "dbx/nightly-20260105T000000Z.tar.gz", "db/README");
+
+        var backups = await Inventory().ListAsync(CancellationToken.None);
+
+        backups.Select(b => (b.Id, b.IsComplete)).Should().Equal(("nightly-20260102T000000Z", false), ("nightly-20260101T000000Z", true));
+        backups[1].KeysInDeletionOrder.Should().Equal(
+            "db/nightly-20260101T000000Z.tar.gz.sha1", "db/nightly-20260101T000000Z.tar.gz", "db/nightly-20260101T000000Z.manifest.json");
+    }
+
+    [Fact]
+    public async Task An_empty_prefix_lists_only_top_level_objects()
+    {
+        Put("nightly-20260101T000000Z.tar.gz", "nightly-20260101T000000Z.tar.gz.sha1", "db/nightly-20260102T000000Z.tar.gz");
+
+        (await Inventory(prefix: "").ListAsync(CancellationToken.None)).Select(b => b.Id).Should().Equal("nightly-20260101T000000Z");
+    }
+
+    [Fact]
+    public async Task Latest_is_the_newest_complete_backup()
+    {
+        Put("db/nightly-20260101T000000Z.tar.gz", "db/nightly-20260101T000000Z.tar.gz.sha1", "db/nightly-20260102T000000Z.tar.gz");
+
+        (await Inventory().FindAsync(null, CancellationToken.None)).Id.Should().Be("nightly-20260101T000000Z");
+    }
+
+    [Fact]
+    public async Task No_complete_backup_is_an_integrity_failure_and_an_unknown_id_a_usage_error()
+    {
+        Put("db/nightly-20260102T000000Z.tar.gz");
+
+        await FluentActions.Awaiting(() => Inventory().FindAsync(null, CancellationToken.None)).Should().ThrowAsync<BackupIntegrityException>()
+            .WithMessage("job 'nightly' has no complete backup in memory:/db/ (1 incomplete)");
+        await FluentActions.Awaiting(() => Inventory().FindAsync("nightly-x", CancellationToken.None)).Should().ThrowAsync<BackupSettingsException>()
+            .WithMessage("--id: no backup 'nightly-x' of job 'nightly' in memory:/db/*");
+    }
+}

@@ -1,0 +1,50 @@
+using Backup.Abstractions;
+using Backup.PluginTesting;
+using Backup.Plugins.Local;
+using Backup.Testing;
+
+namespace Backup.Plugins.Local.Tests;
+
+/// <summary>The storage contract, run against a real directory.</summary>
+public sealed class LocalStorageConformanceSpecs : StorageConformanceTests, IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    protected override IBackupStoragePlugin Plugin { get; } = new LocalStoragePlugin();
+
+    protected override PluginSettings CreateSettings() => Settings(_dir.Combine("store"));
+
+    protected override PluginSettings CreateMissingContainerSettings()
+    {
+        // A directory cannot be created under a regular file: the local equivalent of a missing bucket.
+        var file = _dir.Combine("not-a-directory");
+        File.WriteAllText(file, "x");
+        return Settings(Path.Combine(file, "store"));
+    }
+
+    [Fact]
+    public async Task A_failed_upload_leaves_no_partial_file_in_the_directory()
+    {
+        var storage = CreateStorage();
+
+        var act = () => storage.UploadAsync($"{Prefix}/x.bin", new PatternStream(1_000_000, failAt: 500_000), UploadOptions.For("application/gzip"), default);
+
+        await act.Should().ThrowAsync<IOException>();
+        Directory.EnumerateFiles(_dir.Combine("store"), "*", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_key_cannot_escape_the_directory()
+    {
+        var storage = CreateStorage();
+
+        var act = () => storage.UploadAsync("../outside.bin", new MemoryStream(), UploadOptions.For("text/plain"), default);
+
+        (await act.Should().ThrowAsync<BackupStorageException>()).Which.Message.Should().Contain("outside");
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private static PluginSettings Settings(string path) =>
+        new("storage.settings", "job.yaml:1:1", [new SettingValue("path", path, "job.yaml:2:3")]);
+}
