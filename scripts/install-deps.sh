@@ -99,6 +99,11 @@ install_s3_emulators() {
 }
 # ------------------------------------------------------------------------------------------------------
 
+# The zstd CLI: the compression specs check that `zstd -t` and `zstd -d` accept what the host writes.
+need_zstd() {
+  have_tool zstd || APT_PACKAGES+=(zstd)
+}
+
 # Run as root directly, otherwise through sudo (CI images often run as root and have no sudo).
 as_root() {
   if (( EUID == 0 )); then
@@ -143,6 +148,7 @@ main() {
   need_mariadb
   need_azurite
   need_s3_emulators
+  need_zstd
   if (( ${#APT_PACKAGES[@]} > 0 )); then
     apt_install
   fi

@@ -34,8 +34,11 @@ public sealed class MariaDbBackupSpecs(ITestOutputHelper output) : IAsyncLifetim
         _dir.Dispose();
     }
 
-    [Fact]
-    public async Task A_backup_of_a_real_server_restores_into_a_fresh_server_with_data_routines_and_events()
+    [Theory]
+    [InlineData("archive", "gzip", ".tar.gz")]
+    [InlineData("streaming", "gzip", ".sql.gz")]
+    [InlineData("streaming", "zstd", ".sql.zst")]
+    public async Task A_backup_of_a_real_server_restores_into_a_fresh_server_with_data_routines_and_events(string mode, string compression, string suffix)
     {
         var storage = _dir.Combine("store");
         var spec = _dir.Combine("job.yaml");
@@ -58,6 +61,11 @@ public sealed class MariaDbBackupSpecs(ITestOutputHelper output) : IAsyncLifetim
                 path: {storage}
             artifact:
               prefix: mariadb-ha-backup
+            pipeline:
+              mode: {mode}
+              compression: {compression}
+              threads: 2
+              blockSizeMiB: 1
             """);
 
         var stopwatch = Stopwatch.StartNew();
@@ -71,11 +79,13 @@ public sealed class MariaDbBackupSpecs(ITestOutputHelper output) : IAsyncLifetim
         result.ExitCode.Should().Be(0, result.StandardError);
         result.StandardError.Should().NotContain(TestServers.MariaDbPassword);
         result.StandardOutput.Should().NotContain(TestServers.MariaDbPassword);
-        var archive = Directory.GetFiles(Path.Combine(storage, "mariadb-ha-backup"), "nightly-*.tar.gz").Should().ContainSingle().Subject;
+        var archive = Directory.GetFiles(Path.Combine(storage, "mariadb-ha-backup"), "nightly-*" + suffix).Should().ContainSingle().Subject;
         var sha1 = Convert.ToHexStringLower(SHA1.HashData(await File.ReadAllBytesAsync(archive)));
         (await File.ReadAllTextAsync(archive + ".sha1")).Should().Be($"{sha1}  {Path.GetFileName(archive)}\n");
 
         var dump = await ExtractAsync(archive, "all-databases-dump.sql");
+        var manifest = await File.ReadAllTextAsync(archive[..^suffix.Length] + ".manifest.json");
+        manifest.Should().Contain(sha1).And.Contain("all-databases-dump.sql");
         (await File.ReadAllTextAsync(dump)).Should().Contain("-- Dump completed").And.NotContain(TestServers.MariaDbPassword);
 
         await RestoreAsync(dump);
@@ -120,6 +130,14 @@ public sealed class MariaDbBackupSpecs(ITestOutputHelper output) : IAsyncLifetim
     private async Task<string> ExtractAsync(string archive, string entryName)
     {
         var path = _dir.Combine(entryName);
+        if (!archive.EndsWith(".tar.gz", StringComparison.Ordinal))
+        {
+            // Streaming mode: the object is the one entry, compressed; decompressed by the tools a user would use.
+            var tool = archive.EndsWith(".zst", StringComparison.Ordinal) ? "zstd" : "gzip";
+            await (Cli.Wrap(tool).WithArguments(["-dc", archive]) | PipeTarget.ToFile(path)).ExecuteAsync();
+            return path;
+        }
+
         await using var tar = new TarReader(new GZipStream(File.OpenRead(archive), CompressionMode.Decompress));
         while (await tar.GetNextEntryAsync() is { } entry)
         {

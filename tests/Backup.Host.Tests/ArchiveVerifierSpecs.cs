@@ -97,7 +97,12 @@ public sealed class ArchiveVerifierSpecs : IDisposable
 
         var manifest = new BackupManifest(1, "job", Id, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "fake", new Dictionary<string, string>(), writer.Entries, "test", null);
         var path = _dir.Combine($"{Guid.NewGuid():N}.tar.gz");
-        await ArchiveBuilder.CreateAsync(path, manifest, writer, CompressionLevel.NoCompression, CancellationToken.None);
+        // Stored (level 0) deflate on purpose, so Replace can find and alter the plain bytes.
+        await using (var gzip = new GZipStream(File.Create(path), CompressionLevel.NoCompression))
+        {
+            await ArchiveBuilder.WriteTarAsync(gzip, manifest, writer, CancellationToken.None);
+        }
+
         return await File.ReadAllBytesAsync(path);
     }
 

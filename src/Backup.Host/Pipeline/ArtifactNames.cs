@@ -14,6 +14,12 @@ internal static class ArtifactNames
     /// <summary>Suffix of the checksum object (sha1sum format), uploaded last: its presence marks a complete backup.</summary>
     public const string ChecksumSuffix = ".tar.gz.sha1";
 
+    /// <summary>Suffix of the checksum object of any archive, e.g. <c>.sql.zst.sha1</c> in streaming mode.</summary>
+    public const string Sha1Suffix = ".sha1";
+
+    /// <summary>Stem of a streaming-mode archive, followed by the compressor's extension: <c>.sql.gz</c>, <c>.sql.zst</c>.</summary>
+    public const string StreamSuffixStem = ".sql";
+
     /// <summary>Suffix of the manifest object uploaded beside the archive.</summary>
     public const string ManifestSuffix = ".manifest.json";
 

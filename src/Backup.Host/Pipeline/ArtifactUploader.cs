@@ -4,27 +4,44 @@ using Microsoft.Extensions.Logging;
 namespace Backup.Host.Pipeline;
 
 /// <summary>Uploads a backup's objects in the order that makes a half-finished upload recognisable, and undoes a failed one.</summary>
-internal sealed class ArtifactUploader(IBackupStorage storage, string prefix, ILogger logger)
+/// <remarks>
+/// Order: archive (streamed while it is produced), manifest, then <c>&lt;archive&gt;.sha1</c> last. On any failure after
+/// the archive was stored, what this run stored is deleted (if the storage can delete), then the failure is rethrown.
+/// </remarks>
+internal sealed class ArtifactUploader(IBackupStorage storage, string prefix, string storageStage, ILogger logger)
 {
     private readonly List<string> _uploaded = [];
 
-    /// <summary>Uploads archive, manifest and checksum (last); on failure deletes what this run stored, then rethrows.</summary>
-    public async Task UploadAllAsync(string archivePath, ArchiveInfo archive, BackupManifest manifest, CancellationToken cancellationToken)
+    /// <summary>Streams the archive <paramref name="fileName"/> into the storage while <paramref name="produce"/> writes it.</summary>
+    /// <param name="fileName">The archive's file name, e.g. <c>nightly-20261125T040000Z.tar.gz</c>.</param>
+    /// <param name="contentType">Its MIME type.</param>
+    /// <param name="produce">Writes the archive's bytes; its failures are reported as they are (wrap them for their stage).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    public async Task<ArchiveInfo> UploadArchiveAsync(string fileName, string contentType, Func<Stream, CancellationToken, Task> produce, CancellationToken cancellationToken)
     {
-        var backupId = manifest.BackupId;
+        var key = ArtifactNames.Key(prefix, fileName);
+        logger.LogInformation("Streaming {Key} to {Location}", key, storage.Location);
+        var (size, sha1) = await StreamingUpload.RunAsync(
+            produce,
+            // Length unknown until the end, and the SHA-1 too: it goes into the manifest and the .sha1 object instead.
+            (content, ct) => GuardStorage(() => storage.UploadAsync(key, content, UploadOptions.For(contentType), ct)),
+            cancellationToken);
+        _uploaded.Add(key);
+        return new ArchiveInfo(fileName, size, sha1);
+    }
+
+    /// <summary>Uploads the manifest and then the checksum (last); on failure deletes everything this run stored, then rethrows.</summary>
+    public async Task UploadManifestAndChecksumAsync(BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        var archive = manifest.Archive ?? throw new ArgumentException("the manifest beside the archive must describe it", nameof(manifest));
         var checksumMetadata = new Dictionary<string, string> { ["sha1"] = archive.Sha1 };
         try
         {
-            await using (var file = File.OpenRead(archivePath))
-            {
-                await UploadAsync(archive.Name, file, new UploadOptions("application/gzip", archive.Size, checksumMetadata), cancellationToken);
-            }
-
             var manifestBytes = manifest.ToJsonBytes();
-            await UploadAsync(backupId + ArtifactNames.ManifestSuffix, new MemoryStream(manifestBytes), new UploadOptions("application/json", manifestBytes.Length, checksumMetadata), cancellationToken);
+            await UploadAsync(manifest.BackupId + ArtifactNames.ManifestSuffix, manifestBytes, "application/json", checksumMetadata, cancellationToken);
 
             var checksum = BackupRunner.ChecksumLine(archive);
-            await UploadAsync(backupId + ArtifactNames.ChecksumSuffix, new MemoryStream(checksum), new UploadOptions("text/plain", checksum.Length, checksumMetadata), cancellationToken);
+            await UploadAsync(archive.Name + ArtifactNames.Sha1Suffix, checksum, "text/plain", checksumMetadata, cancellationToken);
         }
         catch
         {
@@ -33,13 +50,23 @@ internal sealed class ArtifactUploader(IBackupStorage storage, string prefix, IL
         }
     }
 
-    private async Task UploadAsync(string fileName, Stream content, UploadOptions options, CancellationToken cancellationToken)
+    private async Task UploadAsync(string fileName, byte[] content, string contentType, Dictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         var key = ArtifactNames.Key(prefix, fileName);
-        logger.LogInformation("Uploading {Key} ({Bytes:N0} bytes) to {Location}", key, options.Length, storage.Location);
-        await storage.UploadAsync(key, content, options, cancellationToken);
+        logger.LogInformation("Uploading {Key} ({Bytes:N0} bytes) to {Location}", key, content.Length, storage.Location);
+        await GuardStorage(() => storage.UploadAsync(key, new MemoryStream(content), new UploadOptions(contentType, content.Length, metadata), cancellationToken));
         _uploaded.Add(key);
     }
+
+    private Task GuardStorage(Func<Task> upload) =>
+        StageFailure.Guard(
+            storageStage,
+            async () =>
+            {
+                await upload();
+                return true;
+            },
+            (message, ex) => new BackupStorageException(message, ex));
 
     private async Task RollBackAsync()
     {
@@ -68,5 +95,7 @@ internal sealed class ArtifactUploader(IBackupStorage storage, string prefix, IL
                 logger.LogError("Could not remove {Key} after the failed upload: {Reason}", key, ex.Message);
             }
         }
+
+        _uploaded.Clear();
     }
 }

@@ -1,16 +1,20 @@
-using System.IO.Compression;
 using System.Reflection;
 using System.Text;
 using Backup.Abstractions;
+using Backup.Host.Compression;
+using Backup.Host.Spec;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Pipeline;
 
-/// <summary>Runs one backup: source -> entries on temp disk -> <c>.tar.gz</c> + <c>.sha1</c> -> upload -> clean up, also on failure.</summary>
+/// <summary>Runs one backup: source -> (temp copy of the entries ->) tar -> parallel compression + SHA-1 -> upload, concurrently.</summary>
 /// <remarks>
-/// Upload order is archive, manifest, then checksum: a backup counts as complete only when its <c>.sha1</c>
-/// exists. When an upload fails, the objects this run already stored are deleted (if the storage can delete),
-/// so a failed run never leaves something that looks like a backup.
+/// Archive mode (default) keeps one raw copy of the entries on temp disk, because a tar header needs the entry's size
+/// first; then tar, compression, hashing and the upload run together with no compressed temp file. Streaming mode takes
+/// the source's single entry straight into the compressor and the upload: no temp disk at all.
+/// Upload order is archive, manifest, then checksum: a backup counts as complete only when its <c>.sha1</c> exists.
+/// When an upload fails, the objects this run already stored are deleted (if the storage can delete), so a failed run
+/// never leaves something that looks like a backup.
 /// </remarks>
 internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider clock)
 {
@@ -20,52 +24,27 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     public async Task<BackupOutcome> RunAsync(BackupJob job, CancellationToken cancellationToken)
     {
         var spec = job.Spec;
+        var pipeline = spec.EffectivePipeline;
         var startedAt = clock.GetUtcNow();
         var backupId = ArtifactNames.Render(spec.Artifact.NameTemplate, spec.Name, startedAt);
         var tempParent = spec.TempDirectory
             ?? (Environment.GetEnvironmentVariable("BACKUP_TEMP_DIR") is { Length: > 0 } fromEnv ? fromEnv : Path.GetTempPath());
 
+        // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
         using var workspace = TempWorkspace.Create(tempParent, spec.Name);
-        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' (temp {Temp})",
-            backupId, spec.Name, spec.Source.Plugin, job.Storage.Location, spec.Artifact.Prefix, workspace.Root);
+        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads; temp {Temp})",
+            backupId, spec.Name, spec.Source.Plugin, job.Storage.Location, spec.Artifact.Prefix,
+            pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads, workspace.Root);
 
-        var entries = new FileEntryWriter(workspace.Subdirectory("entries"));
-        var context = new BackupContext(spec.Name, backupId, startedAt, workspace.Subdirectory("work"), entries);
-        var result = await StageFailure.Guard(
-            $"source '{spec.Source.Plugin}'",
-            () => job.Source.BackupAsync(context, cancellationToken),
-            (message, ex) => new BackupSourceException(message, ex));
-        if (entries.Entries.Count == 0)
-        {
-            throw new BackupSourceException($"source '{spec.Source.Plugin}' finished without writing any entry; nothing was uploaded");
-        }
-
-        var manifest = new BackupManifest(
-            FormatVersion: 1,
-            spec.Name,
-            backupId,
-            startedAt,
-            clock.GetUtcNow(),
-            spec.Source.Plugin,
-            result.Metadata,
-            entries.Entries,
-            HostVersion(),
-            Archive: null);
-        _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Entries.Count, entries.Entries.Count == 1 ? "y" : "ies", entries.Entries.Sum(e => e.Size));
-
-        var archivePath = Path.Combine(workspace.Root, backupId + ArtifactNames.ArchiveSuffix);
-        var archive = await ArchiveBuilder.CreateAsync(archivePath, manifest, entries, CompressionLevel.Optimal, cancellationToken);
+        var codec = BlockCodec.Create(pipeline.Compression, pipeline.Level);
+        var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})", _logger);
+        var run = new Run(job, backupId, startedAt, workspace, codec, uploader);
+        var (archive, manifest) = pipeline.Mode == PipelineMode.Streaming
+            ? await StreamAsync(run, cancellationToken)
+            : await ArchiveAsync(run, cancellationToken);
         _logger.LogInformation("Archive {Archive}: {Bytes:N0} bytes, sha1 {Sha1}", archive.Name, archive.Size, archive.Sha1);
 
-        var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, _logger);
-        await StageFailure.Guard<bool>(
-            $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})",
-            async () =>
-            {
-                await uploader.UploadAllAsync(archivePath, archive, manifest with { Archive = archive }, cancellationToken);
-                return true;
-            },
-            (message, ex) => new BackupStorageException(message, ex));
+        await uploader.UploadManifestAndChecksumAsync(manifest with { Archive = archive }, cancellationToken);
 
         var archiveKey = ArtifactNames.Key(spec.Artifact.Prefix, archive.Name);
         _logger.LogInformation("Backup {BackupId} complete: {Location}/{Key} ({Seconds:F1} s)",
@@ -76,6 +55,87 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     /// <summary>The sha1sum-format line for <paramref name="archive"/>, so <c>sha1sum -c</c> works on a downloaded pair.</summary>
     public static byte[] ChecksumLine(ArchiveInfo archive) => Encoding.ASCII.GetBytes($"{archive.Sha1}  {archive.Name}\n");
 
+    private async Task<(ArchiveInfo Archive, BackupManifest Manifest)> ArchiveAsync(Run run, CancellationToken cancellationToken)
+    {
+        var entries = new FileEntryWriter(run.Workspace.Subdirectory("entries"));
+        var result = await RunSourceAsync(run, entries, cancellationToken);
+        EnsureEntries(run, entries.Entries.Count);
+        var manifest = Manifest(run, result, entries.Entries);
+        _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Entries.Count, entries.Entries.Count == 1 ? "y" : "ies", entries.Entries.Sum(e => e.Size));
+
+        var archive = await run.Uploader.UploadArchiveAsync(
+            run.BackupId + ArtifactNames.ArchiveSuffix,
+            run.Codec.ContentType,
+            (output, ct) => CompressAsync(run, output, compressor => ArchiveBuilder.WriteTarAsync(compressor, manifest, entries, ct), ct),
+            cancellationToken);
+        return (archive, manifest);
+    }
+
+    private async Task<(ArchiveInfo Archive, BackupManifest Manifest)> StreamAsync(Run run, CancellationToken cancellationToken)
+    {
+        BackupManifest? manifest = null;
+        var archive = await run.Uploader.UploadArchiveAsync(
+            run.BackupId + ArtifactNames.StreamSuffixStem + run.Codec.Extension,
+            run.Codec.ContentType,
+            (output, ct) => CompressAsync(
+                run,
+                output,
+                async compressor =>
+                {
+                    var entry = new StreamingEntryWriter(compressor, run.Job.Spec.Source.Plugin);
+                    var result = await RunSourceAsync(run, entry, ct);
+                    // Checked before the compressor completes: the upload must not finish for a source that failed.
+                    EnsureEntries(run, entry.Entry is null ? 0 : 1);
+                    manifest = Manifest(run, result, [entry.Entry!]);
+                    _logger.LogInformation("Source wrote {Entry}, {Bytes:N0} bytes", entry.Entry!.Name, entry.Entry.Size);
+                },
+                ct),
+            cancellationToken);
+        return (archive, manifest!);
+    }
+
+    // The compressor is completed only when writeContent returned, so a failure anywhere leaves the object unfinished.
+    private static async Task CompressAsync(Run run, Stream output, Func<Stream, Task> writeContent, CancellationToken cancellationToken)
+    {
+        var pipeline = run.Job.Spec.EffectivePipeline;
+        await using var compressor = new ParallelCompressionStream(output, run.Codec, pipeline.Threads, pipeline.BlockSizeMiB << 20, leaveOpen: true);
+        await writeContent(compressor);
+        await compressor.CompleteAsync(cancellationToken);
+    }
+
+    private static Task<SourceResult> RunSourceAsync(Run run, IBackupWriter writer, CancellationToken cancellationToken)
+    {
+        var spec = run.Job.Spec;
+        var context = new BackupContext(spec.Name, run.BackupId, run.StartedAt, run.Workspace.Subdirectory("work"), writer);
+        return StageFailure.Guard(
+            $"source '{spec.Source.Plugin}'",
+            () => run.Job.Source.BackupAsync(context, cancellationToken),
+            (message, ex) => new BackupSourceException(message, ex));
+    }
+
+    private static void EnsureEntries(Run run, int count)
+    {
+        if (count == 0)
+        {
+            throw new BackupSourceException($"source '{run.Job.Spec.Source.Plugin}' finished without writing any entry; nothing was uploaded");
+        }
+    }
+
+    private BackupManifest Manifest(Run run, SourceResult result, IReadOnlyList<EntryInfo> entries) =>
+        new(
+            FormatVersion: 1,
+            run.Job.Spec.Name,
+            run.BackupId,
+            run.StartedAt,
+            clock.GetUtcNow(),
+            run.Job.Spec.Source.Plugin,
+            result.Metadata,
+            entries,
+            HostVersion(),
+            Archive: null);
+
     private static string HostVersion() =>
         typeof(BackupRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
+
+    private sealed record Run(BackupJob Job, string BackupId, DateTimeOffset StartedAt, TempWorkspace Workspace, BlockCodec Codec, ArtifactUploader Uploader);
 }

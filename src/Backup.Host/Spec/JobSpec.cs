@@ -10,6 +10,7 @@ namespace Backup.Host.Spec;
 /// <param name="TempDirectory">Where the run's scratch space is made; null = BACKUP_TEMP_DIR or the system temp dir.</param>
 /// <param name="FilePath">The spec file, for messages.</param>
 /// <param name="Retention">Which backups to keep after a successful run and on <c>backup prune</c>; null keeps all.</param>
+/// <param name="Pipeline">Packing and compression; <see cref="PipelineSpec.Default"/> when the spec has no <c>pipeline</c> section.</param>
 internal sealed record JobSpec(
     string Name,
     PluginSpec Source,
@@ -17,4 +18,9 @@ internal sealed record JobSpec(
     ArtifactSpec Artifact,
     string? TempDirectory,
     string FilePath,
-    RetentionPolicy? Retention = null);
+    RetentionPolicy? Retention = null,
+    PipelineSpec? Pipeline = null)
+{
+    /// <summary>The pipeline settings in force.</summary>
+    public PipelineSpec EffectivePipeline => Pipeline ?? PipelineSpec.Default;
+}

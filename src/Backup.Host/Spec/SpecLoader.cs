@@ -12,12 +12,13 @@ namespace Backup.Host.Spec;
 /// file, line and column, unknown keys are errors (a typo must not silently drop a setting), and
 /// substitution happens per scalar value after parsing.
 /// </remarks>
-internal sealed class SpecLoader(Func<string, string?> environment)
+internal sealed partial class SpecLoader(Func<string, string?> environment)
 {
-    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory", "retention"];
+    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory", "retention", "pipeline"];
     private static readonly string[] PluginKeys = ["plugin", "settings"];
     private static readonly string[] ArtifactKeys = ["prefix", "name"];
     private static readonly string[] RetentionKeys = ["keepLast", "keepDaily", "keepWeekly", "keepMonthly"];
+    private static readonly string[] PipelineKeys = ["mode", "compression", "level", "threads", "blockSizeMiB"];
 
     private readonly List<string> _problems = [];
     private string _file = "";
@@ -76,6 +77,7 @@ internal sealed class SpecLoader(Func<string, string?> environment)
         var artifact = ReadArtifact(root, name);
         var tempDirectory = OptionalScalar(root, "tempDirectory", "tempDirectory");
         var retention = ReadRetention(root);
+        var pipeline = ReadPipeline(root);
 
         if (name.Length > 0 && !ArtifactNames.IsSafeName(name))
         {
@@ -87,7 +89,7 @@ internal sealed class SpecLoader(Func<string, string?> environment)
             throw new BackupSettingsException(_problems);
         }
 
-        return new JobSpec(name, source!, storage!, artifact, string.IsNullOrWhiteSpace(tempDirectory) ? null : tempDirectory, _file, retention);
+        return new JobSpec(name, source!, storage!, artifact, string.IsNullOrWhiteSpace(tempDirectory) ? null : tempDirectory, _file, retention, pipeline);
     }
 
     private PluginSpec? ReadPlugin(YamlMappingNode root, string section)

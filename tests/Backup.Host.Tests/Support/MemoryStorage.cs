@@ -6,7 +6,15 @@ namespace Backup.Host.Tests.Support;
 /// <summary>A readable, deletable storage in memory; <see cref="FailReadsAfter"/> makes downloads break like a dropped connection.</summary>
 internal sealed class MemoryStorage : IReadableBackupStorage, IDeletableBackupStorage
 {
+    private readonly List<(string Key, UploadOptions Options, bool CanSeek)> _uploads = [];
+
     public Dictionary<string, byte[]> Objects { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every successful upload, in order, with its options and whether the content stream could seek.</summary>
+    public IReadOnlyList<(string Key, UploadOptions Options, bool CanSeek)> Uploads => _uploads;
+
+    /// <summary>Uploads of a key ending with this fail after reading the content (nothing is stored: all-or-nothing).</summary>
+    public string? FailKeysEndingWith { get; init; }
 
     /// <summary>When set, reads of any object throw <see cref="IOException"/> after this many bytes.</summary>
     public int? FailReadsAfter { get; set; }
@@ -17,7 +25,13 @@ internal sealed class MemoryStorage : IReadableBackupStorage, IDeletableBackupSt
     {
         using var copy = new MemoryStream();
         await content.CopyToAsync(copy, cancellationToken);
+        if (FailKeysEndingWith is { } suffix && key.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            throw new BackupStorageException($"memory: refused {key}");
+        }
+
         Objects[key] = copy.ToArray();
+        _uploads.Add((key, options, content.CanSeek));
     }
 
     public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)

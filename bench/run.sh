@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Benchmark: this tool against the shell pipelines a user would script, on the same data, in one run.
+#
+#   bench/run.sh            generate (once) a MariaDB database on a private server, then measure every row
+#
+# Rows (each a full backup of every database into a local "storage" directory):
+#   floor        mariadb-dump ... > /dev/null                          (the floor every row is divided by)
+#   seed         dump to a file, tar czf, sha1sum, cp                  (the seed's way)
+#   sh-gzip      mariadb-dump | gzip > f.gz && sha1sum f.gz && cp      (Debian gzip -6)
+#   sh-pigz      mariadb-dump | pigz > f.gz ...                        (2 threads)
+#   sh-zstd      mariadb-dump | zstd -3 -T2 > f.zst ...
+#   tool-tgz     backup run, default .tar.gz mode
+#   tool-gz      backup run, pipeline.mode streaming, gzip             (.sql.gz)
+#   tool-zst     backup run, pipeline.mode streaming, zstd             (.sql.zst)
+# Columns: wall seconds, ratio to the floor, peak RSS (largest process of the row, from GNU time; for the
+# tool rows that is the host), peak temp-disk use (du of the row's temp dir, polled every 0.2 s), output size.
+#
+# Environment:
+#   BENCH_SIZE_MB     raw dump size to generate, MB (default 1024); a different size regenerates
+#   BENCH_PORT        the private server's port on 127.0.0.1 (default 13826)
+#   BENCH_DIR         work dir: datadir, published tool, temp and storage dirs (default /tmp/backup-bench)
+#   BENCH_ROWS        rows to run, space-separated (default: all of the above)
+#   BENCH_KEEP_SERVER 1 = leave the server running at the end (default: stop it)
+#   BENCH_SKIP_PUBLISH 1 = reuse the tool already published into BENCH_DIR/app
+# Installs pigz, zstd and MariaDB through apt when missing. Takes several minutes at the default size.
+set -euo pipefail
+
+readonly SELF=${0##*/}
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly REPO_ROOT
+SIZE_MB=${BENCH_SIZE_MB:-1024}
+PORT=${BENCH_PORT:-13826}
+WORK=${BENCH_DIR:-/tmp/backup-bench}
+ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz tool-gz tool-zst}
+readonly HOST=127.0.0.1 PASSWORD=BenchRootPw1
+DATADIR=$WORK/data
+SOCK=$WORK/mysqld.sock
+DUMP_ARGS=(--host=$HOST --port="$PORT" --user=root --single-transaction --events --routines --all-databases
+  --skip-add-locks --ignore-table=mysql.global_priv)
+
+die() { echo "$SELF: $*" >&2; exit 1; }
+log() { echo "$SELF: $*" >&2; }
+
+install_tools() {
+  local missing=()
+  command -v pigz >/dev/null || missing+=(pigz)
+  command -v zstd >/dev/null || missing+=(zstd)
+  [[ -x /usr/bin/time ]] || missing+=(time)
+  command -v mariadb-dump >/dev/null && [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server mariadb-client)
+  if (( ${#missing[@]} > 0 )); then
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+server_pid() { [[ -f $WORK/server.pid ]] && kill -0 "$(cat "$WORK/server.pid")" 2>/dev/null && cat "$WORK/server.pid"; }
+
+start_server() {
+  server_pid >/dev/null && return 0
+  local fresh=0 user_opt=() i
+  (( EUID == 0 )) && user_opt=(--user=root)
+  if [[ ! -d $DATADIR/mysql ]]; then
+    rm -rf "$DATADIR"; mkdir -p "$DATADIR" "$WORK/tmp"
+    mariadb-install-db --no-defaults --datadir="$DATADIR" "${user_opt[@]}" --auth-root-authentication-method=normal \
+      --skip-test-db --tmpdir="$WORK/tmp" >"$WORK/install.log" 2>&1 || die "mariadb-install-db failed, see $WORK/install.log"
+    fresh=1
+  fi
+  # A buffer pool larger than the data: every row reads from memory, as the floor does.
+  setsid /usr/sbin/mariadbd --no-defaults --datadir="$DATADIR" "${user_opt[@]}" --bind-address=$HOST --port="$PORT" \
+    --socket="$SOCK" --tmpdir="$WORK/tmp" --log-error="$WORK/error.log" --innodb-buffer-pool-size=$(( SIZE_MB * 2 + 256 ))M \
+    --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=0 --max-allowed-packet=64M </dev/null >/dev/null 2>&1 &
+  echo $! >"$WORK/server.pid"
+  for ((i = 0; i < 600; i++)); do
+    mariadb --no-defaults --socket="$SOCK" -uroot -p"$PASSWORD" -N -e 'SELECT 1' >/dev/null 2>&1 && break
+    (( fresh )) && mariadb --no-defaults --socket="$SOCK" -uroot -N -e 'SELECT 1' >/dev/null 2>&1 && break
+    kill -0 "$(cat "$WORK/server.pid")" 2>/dev/null || die "mariadbd exited, see $WORK/error.log"
+    sleep 0.1
+  done
+  if (( fresh )); then
+    mariadb --no-defaults --socket="$SOCK" -uroot -e "
+      ALTER USER 'root'@'localhost' IDENTIFIED BY '$PASSWORD'; ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$PASSWORD';
+      FLUSH PRIVILEGES;"
+  fi
+  log "server up on $HOST:$PORT (pid $(cat "$WORK/server.pid"))"
+}
+
+stop_server() {
+  local pid i
+  pid=$(server_pid) || return 0
+  kill -TERM "$pid"
+  for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$WORK/server.pid"
+}
+
+sql() { MYSQL_PWD=$PASSWORD mariadb --no-defaults -h$HOST -P"$PORT" -uroot "$@"; }
+
+generate() {
+  if [[ $(cat "$WORK/generated" 2>/dev/null) == "$SIZE_MB" ]]; then return 0; fi
+  log "generating ~${SIZE_MB} MB of mixed tables (once; kept in $DATADIR)"
+  local start=$SECONDS
+  sql -e 'DROP DATABASE IF EXISTS bench_shop'
+  { echo "SET @scale = $SIZE_MB;"; cat "$REPO_ROOT/bench/generate.sql"; } | sql
+  echo "$SIZE_MB" >"$WORK/generated"
+  log "generated in $((SECONDS - start)) s"
+}
+
+publish() {
+  [[ ${BENCH_SKIP_PUBLISH:-0} == 1 && -x $WORK/app/backup ]] && return 0
+  log "publishing the tool into $WORK/app"
+  "$REPO_ROOT/build/publish.sh" --plugins "MariaDbHa Local" "$WORK/app" >"$WORK/publish.log" 2>&1 \
+    || die "publish failed, see $WORK/publish.log"
+}
+
+write_spec() { # file mode compression
+  cat >"$1" <<EOF
+name: bench
+source:
+  plugin: mariadb-ha
+  settings:
+    host: $HOST
+    port: $PORT
+    user: root
+    password:
+      env: BENCH_DB_PASSWORD
+storage:
+  plugin: local
+  settings:
+    path: $WORK/store
+artifact:
+  prefix: bench
+pipeline:
+  mode: $2
+  compression: $3
+EOF
+}
+
+# Polls the peak size of a directory while a command runs; prints "peak_bytes" into $1.
+watch_disk() { # out dir pid
+  local peak=0 size
+  while kill -0 "$3" 2>/dev/null; do
+    # File bytes, not du: directories would add 4 KiB each and hide whether any data touched the disk.
+    size=$(find "$2" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') || size=0
+    (( size > peak )) && peak=$size
+    sleep 0.2
+  done
+  echo "$peak" >"$1"
+}
+
+# run_row NAME COMMAND: runs COMMAND (a bash snippet) with TMPD (its temp dir) and STORE set, measures it.
+run_row() {
+  local name=$1 snippet=$2 tmpd pid rc watcher
+  tmpd=$WORK/tmp-$name
+  rm -rf "$tmpd" "$WORK/store"; mkdir -p "$tmpd" "$WORK/store"
+  sync
+  TMPD=$tmpd STORE=$WORK/store BACKUP_TEMP_DIR=$tmpd MYSQL_PWD=$PASSWORD BENCH_DB_PASSWORD=$PASSWORD \
+    /usr/bin/time -f '%e %M' -o "$WORK/time.$name" bash -c "set -euo pipefail; $snippet" >"$WORK/out.$name" 2>&1 &
+  pid=$!
+  watch_disk "$WORK/disk.$name" "$tmpd" "$pid" &
+  watcher=$!
+  wait "$pid" && rc=0 || rc=$?
+  # Not a bare `wait`: the server started by this script is a background job too.
+  wait "$watcher"
+  (( rc == 0 )) || { log "$name failed (exit $rc):"; tail -5 "$WORK/out.$name" >&2; }
+  local secs rss disk out
+  # GNU time puts "Command exited with non-zero status N" before its line when the row fails.
+  read -r secs rss < <(tail -1 "$WORK/time.$name")
+  disk=$(cat "$WORK/disk.$name")
+  out=$(find "$WORK/store" -type f \( -name '*.gz' -o -name '*.zst' \) -printf '%s\n' | head -1)
+  RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)")
+  rm -rf "$tmpd" "$WORK/store"
+}
+
+row_snippet() {
+  local dump="mariadb-dump --no-defaults ${DUMP_ARGS[*]}"
+  case $1 in
+    floor) echo "$dump >/dev/null" ;;
+    seed) echo "$dump >\$TMPD/dump.sql && tar czf \$TMPD/b.tar.gz -C \$TMPD dump.sql && (cd \$TMPD && sha1sum b.tar.gz >b.tar.gz.sha1) && cp \$TMPD/b.tar.gz \$TMPD/b.tar.gz.sha1 \$STORE/" ;;
+    sh-gzip) echo "$dump | gzip >\$TMPD/b.sql.gz && (cd \$TMPD && sha1sum b.sql.gz >b.sql.gz.sha1) && cp \$TMPD/b.sql.gz* \$STORE/" ;;
+    sh-pigz) echo "$dump | pigz -p 2 >\$TMPD/b.sql.gz && (cd \$TMPD && sha1sum b.sql.gz >b.sql.gz.sha1) && cp \$TMPD/b.sql.gz* \$STORE/" ;;
+    sh-zstd) echo "$dump | zstd -q -3 -T2 >\$TMPD/b.sql.zst && (cd \$TMPD && sha1sum b.sql.zst >b.sql.zst.sha1) && cp \$TMPD/b.sql.zst* \$STORE/" ;;
+    tool-tgz) write_spec "$WORK/tgz.yaml" archive gzip; echo "$WORK/app/backup run --spec $WORK/tgz.yaml" ;;
+    tool-gz) write_spec "$WORK/gz.yaml" streaming gzip; echo "$WORK/app/backup run --spec $WORK/gz.yaml" ;;
+    tool-zst) write_spec "$WORK/zst.yaml" streaming zstd; echo "$WORK/app/backup run --spec $WORK/zst.yaml" ;;
+    *) die "unknown row $1" ;;
+  esac
+}
+
+print_table() {
+  local floor_secs="" entry name rc secs rss disk out ratio load
+  for entry in "${RESULTS[@]}"; do IFS='|' read -r name rc secs rss disk out load <<<"$entry"; [[ $name == floor ]] && floor_secs=$secs; done
+  printf '\n%s MB generated, raw dump %s bytes, %s cores, %s; "load after" = 1-min load average when the row ended\n' \
+    "$SIZE_MB" "$DUMP_BYTES" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
+  printf 'peak temp = bytes of files in the row'"'"'s temp dir (BACKUP_TEMP_DIR for the tool), polled every 0.2 s\n\n' 
+  printf '| %-9s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' row "wall s" "x floor" "peak RSS MB" "peak temp MB" "output MB" exit "load after"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s\n' ----------- ---------- ---------- --------------- ----------------- ---------------- ------ -----------
+  for entry in "${RESULTS[@]}"; do
+    IFS='|' read -r name rc secs rss disk out load <<<"$entry"
+    ratio=$([[ -n $floor_secs ]] && awk -v a="$secs" -v b="$floor_secs" 'BEGIN { printf "%.2f", a / b }' || echo -)
+    printf '| %-9s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' "$name" "$secs" "$ratio" "$((rss / 1024))" \
+      "$(awk -v d="$disk" 'BEGIN { printf "%.1f", d / 1048576 }')" "$(awk -v d="$out" 'BEGIN { printf "%.1f", d / 1048576 }')" "$rc" "$load"
+  done
+}
+
+main() {
+  mkdir -p "$WORK"
+  install_tools
+  [[ ${BENCH_KEEP_SERVER:-0} == 1 ]] || trap stop_server EXIT
+  trap "exit 130" INT TERM
+  start_server
+  generate
+  [[ $ROWS == *tool-* ]] && publish
+  # Warm-up: the first dump pulls every page into the buffer pool; its size is the raw dump size.
+  DUMP_BYTES=$(MYSQL_PWD=$PASSWORD mariadb-dump --no-defaults "${DUMP_ARGS[@]}" | wc -c)
+  log "raw dump: $DUMP_BYTES bytes"
+  RESULTS=()
+  local row
+  for row in $ROWS; do
+    log "row $row"
+    run_row "$row" "$(row_snippet "$row")"
+  done
+  print_table
+}
+
+main "$@"

@@ -1,0 +1,27 @@
+namespace Backup.Host.Spec;
+
+/// <summary>The <c>pipeline</c> section: how the backup is packed and compressed on its way to the storage.</summary>
+/// <param name="Mode">Archive (<c>.tar.gz</c> from one temp copy of the entries) or streaming (zero temp disk).</param>
+/// <param name="Compression">The compressor; zstd only in streaming mode.</param>
+/// <param name="Level">The compression level, 1 (fastest) up to the codec's maximum (gzip 9, zstd 19).</param>
+/// <param name="Threads">How many blocks are compressed at once.</param>
+/// <param name="BlockSizeMiB">The size of one independently compressed block; memory is about (2 x threads + 1) x this.</param>
+internal sealed record PipelineSpec(PipelineMode Mode, CompressionKind Compression, int Level, int Threads, int BlockSizeMiB)
+{
+    /// <summary>The largest default thread count: more rarely helps and each thread holds two blocks.</summary>
+    public const int MaxDefaultThreads = 4;
+
+    /// <summary>The defaults: <c>.tar.gz</c> at gzip level 6 (the seed's size), on every core up to <see cref="MaxDefaultThreads"/>, 4 MiB blocks.</summary>
+    public static PipelineSpec Default { get; } = new(
+        PipelineMode.Archive,
+        CompressionKind.Gzip,
+        DefaultLevel(CompressionKind.Gzip),
+        Math.Clamp(Environment.ProcessorCount, 1, MaxDefaultThreads),
+        4);
+
+    /// <summary>The level used when the spec names none: what <c>gzip</c> and <c>zstd</c> use by default.</summary>
+    public static int DefaultLevel(CompressionKind kind) => kind == CompressionKind.Zstd ? 3 : 6;
+
+    /// <summary>The highest level <paramref name="kind"/> accepts.</summary>
+    public static int MaxLevel(CompressionKind kind) => kind == CompressionKind.Zstd ? 19 : 9;
+}

@@ -1,0 +1,201 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Backup.Abstractions;
+using Backup.Host.Pipeline;
+using Backup.Host.Spec;
+using Backup.Host.Tests.Support;
+using Backup.Testing;
+using ZstdSharp;
+
+namespace Backup.Host.Tests;
+
+public sealed class BackupRunnerSpecs : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 4, 0, 0, TimeSpan.Zero);
+    private readonly TempDir _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Archive_mode_streams_a_tar_gz_then_the_manifest_then_the_sha1_of_the_uploaded_bytes()
+    {
+        var dump = TestData.Dump(3 << 20);
+        var storage = new MemoryStorage();
+
+        var outcome = await RunAsync(ScriptedSource.Writing(("dump.sql", dump), ("users.sql", "u"u8.ToArray())), storage, Pipeline(PipelineMode.Archive));
+
+        storage.Uploads.Select(u => u.Key).Should().Equal(
+            "p/job-20261125T040000Z.tar.gz", "p/job-20261125T040000Z.manifest.json", "p/job-20261125T040000Z.tar.gz.sha1");
+        var archive = storage.Uploads[0];
+        archive.Options.Length.Should().BeNull("the archive is uploaded while it is compressed");
+        archive.CanSeek.Should().BeFalse();
+        var bytes = storage.Objects[outcome.ArchiveKey];
+        outcome.Archive.Should().Be(new ArchiveInfo("job-20261125T040000Z.tar.gz", bytes.Length, Sha1(bytes)));
+        Encoding.ASCII.GetString(storage.Objects["p/job-20261125T040000Z.tar.gz.sha1"]).Should().Be($"{Sha1(bytes)}  job-20261125T040000Z.tar.gz\n");
+
+        var entries = await ReadTarAsync(bytes);
+        entries.Keys.Should().Equal("manifest.json", "dump.sql", "users.sql");
+        entries["dump.sql"].Should().Equal(dump);
+        var manifest = BackupManifest.FromJson(new MemoryStream(storage.Objects["p/job-20261125T040000Z.manifest.json"]))!;
+        manifest.Archive.Should().Be(outcome.Archive);
+        manifest.Entries.Select(e => (e.Name, e.Size, e.Sha1)).Should().Equal(("dump.sql", dump.Length, Sha1(dump)), ("users.sql", 1L, Sha1("u"u8.ToArray())));
+    }
+
+    [Fact]
+    public async Task Streaming_mode_uploads_a_sql_gz_of_the_entry_without_writing_it_to_temp_disk()
+    {
+        var dump = TestData.Dump(5 << 20);
+        var storage = new MemoryStorage();
+        long filesOnTempDisk = -1;
+        var source = new ScriptedSource(async (context, ct) =>
+        {
+            await context.Writer.WriteEntryAsync("dump.sql", (stream, c) => stream.WriteAsync(dump, c).AsTask(), ct);
+            filesOnTempDisk = Directory.EnumerateFiles(_temp.Path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        });
+
+        var outcome = await RunAsync(source, storage, Pipeline(PipelineMode.Streaming));
+
+        filesOnTempDisk.Should().Be(0);
+        storage.Uploads.Select(u => u.Key).Should().Equal(
+            "p/job-20261125T040000Z.sql.gz", "p/job-20261125T040000Z.manifest.json", "p/job-20261125T040000Z.sql.gz.sha1");
+        var bytes = storage.Objects[outcome.ArchiveKey];
+        outcome.Archive.Sha1.Should().Be(Sha1(bytes));
+        using var plain = new MemoryStream();
+        await new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress).CopyToAsync(plain);
+        plain.ToArray().Should().Equal(dump);
+        var manifest = BackupManifest.FromJson(new MemoryStream(storage.Objects["p/job-20261125T040000Z.manifest.json"]))!;
+        manifest.Entries.Should().Equal(new EntryInfo("dump.sql", dump.Length, Sha1(dump)));
+        manifest.Archive!.Name.Should().Be("job-20261125T040000Z.sql.gz");
+    }
+
+    [Fact]
+    public async Task Streaming_mode_with_zstd_uploads_a_sql_zst()
+    {
+        var dump = TestData.Dump(2 << 20);
+        var storage = new MemoryStorage();
+
+        var outcome = await RunAsync(ScriptedSource.Writing(("dump.sql", dump)), storage, Pipeline(PipelineMode.Streaming, CompressionKind.Zstd));
+
+        outcome.ArchiveKey.Should().Be("p/job-20261125T040000Z.sql.zst");
+        storage.Objects.Keys.Should().Contain("p/job-20261125T040000Z.sql.zst.sha1");
+        using var plain = new MemoryStream();
+        await new DecompressionStream(new MemoryStream(storage.Objects[outcome.ArchiveKey])).CopyToAsync(plain);
+        plain.ToArray().Should().Equal(dump);
+    }
+
+    [Fact]
+    public async Task A_second_entry_in_streaming_mode_fails_in_one_line_and_stores_nothing()
+    {
+        var storage = new MemoryStorage();
+
+        var act = () => RunAsync(ScriptedSource.Writing(("dump.sql", TestData.Dump(1000)), ("users.sql", TestData.Dump(10))), storage, Pipeline(PipelineMode.Streaming));
+
+        (await act.Should().ThrowAsync<BackupSourceException>()).Which.Message.Should()
+            .Be("source 'fake' wrote a second entry 'users.sql' after 'dump.sql', but pipeline.mode streaming stores exactly one; use pipeline.mode archive for this source");
+        storage.Objects.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_source_failing_after_streaming_data_is_reported_as_a_source_failure_and_stores_nothing()
+    {
+        var storage = new MemoryStorage();
+        var source = new ScriptedSource(async (context, ct) =>
+        {
+            await context.Writer.WriteEntryAsync("dump.sql", (stream, c) => stream.WriteAsync(TestData.Dump(20 << 20), c).AsTask(), ct);
+            throw new BackupSourceException("dump from db:3306 is truncated (no '-- Dump completed' trailer)");
+        });
+
+        var act = () => RunAsync(source, storage, Pipeline(PipelineMode.Streaming));
+
+        (await act.Should().ThrowAsync<BackupSourceException>()).Which.Message.Should().Contain("truncated");
+        storage.Objects.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failed_checksum_upload_removes_the_archive_and_manifest_already_stored(bool streaming)
+    {
+        var storage = new MemoryStorage { FailKeysEndingWith = ".sha1" };
+
+        var act = () => RunAsync(ScriptedSource.Writing(("dump.sql", TestData.Dump(1 << 20))), storage, Pipeline(streaming ? PipelineMode.Streaming : PipelineMode.Archive));
+
+        (await act.Should().ThrowAsync<BackupStorageException>()).Which.Message.Should().Contain("refused");
+        storage.Uploads.Should().HaveCount(2);
+        storage.Objects.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_failing_archive_upload_stops_the_compression_and_is_reported_as_a_storage_failure()
+    {
+        var storage = new MemoryStorage { FailKeysEndingWith = ".tar.gz" };
+
+        var act = () => RunAsync(ScriptedSource.Writing(("dump.sql", TestData.Dump(4 << 20))), storage, Pipeline(PipelineMode.Archive));
+
+        (await act.Should().ThrowAsync<BackupStorageException>()).Which.Message.Should().Be("memory: refused p/job-20261125T040000Z.tar.gz");
+        storage.Objects.Should().BeEmpty();
+        Directory.EnumerateFileSystemEntries(_temp.Path).Should().BeEmpty("the run's temp workspace is removed on failure too");
+    }
+
+    [Fact]
+    public async Task A_cancelled_streaming_run_stores_nothing()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var storage = new MemoryStorage();
+        var source = new ScriptedSource((context, ct) => context.Writer.WriteEntryAsync(
+            "dump.sql",
+            async (stream, c) =>
+            {
+                await stream.WriteAsync(TestData.Dump(9 << 20), c);
+                await cancellation.CancelAsync();
+                await stream.WriteAsync(TestData.Dump(1 << 20), c);
+            },
+            ct));
+
+        var act = () => RunAsync(source, storage, Pipeline(PipelineMode.Streaming), cancellation.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        storage.Objects.Should().BeEmpty();
+    }
+
+    private static PipelineSpec Pipeline(PipelineMode mode, CompressionKind kind = CompressionKind.Gzip) =>
+        new(mode, kind, PipelineSpec.DefaultLevel(kind), 2, 1);
+
+    private Task<BackupOutcome> RunAsync(IBackupSource source, MemoryStorage storage, PipelineSpec pipeline, CancellationToken cancellationToken = default)
+    {
+        var settings = PluginSettings.Empty("settings", "job.yaml:1:1");
+        var spec = new JobSpec(
+            "job",
+            new PluginSpec("source", "fake", "job.yaml:2:3", settings),
+            new PluginSpec("storage", "memory", "job.yaml:4:3", settings),
+            new ArtifactSpec("p", ArtifactSpec.DefaultNameTemplate),
+            _temp.Path,
+            "job.yaml",
+            Pipeline: pipeline);
+        var runner = new BackupRunner(new CapturingLoggerFactory(), new FixedClock(Start));
+        return runner.RunAsync(new BackupJob(spec, source, storage), cancellationToken);
+    }
+
+    private static string Sha1(byte[] bytes) => Convert.ToHexStringLower(SHA1.HashData(bytes));
+
+    private static async Task<Dictionary<string, byte[]>> ReadTarAsync(byte[] tarGz)
+    {
+        var entries = new Dictionary<string, byte[]>();
+        await using var tar = new TarReader(new GZipStream(new MemoryStream(tarGz), CompressionMode.Decompress));
+        while (await tar.GetNextEntryAsync() is { } entry)
+        {
+            using var content = new MemoryStream();
+            await entry.DataStream!.CopyToAsync(content);
+            entries[entry.Name] = content.ToArray();
+        }
+
+        return entries;
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

@@ -1,0 +1,68 @@
+using Backup.Abstractions;
+using Backup.Host.Spec;
+
+namespace Backup.Host.Tests;
+
+public sealed class PipelineSpecSpecs
+{
+    private const string Head = "name: nightly\nsource: {plugin: a}\nstorage: {plugin: b}\n";
+
+    [Fact]
+    public void Without_a_pipeline_section_a_backup_is_a_tar_gz_at_gzip_level_6()
+    {
+        var pipeline = Parse(Head).EffectivePipeline;
+
+        pipeline.Should().Be(PipelineSpec.Default);
+        pipeline.Mode.Should().Be(PipelineMode.Archive);
+        pipeline.Compression.Should().Be(CompressionKind.Gzip);
+        pipeline.Level.Should().Be(6);
+        pipeline.Threads.Should().BeInRange(1, PipelineSpec.MaxDefaultThreads);
+        pipeline.BlockSizeMiB.Should().Be(4);
+    }
+
+    [Fact]
+    public void Every_pipeline_setting_is_read()
+    {
+        var spec = Parse(Head + "pipeline:\n  mode: streaming\n  compression: zstd\n  level: 7\n  threads: 3\n  blockSizeMiB: 8\n");
+
+        spec.EffectivePipeline.Should().Be(new PipelineSpec(PipelineMode.Streaming, CompressionKind.Zstd, 7, 3, 8));
+    }
+
+    [Theory]
+    [InlineData("gzip", "fastest", 1)]
+    [InlineData("gzip", "optimal", 6)]
+    [InlineData("gzip", "smallest", 9)]
+    [InlineData("zstd", "fastest", 1)]
+    [InlineData("zstd", "optimal", 3)]
+    [InlineData("zstd", "smallest", 19)]
+    public void Level_names_mean_the_same_for_both_compressors(string compression, string level, int expected)
+    {
+        var spec = Parse(Head + $"pipeline: {{mode: streaming, compression: {compression}, level: {level}}}\n");
+
+        spec.EffectivePipeline.Level.Should().Be(expected);
+    }
+
+    [Fact]
+    public void Every_pipeline_problem_is_reported_at_once()
+    {
+        var act = () => Parse(Head + "pipeline:\n  mode: fast\n  level: 10\n  threads: 0\n  blockSizeMiB: lots\n  colour: red\n");
+
+        act.Should().Throw<BackupSettingsException>().Which.Problems.Should().BeEquivalentTo(
+            "job.yaml:9:3: unknown key 'pipeline.colour' (expected one of: mode, compression, level, threads, blockSizeMiB)",
+            "job.yaml:5:9: pipeline.mode 'fast' is not one of: archive, streaming",
+            "job.yaml:6:10: pipeline.level '10' must be fastest, optimal, smallest or a number from 1 to 9 for gzip",
+            "job.yaml:7:12: pipeline.threads '0' must be a whole number from 1 to 64",
+            "job.yaml:8:17: pipeline.blockSizeMiB 'lots' must be a whole number from 1 to 64");
+    }
+
+    [Fact]
+    public void Zstd_is_refused_in_archive_mode_because_that_mode_writes_tar_gz()
+    {
+        var act = () => Parse(Head + "pipeline: {compression: zstd}\n");
+
+        act.Should().Throw<BackupSettingsException>().Which.Problems.Should().Equal(
+            "job.yaml:4:25: pipeline.compression zstd needs pipeline.mode streaming (archive mode writes .tar.gz)");
+    }
+
+    private static JobSpec Parse(string yaml) => new SpecLoader(_ => null).Parse(yaml, "job.yaml");
+}
