@@ -232,7 +232,6 @@ galera_start() { # node
   dir=$(galera_dir "$n")
   pw=$(current_password)
   if pid=$(recorded_pid "galera$n") && is_our_server "$pid" "$dir/data"; then
-    galera_wait_synced "$n" "$pw" "$pid"
     log "galera$n already running (pid $pid)"
     return 0
   fi
