@@ -77,7 +77,7 @@ internal sealed class MariaDbHaSource(MariaDbHaSettings settings, ILogger<MariaD
         }
 
         var each = candidates.Select(c => $"{c}: {(reasons.TryGetValue(c, out var reason) ? reason : $"not tried (maxAttempts {settings.MaxAttempts} reached)")}");
-        return new BackupSourceException($"no usable MariaDB node among {candidates.Count} of {settings.Discovery.Description}: {string.Join("; ", each)}", lastFailure);
+        return new BackupSourceException($"no MariaDB node could be dumped ({candidates.Count} from {settings.Discovery.Description}): {string.Join("; ", each)}", lastFailure);
     }
 
     private async Task<SourceResult> DumpAsync(NodeReport chosen, NodeProbe probe, OptionFile optionFile, BackupContext context, int attempt, CancellationToken cancellationToken)

@@ -79,7 +79,7 @@ public sealed class NodeChoiceSpecs(GaleraCluster cluster) : IDisposable
 
             var error = (await act.Should().ThrowAsync<BackupSourceException>()).Which;
             error.Message.Should().NotContain("\n")
-                .And.StartWith($"no usable MariaDB node among 3 of hosts {Address(1)}, {Address(2)}, {Address(3)}: ")
+                .And.StartWith($"no MariaDB node could be dumped (3 from hosts {Address(1)}, {Address(2)}, {Address(3)}): ")
                 .And.Contain($"{Address(1)}: Donor/Desynced, not Synced; {Address(2)}: Donor/Desynced, not Synced; {Address(3)}: unreachable");
             _run.Writer.Entries.Should().BeEmpty();
         }
