@@ -69,7 +69,7 @@ public sealed class FallOverSpecs(GaleraCluster cluster) : IAsyncLifetime
         result.Metadata["node"].Should().NotBe(victim);
         result.Metadata["attempt"].Should().Be("2");
         _run.Logs.Messages.Should().Contain(m => m.StartsWith($"Dump from {victim} failed: mariadb-dump from {victim} failed with exit code 3: mariadb-dump: Error 2013: Lost connection"));
-        _run.DumpText.TrimEnd().Should().EndWith("-- Dump completed").And.Contain($"INSERT INTO `rows` VALUES");
+        _run.DumpText.Should().Contain("-- Dump completed").And.Contain("INSERT INTO `rows` VALUES");
         _run.Writer.Entries.Keys.Should().Equal(SourceRun.EntryName);
     }
 
