@@ -9,10 +9,13 @@ namespace Backup.Testing;
 /// <remarks>
 /// Tests that kill or desync nodes must put them back (<see cref="RestoreAsync"/>); the fixture also does so before
 /// and after the collection, so test order never matters. Kills and restarts go through the same script that
-/// started the cluster, which knows each node's datadir and PID.
+/// started the cluster, which knows each node's datadir and PID. Test assemblies run in parallel, so each fixture
+/// holds an exclusive lock file from start to end: one assembly's kills never hit another assembly's backup.
 /// </remarks>
 public sealed class GaleraCluster : IAsyncLifetime
 {
+    private FileStream? _lock;
+
     /// <summary>The nodes' SQL ports, node 1 first (BACKUP_TEST_GALERA_PORTS, required).</summary>
     public IReadOnlyList<int> Ports { get; } =
         Environment.GetEnvironmentVariable("BACKUP_TEST_GALERA_PORTS") is { Length: > 0 } ports
@@ -26,10 +29,38 @@ public sealed class GaleraCluster : IAsyncLifetime
     public IReadOnlyList<string> Hosts => [.. Ports.Select(p => $"{TestServers.MariaDbHost}:{p}")];
 
     /// <inheritdoc />
-    public Task InitializeAsync() => RestoreAsync();
+    public async Task InitializeAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"backup-test-galera-{Ports[0]}.lock");
+        var deadline = DateTime.UtcNow.AddMinutes(15);
+        while (_lock is null)
+        {
+            try
+            {
+                // FileShare.None takes an flock on Unix, which other processes honour.
+                _lock = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        await RestoreAsync();
+    }
 
     /// <inheritdoc />
-    public Task DisposeAsync() => RestoreAsync();
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await RestoreAsync();
+        }
+        finally
+        {
+            _lock?.Dispose();
+        }
+    }
 
     /// <summary>SIGKILLs node <paramref name="node"/>, as a crash would.</summary>
     public Task KillAsync(int node) => ScriptAsync("galera-kill", node);
