@@ -68,7 +68,9 @@ public sealed class FallOverSpecs(GaleraCluster cluster) : IAsyncLifetime
         var victim = $"{TestServers.MariaDbHost}:{cluster.Port(Victim)}";
         result.Metadata["node"].Should().NotBe(victim);
         result.Metadata["attempt"].Should().Be("2");
-        _run.Logs.Messages.Should().Contain(m => m.StartsWith($"Dump from {victim} failed: mariadb-dump from {victim} failed with exit code 3: mariadb-dump: Error 2013: Lost connection"));
+        // mariadb-dump words error 2013 differently depending on where the connection dropped.
+        _run.Logs.Messages.Should().Contain(m =>
+            m.StartsWith($"Dump from {victim} failed: mariadb-dump from {victim} failed with exit code ") && m.Contains("Lost connection to server during query"));
         _run.DumpText.Should().Contain("-- Dump completed").And.Contain("INSERT INTO `rows` VALUES");
         _run.Writer.Entries.Keys.Should().Equal(SourceRun.EntryName);
     }
@@ -79,7 +81,7 @@ public sealed class FallOverSpecs(GaleraCluster cluster) : IAsyncLifetime
         var act = () => RunKillingTheVictimAsync(("maxAttempts", "1"));
 
         var error = (await act.Should().ThrowAsync<BackupSourceException>()).Which;
-        error.Message.Should().NotContain("\n").And.Contain("Error 2013: Lost connection").And.Contain("not tried (maxAttempts 1 reached)");
+        error.Message.Should().NotContain("\n").And.Contain("Lost connection to server during query").And.Contain("not tried (maxAttempts 1 reached)");
         _run.Writer.Entries.Should().BeEmpty("a failed dump's entry is discarded, so the host uploads nothing");
         Directory.GetFiles(_run.WorkDirectory).Should().BeEmpty("the option file and scratch files are deleted also on failure");
     }

@@ -48,9 +48,10 @@ public sealed class GaleraSafeLayoutSpecs(GaleraCluster cluster) : IDisposable
         await LoadAsync(1, _run.Writer.Entries[SourceRun.EntryName]);
 
         // Replicated to the other nodes, and their own routines are intact (an --all-databases restore wipes them).
-        (await cluster.ScalarAsync(3, $"SELECT COUNT(*) FROM {Database}.items")).Should().Be("3");
-        (await cluster.ScalarAsync(2, $"SELECT {Database}.item_count()")).Should().Be("3");
-        (await cluster.ScalarAsync(3, "SELECT COUNT(*) FROM mysql.proc")).Should().Be((int.Parse(routinesBefore!) + 1).ToString());
+        // Galera applies on the other nodes asynchronously: wsrep_sync_wait makes these reads wait for it.
+        (await cluster.ScalarAsync(3, $"SET SESSION wsrep_sync_wait=1; SELECT COUNT(*) FROM {Database}.items")).Should().Be("3");
+        (await cluster.ScalarAsync(2, $"SET SESSION wsrep_sync_wait=1; SELECT {Database}.item_count()")).Should().Be("3");
+        (await cluster.ScalarAsync(3, "SET SESSION wsrep_sync_wait=1; SELECT COUNT(*) FROM mysql.proc")).Should().Be((int.Parse(routinesBefore!) + 1).ToString());
         for (var node = 1; node <= 3; node++)
         {
             (await cluster.StatusAsync(node, "wsrep_local_state_comment")).Should().Be("Synced");
