@@ -24,6 +24,7 @@ readonly REPO_ROOT
 cd "$REPO_ROOT"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export BACKUP_TEST_GALERA=${BACKUP_TEST_GALERA:-1}
 servers_dir=${BACKUP_TEST_SERVERS_DIR:-$REPO_ROOT/.test-servers}
 app_dir=$REPO_ROOT/artifacts/app
 results_dir=$REPO_ROOT/TestResults/$(date -u +%Y%m%dT%H%M%SZ)

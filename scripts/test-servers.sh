@@ -50,16 +50,244 @@ ENV_FILE=$STATE_DIR/env
 STANDALONE_SERVERS=("source:$SOURCE_PORT" "restore:$RESTORE_PORT")
 
 # ---------------------------------------------------------------------------------------------------
-# GALERA (not built yet): a later change adds a 3-node Galera cluster here, as nodes "galera1..3" on
-# their own SQL ports plus gmcast / IST / SST ports, all on 127.0.0.1. What is known to work on this
-# kind of machine (running as root): wsrep_sst_method=mariabackup with an `sst` user holding RELOAD,
-# PROCESS, LOCK TABLES, BINLOG MONITOR (rsync SST fails as root); bootstrap node 1 with
-# --wsrep-new-cluster, start the joiners one by one and wait for wsrep_local_state_comment=Synced
-# (~12 s each); on `down` stop the joiners first and node 1 last. Hook points: galera_up, galera_down,
-# galera_status below, and the env file (e.g. BACKUP_TEST_GALERA_PORTS).
-galera_up() { :; }
-galera_down() { :; }
-galera_status() { return 0; }
+# GALERA: a 3-node cluster "galera1..3" (only when BACKUP_TEST_GALERA=1), plain mariadbd processes on
+# 127.0.0.1 with the galera-4 provider. Each node has its own SQL port plus gmcast / IST / SST ports:
+#   SQL     ${BACKUP_TEST_GALERA_PORTS:-13507,13508,13509}
+#   gmcast  BASE+0..2, IST BASE+100..102, SST BASE+200..202, BASE=${BACKUP_TEST_GALERA_PEER_PORT_BASE:-15567}
+# Node 1 is bootstrapped (--wsrep-new-cluster); 2 and 3 join by SST. SST is mariabackup because rsync
+# SST fails as root (its daemon drops to `nobody`); mariabackup needs the `sst` user created on node 1.
+# The nodes write a binlog, so tests see both kinds of server: with log_bin (Galera) and without (source).
+# Extra commands for tests that kill nodes (they must restore 3 Synced nodes afterwards):
+#   scripts/test-servers.sh galera-kill N    SIGKILL node N (as a crash would)
+#   scripts/test-servers.sh galera-start N   --wsrep-recover, then rejoin at the recovered position (IST)
+GALERA=${BACKUP_TEST_GALERA:-0}
+IFS=, read -r -a GALERA_PORTS <<<"${BACKUP_TEST_GALERA_PORTS:-13507,13508,13509}"
+GALERA_PEER_BASE=${BACKUP_TEST_GALERA_PEER_PORT_BASE:-15567}
+readonly GALERA_PROVIDER=/usr/lib/galera/libgalera_smm.so
+
+# A killed node is evicted after these timeouts, and only then can it rejoin; the defaults (5 s / 15 s /
+# 7.5 s) made a kill + rejoin take ~17 s. Loopback has no network hiccups to tolerate.
+readonly GALERA_EVS="evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT3S;evs.install_timeout=PT3S"
+
+galera_dir() { server_dir "galera$1"; }
+galera_port() { echo "${GALERA_PORTS[$1 - 1]}"; }
+
+galera_write_config() { # node sst_password
+  local n=$1 dir i addresses=()
+  dir=$(galera_dir "$n")
+  for ((i = 0; i < ${#GALERA_PORTS[@]}; i++)); do addresses+=("$HOST:$((GALERA_PEER_BASE + i))"); done
+  mkdir -p "$dir/data" "$dir/tmp" "$(dirname "$(socket_path "galera$n")")"
+  # 0600: it holds the SST password.
+  (
+    umask 077
+    cat >"$dir/my.cnf" <<CNF
+[mysqld]
+datadir=$dir/data
+tmpdir=$dir/tmp
+socket=$(socket_path "galera$n")
+pid-file=$dir/mysqld.pid
+log-error=$dir/error.log
+port=$(galera_port "$n")
+bind-address=$HOST
+character-set-server=utf8mb4
+collation-server=utf8mb4_unicode_ci
+max-allowed-packet=64M
+innodb_buffer_pool_size=128M
+innodb_log_file_size=48M
+innodb_flush_log_at_trx_commit=2
+default_storage_engine=InnoDB
+innodb_autoinc_lock_mode=2
+binlog_format=ROW
+log_bin=binlog
+wsrep_on=ON
+wsrep_provider=$GALERA_PROVIDER
+wsrep_cluster_name=backup_test_cluster
+wsrep_cluster_address=gcomm://$(IFS=,; echo "${addresses[*]}")
+wsrep_node_name=galera$n
+wsrep_node_address=$HOST
+wsrep_provider_options="gmcast.listen_addr=tcp://$HOST:$((GALERA_PEER_BASE + n - 1));ist.recv_addr=$HOST:$((GALERA_PEER_BASE + 100 + n - 1));gcache.size=64M;$GALERA_EVS"
+wsrep_sst_receive_address=$HOST:$((GALERA_PEER_BASE + 200 + n - 1))
+wsrep_sst_method=mariabackup
+wsrep_sst_auth=sst:$2
+
+[sst]
+sst-log-archive-dir=$dir/sst-logs
+CNF
+  )
+}
+
+galera_state() { # node password -> wsrep_local_state_comment, empty when not answering
+  MYSQL_PWD=$2 "$CLIENT" --no-defaults --connect-timeout=2 -h"$HOST" -P"$(galera_port "$1")" -uroot -N \
+    -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='wsrep_local_state_comment'" 2>/dev/null || true
+}
+
+galera_wait_synced() { # node password pid
+  local n=$1 i state=""
+  for ((i = 0; i < START_TIMEOUT * 10; i++)); do
+    kill -0 "$3" 2>/dev/null || { echo "$SELF: galera$n: mariadbd exited during start, see $(galera_dir "$n")/error.log" >&2; return 1; }
+    state=$(galera_state "$n" "$2")
+    [[ $state == Synced ]] && return 0
+    sleep 0.1
+  done
+  echo "$SELF: galera$n: not Synced after ${START_TIMEOUT}s (state '$state'), see $(galera_dir "$n")/error.log" >&2
+  return 1
+}
+
+galera_launch() { # node [extra mariadbd options...]; prints the PID
+  local n=$1 dir user_opt=()
+  shift
+  dir=$(galera_dir "$n")
+  (( EUID == 0 )) && user_opt=(--user=root)
+  # --datadir again on the command line: is_our_server recognises our processes by it.
+  setsid "$MARIADBD" --defaults-file="$dir/my.cnf" --datadir="$dir/data" "${user_opt[@]}" "$@" </dev/null >/dev/null 2>&1 &
+  echo $! >"$dir/pid"
+  echo $!
+}
+
+galera_node_up() { # node password: is our process running and Synced?
+  local pid
+  pid=$(recorded_pid "galera$1") || return 1
+  is_our_server "$pid" "$(galera_dir "$1")/data" && [[ $(galera_state "$1" "$2") == Synced ]]
+}
+
+galera_healthy() { # password
+  local n
+  (( GALERA )) || return 0
+  for ((n = 1; n <= ${#GALERA_PORTS[@]}; n++)); do galera_node_up "$n" "$1" || return 1; done
+}
+
+galera_up() { # password
+  (( GALERA )) || return 0
+  local pw=$1 qpw sstpw n pid port t0 drops jobs=() failed=0
+  (( ${#GALERA_PORTS[@]} == 3 )) || die "BACKUP_TEST_GALERA_PORTS must list 3 ports, not '${GALERA_PORTS[*]}'"
+  [[ -r $GALERA_PROVIDER ]] || die "$GALERA_PROVIDER not found; install galera-4 (scripts/install-deps.sh)"
+  command -v mariabackup >/dev/null 2>&1 || die "mariabackup not found; install mariadb-backup (scripts/install-deps.sh)"
+  for port in "${GALERA_PORTS[@]}" $(seq "$GALERA_PEER_BASE" $((GALERA_PEER_BASE + 2))); do
+    port_in_use "$port" && die "port $HOST:$port is already in use; pick others with BACKUP_TEST_GALERA_PORTS / BACKUP_TEST_GALERA_PEER_PORT_BASE"
+  done
+  t0=$SECONDS
+  sstpw=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
+  for n in 1 2 3; do
+    rm -rf "$(galera_dir "$n")"
+    galera_write_config "$n" "$sstpw"
+  done
+
+  local dir1 sock1 user_opt=()
+  dir1=$(galera_dir 1); sock1=$(socket_path galera1)
+  (( EUID == 0 )) && user_opt=(--user=root)
+  "$INSTALL_DB" --no-defaults --datadir="$dir1/data" "${user_opt[@]}" \
+    --auth-root-authentication-method=normal --skip-test-db --tmpdir="$dir1/tmp" >"$dir1/install.log" 2>&1 \
+    || die "galera1: mariadb-install-db failed, see $dir1/install.log"
+  pid=$(galera_launch 1 --wsrep-new-cluster)
+  local i
+  for ((i = 0; i < START_TIMEOUT * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || die "galera1: mariadbd exited during start, see $dir1/error.log"
+    "$CLIENT" --no-defaults --socket="$sock1" -uroot -N -e 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  # Accounts are replicated (CREATE/ALTER USER are DDL for Galera), and the joiners get node 1's data by SST.
+  qpw=$(sql_quote "$pw")
+  drops=$("$CLIENT" --no-defaults --socket="$sock1" -uroot -N -e "
+    SELECT CONCAT('DROP USER ', QUOTE(user), '@', QUOTE(host), ';') FROM mysql.user
+    WHERE (user = 'root' AND host NOT IN ('localhost', '127.0.0.1', '::1')) OR user = '';") \
+    || die "galera1: cannot list accounts"
+  "$CLIENT" --no-defaults --socket="$sock1" -uroot -e "
+    ${drops}
+    ALTER USER 'root'@'localhost' IDENTIFIED BY $qpw;
+    ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY $qpw;
+    ALTER USER 'root'@'::1' IDENTIFIED BY $qpw;
+    CREATE USER 'sst'@'localhost' IDENTIFIED BY '$sstpw';
+    GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR ON *.* TO 'sst'@'localhost';
+    FLUSH PRIVILEGES;" || die "galera1: securing accounts failed"
+  galera_wait_synced 1 "$pw" "$pid" || die "galera1 did not bootstrap"
+  log "galera1 bootstrapped on $HOST:$(galera_port 1) (pid $pid, $((SECONDS - t0)) s)"
+
+  # The joiners start from a copy of node 1's datadir taken after a clean shutdown: their grastate.dat
+  # then names node 1's exact state, so they join with no state transfer at all instead of one
+  # mariabackup SST each, which has a fixed 10 s sleep and needs node 1 as donor one joiner at a time
+  # (measured: two SSTs ~26 s even when both joiners start at once; the copy ~4 s). Later rejoins (tests
+  # that kill nodes) use IST, or mariabackup SST when the gap is too large.
+  stop_pid galera1 "$pid" "$dir1/data" >/dev/null
+  for n in 2 3; do cp -a "$dir1/data/." "$(galera_dir "$n")/data/"; done
+  pid=$(galera_launch 1 --wsrep-new-cluster)
+  galera_wait_synced 1 "$pw" "$pid" || die "galera1 did not bootstrap again"
+  for n in 2 3; do
+    (
+      p=$(galera_launch "$n")
+      galera_wait_synced "$n" "$pw" "$p" && log "galera$n joined on $HOST:$(galera_port "$n") (pid $p, $((SECONDS - t0)) s)"
+    ) &
+    jobs+=($!)
+  done
+  for j in "${jobs[@]}"; do wait "$j" || failed=1; done
+  (( failed )) && die "a Galera joiner failed; logs in $STATE_DIR/galera*/error.log"
+  log "galera cluster up in $((SECONDS - t0)) s"
+}
+
+galera_kill() { # node
+  local pid
+  pid=$(recorded_pid "galera$1") || die "galera$1 has no recorded PID"
+  is_our_server "$pid" "$(galera_dir "$1")/data" || die "galera$1 (pid $pid) is not running"
+  kill -KILL "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  log "galera$1 killed (pid $pid)"
+}
+
+# After a crash the node's grastate.dat has seqno -1; --wsrep-recover reads the real position from InnoDB,
+# and starting there lets the node catch up by IST (seconds) instead of a full SST.
+galera_start() { # node
+  require_tools
+  local n=$1 dir pw pid position t0=$SECONDS
+  dir=$(galera_dir "$n")
+  pw=$(current_password)
+  if pid=$(recorded_pid "galera$n") && is_our_server "$pid" "$dir/data"; then
+    log "galera$n already running (pid $pid)"
+    return 0
+  fi
+  local user_opt=()
+  (( EUID == 0 )) && user_opt=(--user=root)
+  "$MARIADBD" --defaults-file="$dir/my.cnf" --datadir="$dir/data" "${user_opt[@]}" --wsrep-recover --log-error="$dir/recover.log" \
+    </dev/null >/dev/null 2>&1 || die "galera$n: --wsrep-recover failed, see $dir/recover.log"
+  position=$(sed -n 's/.*WSREP: Recovered position: *\([^ ]*\).*/\1/p' "$dir/recover.log" | tail -n 1)
+  [[ -n $position ]] || die "galera$n: no recovered position in $dir/recover.log"
+  pid=$(galera_launch "$n" --wsrep-start-position="$position")
+  galera_wait_synced "$n" "$pw" "$pid" || die "galera$n did not rejoin"
+  log "galera$n rejoined at $position (pid $pid, $((SECONDS - t0)) s)"
+}
+
+galera_down() {
+  local n pid dir
+  # Joiners first, node 1 last: the last node to leave is the one safe to bootstrap from.
+  for n in 3 2 1; do
+    dir=$(galera_dir "$n")
+    [[ -d $dir ]] || continue
+    if pid=$(recorded_pid "galera$n"); then stop_pid "galera$n" "$pid" "$dir/data"; fi
+    rm -rf "$dir/pid" "$dir/data" "$dir/tmp" "$(socket_path "galera$n")"
+  done
+}
+
+galera_status() { # password
+  (( GALERA )) || return 0
+  local n pid state rc=0
+  for n in 1 2 3; do
+    pid=$(recorded_pid "galera$n") || pid=""
+    if [[ -z $pid ]] || ! is_our_server "$pid" "$(galera_dir "$n")/data"; then
+      state="down"; rc=1
+    else
+      state=$(galera_state "$n" "$1")
+      [[ $state == Synced ]] || rc=1
+      state="${state:-not answering} (pid $pid)"
+    fi
+    printf '%s: %-8s %s:%s  %s\n' "$SELF" "galera$n" "$HOST" "$(galera_port "$n")" "$state"
+  done
+  return "$rc"
+}
+
+galera_env() {
+  (( GALERA )) || return 0
+  echo "export BACKUP_TEST_GALERA=1"
+  echo "export BACKUP_TEST_GALERA_PORTS=$(IFS=,; echo "${GALERA_PORTS[*]}")"
+  echo "export BACKUP_TEST_GALERA_NODE_DIRS=$(galera_dir 1),$(galera_dir 2),$(galera_dir 3)"
+}
 # ---------------------------------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------------------------------
@@ -321,7 +549,7 @@ healthy() { # password
     sql_ping "$port" "$1" || return 1
   done
   azurite_healthy || return 1
-  galera_status && s3_status
+  galera_healthy "$1" && s3_status
 }
 
 # Runs in a background subshell (servers start in parallel): fresh datadir, start, wait, secure.
@@ -441,7 +669,10 @@ cmd_up() {
     cmd_down >/dev/null 2>&1 || true
     die "start failed; logs in $STATE_DIR/*/error.log and install.log"
   fi
-  galera_up
+  if ! galera_up "$pw"; then
+    cmd_down >/dev/null 2>&1 || true
+    die "Galera cluster start failed; logs in $STATE_DIR/galera*/error.log"
+  fi
   azurite_up || { cmd_down >/dev/null 2>&1 || true; die "azurite start failed"; }
   s3_up || { cmd_down >/dev/null 2>&1 || true; die "S3 emulators failed to start"; }
 
@@ -455,6 +686,9 @@ cmd_up() {
       echo "export BACKUP_TEST_RESTORE_PORT=$RESTORE_PORT"
       azurite_env
       s3_env
+      # Tests that kill and restart Galera nodes call this script again; it must find the same state.
+      printf 'export BACKUP_TEST_SERVERS_DIR=%q\n' "$STATE_DIR"
+      galera_env
     } >"$ENV_FILE.tmp"
     mv "$ENV_FILE.tmp" "$ENV_FILE"
   )
@@ -479,7 +713,7 @@ cmd_status() {
   done
   if azurite_healthy; then state="up (pid $(azurite_pid))"; else state="down"; rc=1; fi
   printf '%s: %-8s %s:%s  %s\n' "$SELF" azurite "$HOST" "$AZURITE_PORT" "$state"
-  galera_status || rc=1
+  galera_status "$pw" || rc=1
   s3_status print || rc=1
   [[ -f $ENV_FILE ]] || rc=1
   return "$rc"
@@ -489,5 +723,7 @@ case ${1:-} in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) echo "usage: $SELF up|down|status" >&2; exit 2 ;;
+  galera-kill) [[ ${2:-} =~ ^[123]$ ]] || die "usage: $SELF galera-kill 1|2|3"; galera_kill "$2" ;;
+  galera-start) [[ ${2:-} =~ ^[123]$ ]] || die "usage: $SELF galera-start 1|2|3"; galera_start "$2" ;;
+  *) echo "usage: $SELF up|down|status|galera-kill N|galera-start N" >&2; exit 2 ;;
 esac

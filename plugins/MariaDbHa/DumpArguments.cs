@@ -1,22 +1,55 @@
+using System.Globalization;
+using Backup.Plugins.MariaDbHa.Nodes;
+
 namespace Backup.Plugins.MariaDbHa;
 
-/// <summary>Builds mariadb-dump's arguments; the password is never among them.</summary>
+/// <summary>Builds mariadb-dump's arguments for a layout; the password is never among them.</summary>
 internal static class DumpArguments
 {
-    /// <summary>The arguments after the option file: connection, the seed's consistent all-databases dump, then the user's extras.</summary>
-    public static IReadOnlyList<string> For(MariaDbHaSettings settings) =>
-    [
-        $"--host={settings.Host}",
-        $"--port={settings.Port}",
-        $"--user={settings.User}",
-        // One consistent snapshot of InnoDB tables without blocking Galera writes.
-        "--single-transaction",
-        "--events",
-        "--routines",
-        "--all-databases",
-        "--skip-add-locks",
-        // Users and their password hashes: kept out of the dump, as the seed did.
-        "--ignore-table=mysql.global_priv",
-        .. settings.ExtraArgs,
-    ];
+    /// <summary>The name of the users-and-grants entry of the <see cref="DumpLayout.GaleraSafe"/> layout.</summary>
+    public const string UsersEntryName = "users.sql";
+
+    /// <summary>The arguments of the data dump (after the option file), then the user's extras.</summary>
+    /// <param name="settings">The source's settings.</param>
+    /// <param name="node">The node to dump.</param>
+    /// <param name="logBin">Whether the node writes a binlog, so the dump can record its position.</param>
+    public static IReadOnlyList<string> Data(MariaDbHaSettings settings, NodeCandidate node, bool logBin) => settings.Layout switch
+    {
+        DumpLayout.Seed =>
+        [
+            .. Connection(settings, node),
+            // One consistent snapshot of InnoDB tables without blocking Galera writes.
+            "--single-transaction",
+            "--events",
+            "--routines",
+            "--all-databases",
+            "--skip-add-locks",
+            // Users and their password hashes: kept out of the dump, as the seed did.
+            "--ignore-table=mysql.global_priv",
+            .. settings.ExtraArgs,
+        ],
+        _ =>
+        [
+            .. Connection(settings, node),
+            "--single-transaction",
+            "--skip-add-locks",
+            "--routines",
+            "--events",
+            "--all-databases",
+            // mysql's Aria tables are not replicated by Galera and its wsrep_* tables cannot be dropped on a
+            // live node: restoring them breaks the cluster (users go through users.sql instead).
+            "--ignore-database=mysql",
+            .. settings.Layout == DumpLayout.Schemas ? (string[])["--ignore-database=sys"] : [],
+            // The position as a comment only (=2): documentation for point-in-time recovery, never executed.
+            .. logBin && settings.RecordBinlogPosition ? (string[])["--master-data=2", "--gtid"] : [],
+            .. settings.ExtraArgs,
+        ],
+    };
+
+    /// <summary>The arguments of the users dump: CREATE USER / GRANT statements, which Galera replicates.</summary>
+    public static IReadOnlyList<string> Users(MariaDbHaSettings settings, NodeCandidate node) =>
+        [.. Connection(settings, node), "--system=users", "--insert-ignore"];
+
+    private static string[] Connection(MariaDbHaSettings settings, NodeCandidate node) =>
+        [$"--host={node.Host}", $"--port={node.Port.ToString(CultureInfo.InvariantCulture)}", $"--user={settings.User}"];
 }

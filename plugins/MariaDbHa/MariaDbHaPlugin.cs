@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Backup.Plugins.MariaDbHa;
 
-/// <summary>The <c>mariadb-ha</c> source: dumps every database of a MariaDB (Galera) server with <c>mariadb-dump</c>.</summary>
+/// <summary>The <c>mariadb-ha</c> source: dumps a MariaDB server or a Synced node of a Galera cluster with <c>mariadb-dump</c>, falling over to the next node.</summary>
 public sealed class MariaDbHaPlugin : IBackupSourcePlugin
 {
     /// <inheritdoc />

@@ -1,28 +1,49 @@
+using System.Globalization;
 using Backup.Abstractions;
+using Backup.Plugins.MariaDbHa.Nodes;
 using Backup.Plugins.MariaDbHa.Passwords;
 
 namespace Backup.Plugins.MariaDbHa;
 
 /// <summary>The validated settings of one <c>mariadb-ha</c> source.</summary>
+/// <param name="Discovery">Where the candidate nodes come from: <c>host</c>, <c>hosts</c> or <c>kubernetesService</c>.</param>
+/// <param name="User">The database user.</param>
+/// <param name="Password">Where the password comes from.</param>
+/// <param name="DumpCommand">The mariadb-dump executable.</param>
+/// <param name="ExtraArgs">Arguments appended to the data dump's.</param>
+/// <param name="EntryName">The data entry's name in the archive.</param>
+/// <param name="Layout">What the backup contains (<c>layout</c>).</param>
+/// <param name="Desync">Whether to set <c>wsrep_desync=ON</c> on the dumped node for the dump.</param>
+/// <param name="Prefer">Nodes to try first, in order (host, host:port, pod or wsrep node name).</param>
+/// <param name="Avoid">Nodes to use only when no other is usable (e.g. the one taking the writes).</param>
+/// <param name="MaxAttempts">How many nodes to try before giving up.</param>
+/// <param name="ConnectTimeoutSeconds">How long to wait for a node to answer a probe.</param>
+/// <param name="RecordBinlogPosition">Whether layouts other than <c>seed</c> add <c>--master-data=2 --gtid</c> when the node writes a binlog.</param>
 internal sealed record MariaDbHaSettings(
-    string Host,
-    int Port,
+    INodeDiscovery Discovery,
     string User,
     IPasswordSource Password,
     string DumpCommand,
     IReadOnlyList<string> ExtraArgs,
-    string EntryName)
+    string EntryName,
+    DumpLayout Layout,
+    bool Desync,
+    IReadOnlyList<string> Prefer,
+    IReadOnlyList<string> Avoid,
+    int MaxAttempts,
+    int ConnectTimeoutSeconds,
+    bool RecordBinlogPosition)
 {
     /// <summary>Reads the settings, recording every problem in <paramref name="settings"/> instead of throwing.</summary>
     public static MariaDbHaSettings Read(PluginSettings settings)
     {
-        var host = settings.GetRequiredString("host");
         var port = settings.GetInt32("port", 3306);
         if (port is < 1 or > 65535)
         {
             settings.AddProblem("port", $"must be between 1 and 65535, not {port}");
         }
 
+        var discovery = ReadDiscovery(settings, port);
         var user = settings.GetString("user", "root")!;
         var password = PasswordSourceReader.Read(settings);
         var dumpCommand = settings.GetString("dumpCommand", "mariadb-dump")!;
@@ -35,6 +56,112 @@ internal sealed record MariaDbHaSettings(
             settings.AddProblem("entryName", $"must be a plain file name, not '{entryName}'");
         }
 
-        return new MariaDbHaSettings(host, port, user, password, dumpCommand, extraArgs, entryName);
+        var layoutName = settings.GetString("layout", "seed")!;
+        var layout = DumpLayoutNames.Parse(layoutName);
+        if (layout is null)
+        {
+            settings.AddProblem("layout", $"must be one of {DumpLayoutNames.All}, not '{layoutName}'");
+        }
+        else if (layout == DumpLayout.GaleraSafe && entryName == DumpArguments.UsersEntryName)
+        {
+            settings.AddProblem("entryName", $"must not be '{DumpArguments.UsersEntryName}': the galera-safe layout writes users there");
+        }
+
+        var maxAttempts = settings.GetInt32("maxAttempts", 3);
+        if (maxAttempts < 1)
+        {
+            settings.AddProblem("maxAttempts", $"must be at least 1, not {maxAttempts}");
+        }
+
+        var connectTimeout = settings.GetInt32("connectTimeoutSeconds", 5);
+        if (connectTimeout < 1)
+        {
+            settings.AddProblem("connectTimeoutSeconds", $"must be at least 1, not {connectTimeout}");
+        }
+
+        return new MariaDbHaSettings(
+            discovery,
+            user,
+            password,
+            dumpCommand,
+            extraArgs,
+            entryName,
+            layout ?? DumpLayout.Seed,
+            settings.GetBoolean("desync", false),
+            settings.GetStringList("prefer"),
+            settings.GetStringList("avoid"),
+            maxAttempts,
+            connectTimeout,
+            settings.GetBoolean("recordBinlogPosition", true));
+    }
+
+    private static INodeDiscovery ReadDiscovery(PluginSettings settings, int port)
+    {
+        // Contains marks each key as read; exactly one way to find the nodes may be set.
+        var present = new[] { "host", "hosts", "kubernetesService" }.Where(settings.Contains).ToList();
+        if (present.Count == 0)
+        {
+            settings.AddProblem("host", "is required (or list the nodes in hosts, or name a kubernetesService)");
+            return new StaticNodeDiscovery([]);
+        }
+
+        if (present.Count > 1)
+        {
+            settings.AddProblem(present[1], $"cannot be combined with {present[0]}: set one of host, hosts or kubernetesService");
+            return new StaticNodeDiscovery([]);
+        }
+
+        switch (present[0])
+        {
+            case "host":
+                return new StaticNodeDiscovery([new NodeCandidate(settings.GetRequiredString("host"), port)]);
+            case "hosts":
+                var hosts = settings.GetStringList("hosts");
+                if (hosts.Count == 0)
+                {
+                    settings.AddProblem("hosts", "must list at least one host");
+                }
+
+                return new StaticNodeDiscovery([.. hosts.Select(h => ParseHost(settings, h, port))]);
+            default:
+                var service = settings.GetSection("kubernetesService");
+                if (service is null)
+                {
+                    settings.AddProblem("kubernetesService", "must be a mapping with namespace and name");
+                    return new StaticNodeDiscovery([]);
+                }
+
+                return new EndpointSliceDiscovery(
+                    service.GetRequiredString("namespace"),
+                    service.GetRequiredString("name"),
+                    service.GetString("portName"),
+                    port,
+                    service.GetString("kubeconfig"));
+        }
+    }
+
+    // "db-0", "db-0:3307", "10.0.0.5:3306" or "[fd00::5]:3306".
+    private static NodeCandidate ParseHost(PluginSettings settings, string text, int defaultPort)
+    {
+        var host = text;
+        string? portText = null;
+        if (text.StartsWith('[') && text.IndexOf(']', StringComparison.Ordinal) is var close and > 0)
+        {
+            host = text[1..close];
+            portText = text[(close + 1)..].TrimStart(':') is { Length: > 0 } p ? p : null;
+        }
+        else if (text.Count(c => c == ':') == 1)
+        {
+            host = text[..text.IndexOf(':', StringComparison.Ordinal)];
+            portText = text[(text.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        }
+
+        var port = defaultPort;
+        if (host.Length == 0 || (portText is not null && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)))
+        {
+            settings.AddProblem("hosts", $"has an entry '{text}' that is not host or host:port");
+        }
+
+        return new NodeCandidate(host, port);
     }
 }

@@ -1,89 +1,190 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using Backup.Abstractions;
-using CliWrap;
+using Backup.Plugins.MariaDbHa.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Plugins.MariaDbHa;
 
-/// <summary>Dumps all databases with mariadb-dump into one entry, and checks the dump instead of trusting it.</summary>
+/// <summary>Picks a healthy node (Synced, in the Primary component), dumps it in the configured layout and falls over to the next node when the dump fails.</summary>
 internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogger<MariaDbHaSource> logger) : IBackupSource
 {
-    private string Server => $"{settings.Host}:{settings.Port}";
-
     public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
 
         var password = await settings.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
-        var arguments = DumpArguments.For(settings);
-
+        var candidates = await settings.Discovery.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+        var probe = new NodeProbe(settings.User, password, settings.ConnectTimeoutSeconds);
+        var ranking = new NodeRanking(settings.Prefer, settings.Avoid);
         using var optionFile = OptionFile.Create(context.WorkDirectory, password);
-        logger.LogInformation("Dumping all databases from {Server} as {User} into {Entry}", Server, settings.User, settings.EntryName);
+
+        // Why each node was not dumped (latest reason); nodes tried once are not tried again.
+        var reasons = new Dictionary<NodeCandidate, string>();
+        var tried = new HashSet<NodeCandidate>();
+        NodeDumpException? lastFailure = null;
+        for (var attempt = 1; attempt <= settings.MaxAttempts; attempt++)
+        {
+            // Probe again before every attempt: a dump can take long, and the states seen before it are stale.
+            var reports = await Task.WhenAll(candidates.Where(c => !tried.Contains(c)).Select(c => probe.ProbeAsync(c, cancellationToken))).ConfigureAwait(false);
+            foreach (var report in reports)
+            {
+                if (report.Problem is { } problem && (!reasons.TryGetValue(report.Node, out var known) || known != problem))
+                {
+                    logger.LogInformation("Node {Node} is not usable: {Reason}", report.Node, problem);
+                    reasons[report.Node] = problem;
+                }
+            }
+
+            var usable = ranking.Order(reports);
+            if (usable.Count == 0)
+            {
+                break;
+            }
+
+            var chosen = usable[0];
+            if (ranking.IsAvoided(chosen))
+            {
+                logger.LogWarning("Only avoided nodes are usable; dumping from {Node} anyway", chosen.Node);
+            }
+
+            logger.LogInformation("Dumping from {Node} ({Status}), attempt {Attempt} of at most {MaxAttempts}",
+                chosen.Node, chosen.Status!.Summary, attempt, settings.MaxAttempts);
+            try
+            {
+                return await DumpAsync(chosen, probe, optionFile, context, attempt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeDumpException ex)
+            {
+                tried.Add(chosen.Node);
+                reasons[chosen.Node] = ex.Message;
+                lastFailure = ex;
+                logger.LogWarning("Dump from {Node} failed: {Reason}", chosen.Node, ex.Message);
+            }
+        }
+
+        throw Failure(candidates, reasons, lastFailure);
+    }
+
+    private BackupSourceException Failure(IReadOnlyList<NodeCandidate> candidates, Dictionary<NodeCandidate, string> reasons, NodeDumpException? lastFailure)
+    {
+        if (candidates.Count == 1)
+        {
+            // One node (e.g. a service address): its own error says it all.
+            return lastFailure is not null
+                ? new BackupSourceException(lastFailure.Message, lastFailure)
+                : new BackupSourceException($"cannot dump {candidates[0]}: {reasons[candidates[0]]}");
+        }
+
+        var each = candidates.Select(c => $"{c}: {(reasons.TryGetValue(c, out var reason) ? reason : $"not tried (maxAttempts {settings.MaxAttempts} reached)")}");
+        return new BackupSourceException($"no MariaDB node could be dumped ({candidates.Count} from {settings.Discovery.Description}): {string.Join("; ", each)}", lastFailure);
+    }
+
+    private async Task<SourceResult> DumpAsync(NodeReport chosen, NodeProbe probe, OptionFile optionFile, BackupContext context, int attempt, CancellationToken cancellationToken)
+    {
+        var node = chosen.Node;
+        var status = chosen.Status!;
+        var runner = new DumpRunner(settings.DumpCommand);
+        var dataArguments = DumpArguments.Data(settings, node, status.LogBin);
+        var usersArguments = settings.Layout == DumpLayout.GaleraSafe ? DumpArguments.Users(settings, node) : null;
+        var startedAt = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
 
-        DumpStreamTap? tap = null;
-        await context.Writer.WriteEntryAsync(
-            settings.EntryName,
-            async (stream, ct) =>
-            {
-                tap = new DumpStreamTap(stream);
-                await RunDumpAsync([optionFile.Argument, .. arguments], tap, ct).ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false);
+        await using var desync = settings.Desync && status.IsGalera
+            ? await DesyncGuard.EnterAsync(probe, node, logger, cancellationToken).ConfigureAwait(false)
+            : null;
 
-        var bytes = tap!.Length;
-        logger.LogInformation(
-            "Dump from {Server} finished: {Bytes} bytes in {Seconds:F1} s", Server, bytes, stopwatch.Elapsed.TotalSeconds);
-
-        var metadata = new Dictionary<string, string>
-        {
-            ["host"] = settings.Host,
-            ["port"] = settings.Port.ToString(CultureInfo.InvariantCulture),
-            ["user"] = settings.User,
-            ["entryName"] = settings.EntryName,
-            ["dumpArguments"] = string.Join(' ', arguments),
-            ["dumpBytes"] = bytes.ToString(CultureInfo.InvariantCulture),
-        };
-        if (DumpHeader.ServerVersion(tap.Head) is { } version)
-        {
-            metadata["serverVersion"] = version;
-        }
-
-        return new SourceResult(metadata);
-    }
-
-    private async Task RunDumpAsync(IReadOnlyList<string> arguments, DumpStreamTap output, CancellationToken cancellationToken)
-    {
-        var stderr = new BoundedCapture();
-        var command = Cli.Wrap(settings.DumpCommand)
-            .WithArguments(arguments)
-            .WithStandardOutputPipe(PipeTarget.ToStream(output))
-            .WithStandardErrorPipe(stderr.Target)
-            .WithValidation(CommandResultValidation.None);
-
-        CommandResult result;
+        // Users go to a scratch file first and into the archive only after the data: a retry on the next node
+        // then never meets an entry the failed attempt already wrote.
+        var usersFile = Path.Combine(context.WorkDirectory, $"users-{Guid.NewGuid():N}.sql");
+        DumpStreamTap? data = null;
         try
         {
-            result = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            if (usersArguments is not null)
+            {
+                await using var file = new FileStream(usersFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+                await runner.RunAsync(node, [optionFile.Argument, .. usersArguments], file, cancellationToken).ConfigureAwait(false);
+            }
+
+            logger.LogInformation("Dumping {Layout} layout from {Node} as {User} into {Entry}", DumpLayoutNames.Name(settings.Layout), node, settings.User, settings.EntryName);
+            await context.Writer.WriteEntryAsync(
+                settings.EntryName,
+                async (stream, ct) => data = await runner.RunAsync(node, [optionFile.Argument, .. dataArguments], stream, ct).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+
+            if (usersArguments is not null)
+            {
+                await context.Writer.WriteEntryAsync(
+                    DumpArguments.UsersEntryName,
+                    async (stream, ct) =>
+                    {
+                        await using var file = File.OpenRead(usersFile);
+                        await file.CopyToAsync(stream, ct).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
         }
-        catch (Exception ex) when (ex is Win32Exception || ex.InnerException is Win32Exception)
+        finally
         {
-            throw new BackupSourceException($"cannot start the dump command '{settings.DumpCommand}': {ex.Message.ReplaceLineEndings(" ")}", ex);
+            File.Delete(usersFile);
         }
 
-        if (result.ExitCode != 0)
-        {
-            throw new BackupSourceException(
-                $"{DumpName} from {Server} failed with exit code {result.ExitCode}: {stderr.Summary()}");
-        }
-
-        if (!DumpHeader.IsComplete(output.Tail))
-        {
-            throw new BackupSourceException($"dump from {Server} is truncated (no '-- Dump completed' trailer)");
-        }
+        var finishedAt = DateTimeOffset.UtcNow;
+        logger.LogInformation("Dump from {Node} finished: {Bytes} bytes in {Seconds:F1} s", node, data!.Length, stopwatch.Elapsed.TotalSeconds);
+        return new SourceResult(Metadata(chosen, attempt, dataArguments, usersArguments, data, startedAt, finishedAt));
     }
 
-    private string DumpName => Path.GetFileName(settings.DumpCommand);
+    private Dictionary<string, string> Metadata(
+        NodeReport chosen,
+        int attempt,
+        IReadOnlyList<string> dataArguments,
+        IReadOnlyList<string>? usersArguments,
+        DumpStreamTap data,
+        DateTimeOffset startedAt,
+        DateTimeOffset finishedAt)
+    {
+        var (node, status) = (chosen.Node, chosen.Status!);
+        var metadata = new Dictionary<string, string>
+        {
+            ["node"] = node.Address,
+            ["host"] = node.Host,
+            ["port"] = node.Port.ToString(CultureInfo.InvariantCulture),
+            ["user"] = settings.User,
+            ["layout"] = DumpLayoutNames.Name(settings.Layout),
+            ["entryName"] = settings.EntryName,
+            ["dumpArguments"] = string.Join(' ', dataArguments),
+            ["dumpBytes"] = data.Length.ToString(CultureInfo.InvariantCulture),
+            ["dumpStartedAt"] = startedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["dumpFinishedAt"] = finishedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["attempt"] = attempt.ToString(CultureInfo.InvariantCulture),
+            ["galera"] = status.IsGalera ? "true" : "false",
+            ["desync"] = settings.Desync && status.IsGalera ? "true" : "false",
+            ["binlogPositionInDump"] = dataArguments.Contains("--master-data=2") ? "true" : "false",
+        };
+        if (usersArguments is not null)
+        {
+            metadata["usersEntryName"] = DumpArguments.UsersEntryName;
+            metadata["usersDumpArguments"] = string.Join(' ', usersArguments);
+        }
+
+        Add(metadata, "pod", node.Name);
+        Add(metadata, "serverVersion", DumpHeader.ServerVersion(data.Head) ?? status.Version);
+        Add(metadata, "gtidBinlogPos", status.GtidBinlogPos);
+        if (status.IsGalera)
+        {
+            Add(metadata, "wsrepNodeName", status.NodeName);
+            Add(metadata, "wsrepClusterSize", status.ClusterSize?.ToString(CultureInfo.InvariantCulture));
+            Add(metadata, "wsrepLastCommitted", status.LastCommitted);
+        }
+
+        return metadata;
+    }
+
+    private static void Add(Dictionary<string, string> metadata, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            metadata[key] = value;
+        }
+    }
 }

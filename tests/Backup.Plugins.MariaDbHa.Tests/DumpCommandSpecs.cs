@@ -62,15 +62,18 @@ public sealed class DumpCommandSpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_wrong_password_fails_with_exit_code_2_and_access_denied()
+    public async Task A_wrong_password_is_refused_before_mariadb_dump_starts()
     {
+        // The node probe logs in first (in-process), so a wrong password never reaches mariadb-dump.
         var file = _shims.Combine("wrong-password");
         File.WriteAllText(file, "definitely-not-the-password");
+        var shim = _shims.WriteScript("mariadb-dump", $"touch '{_shims.Combine("started")}'\nexit 0\n");
 
-        var error = await FailsWithSourceError(Settings("mariadb-dump", passwordFile: file));
+        var error = await FailsWithSourceError(Settings(shim, passwordFile: file));
 
-        error.Message.Should().StartWith($"mariadb-dump from {TestServers.MariaDbHost}:{TestServers.MariaDbPort} failed with exit code 2: ")
+        error.Message.Should().StartWith($"cannot dump {TestServers.MariaDbHost}:{TestServers.MariaDbPort}: login refused: ")
             .And.Contain("Access denied");
+        File.Exists(_shims.Combine("started")).Should().BeFalse();
     }
 
     [Fact]

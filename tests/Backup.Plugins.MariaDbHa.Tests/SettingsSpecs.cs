@@ -108,6 +108,58 @@ public sealed class SettingsSpecs
     }
 
     [Fact]
+    public void Host_hosts_and_kubernetes_service_exclude_each_other_and_bad_values_are_named()
+    {
+        var settings = Settings(new()
+        {
+            ["host"] = "db",
+            ["hosts"] = new[] { "db-0:3306" },
+            ["password"] = new Dictionary<string, object> { ["env"] = "PW" },
+            ["layout"] = "everything",
+            ["maxAttempts"] = "0",
+        });
+
+        var problems = CreateFails(settings).Problems;
+
+        problems.Should().HaveCount(3);
+        problems.Should().Contain(p => p.EndsWith("source.settings.hosts cannot be combined with host: set one of host, hosts or kubernetesService"));
+        problems.Should().Contain(p => p.EndsWith("source.settings.layout must be one of seed, galera-safe, schemas, not 'everything'"));
+        problems.Should().Contain(p => p.EndsWith("source.settings.maxAttempts must be at least 1, not 0"));
+    }
+
+    [Fact]
+    public void A_hosts_entry_that_is_not_host_or_host_port_is_named()
+    {
+        var settings = Settings(new()
+        {
+            ["hosts"] = new[] { "db-0:3306", "db-1:port", "[fd00::5]:3307" },
+            ["password"] = new Dictionary<string, object> { ["env"] = "PW" },
+        });
+
+        CreateFails(settings).Problems.Should().ContainSingle().Which.Should().EndWith("source.settings.hosts has an entry 'db-1:port' that is not host or host:port");
+    }
+
+    [Fact]
+    public void Galera_settings_are_read_without_touching_the_network()
+    {
+        var settings = Settings(new()
+        {
+            ["kubernetesService"] = new Dictionary<string, object> { ["namespace"] = "db", ["name"] = "mariadb-internal", ["portName"] = "mysql" },
+            ["password"] = new Dictionary<string, object> { ["env"] = "PW" },
+            ["layout"] = "galera-safe",
+            ["desync"] = "true",
+            ["prefer"] = new[] { "mariadb-2" },
+            ["avoid"] = new[] { "mariadb-0" },
+            ["maxAttempts"] = "2",
+            ["connectTimeoutSeconds"] = "3",
+            ["recordBinlogPosition"] = "false",
+        });
+
+        new MariaDbHaPlugin().CreateSource(new PluginContext(settings, new CapturingLoggerFactory())).Should().NotBeNull();
+        settings.UnreadKeys.Should().BeEmpty();
+    }
+
+    [Fact]
     public void The_plugin_is_named_mariadb_ha()
     {
         new MariaDbHaPlugin().Name.Should().Be("mariadb-ha");

@@ -29,7 +29,9 @@ internal sealed class FakeSource(int entries, long bytes, string behaviour, stri
         if (markerFile is not null)
         {
             // Lets a test find the run's work directory (to prove it is removed) and know the source started.
-            await File.WriteAllTextAsync(markerFile, context.WorkDirectory, cancellationToken);
+            // Written aside and renamed: a test polling for the file must never read it half-written (seen under load).
+            await File.WriteAllTextAsync(markerFile + ".tmp", context.WorkDirectory, cancellationToken);
+            File.Move(markerFile + ".tmp", markerFile);
         }
 
         switch (behaviour)

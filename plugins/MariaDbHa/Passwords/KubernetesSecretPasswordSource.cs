@@ -1,9 +1,7 @@
-using System.Net;
 using System.Text;
 using Backup.Abstractions;
 using k8s;
 using k8s.Autorest;
-using k8s.Exceptions;
 
 namespace Backup.Plugins.MariaDbHa.Passwords;
 
@@ -18,7 +16,7 @@ internal sealed class KubernetesSecretPasswordSource(string @namespace, string n
 
     public async Task<string> ResolveAsync(CancellationToken cancellationToken)
     {
-        using var client = new Kubernetes(BuildConfig());
+        using var client = KubernetesApi.CreateClient(kubeconfig, (reason, ex) => new BackupCredentialsException($"cannot read {Where}: {reason}", ex));
         k8s.Models.V1Secret secret;
         try
         {
@@ -26,7 +24,7 @@ internal sealed class KubernetesSecretPasswordSource(string @namespace, string n
         }
         catch (HttpOperationException ex)
         {
-            throw new BackupCredentialsException($"cannot read {Where}: {Describe(ex.Response.StatusCode)}", ex);
+            throw new BackupCredentialsException($"cannot read {Where}: {KubernetesApi.Describe(ex.Response.StatusCode, "check the Role grants get on this secret")}", ex);
         }
         catch (HttpRequestException ex)
         {
@@ -54,34 +52,4 @@ internal sealed class KubernetesSecretPasswordSource(string @namespace, string n
 
         return password;
     }
-
-    private KubernetesClientConfiguration BuildConfig()
-    {
-        try
-        {
-            if (kubeconfig is not null)
-            {
-                return KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
-            }
-
-            return KubernetesClientConfiguration.IsInCluster()
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile();
-        }
-        catch (Exception ex) when (ex is KubeConfigException or IOException or UnauthorizedAccessException)
-        {
-            var source = kubeconfig is null ? "no in-cluster service account and no usable kubeconfig" : $"kubeconfig '{kubeconfig}' is unusable";
-            throw new BackupCredentialsException($"cannot read {Where}: {source} ({OneLine(ex.Message)})", ex);
-        }
-    }
-
-    private static string Describe(HttpStatusCode status) => status switch
-    {
-        HttpStatusCode.NotFound => "not found",
-        HttpStatusCode.Forbidden => "forbidden (check the Role grants get on this secret)",
-        HttpStatusCode.Unauthorized => "unauthorized (the service account token or kubeconfig credentials were rejected)",
-        _ => $"the API server answered HTTP {(int)status}",
-    };
-
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 }

@@ -19,7 +19,8 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
 
         var password = await settings.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
         using var optionFile = OptionFile.Create(context.WorkDirectory, password);
-        var client = new MariaDbClient(optionFile, context.Target.Host ?? settings.Host, context.Target.Port ?? settings.Port, settings.User);
+        var (host, port) = await TargetAsync(context.Target, cancellationToken).ConfigureAwait(false);
+        var client = new MariaDbClient(optionFile, host, port, settings.User);
 
         var target = await TargetState.ReadAsync(client, cancellationToken).ConfigureAwait(false);
         if (RestorePlan.RefusalFor(context.Metadata, target.IsGalera) is { } refusal)
@@ -46,5 +47,21 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
         }
 
         logger.LogInformation("Backup {BackupId} loaded into {Server}", context.BackupId, client.Server);
+    }
+
+    /// <summary>
+    /// The server to load into: the command line's target, else the first node the source's discovery finds
+    /// (in a Galera cluster a load into one node replicates to the others).
+    /// </summary>
+    private async Task<(string Host, int Port)> TargetAsync(RestoreTarget target, CancellationToken cancellationToken)
+    {
+        if (target.Host is { } host && target.Port is { } port)
+        {
+            return (host, port);
+        }
+
+        var candidates = await settings.Discovery.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+        var first = candidates.FirstOrDefault(c => c.Unavailable is null) ?? candidates[0];
+        return (target.Host ?? first.Host, target.Port ?? first.Port);
     }
 }

@@ -40,17 +40,36 @@ internal sealed class SourceRun : IDisposable
     public IBackupSource Create(IReadOnlyDictionary<string, object> settings) =>
         new MariaDbHaPlugin().CreateSource(new PluginContext(SettingsBuilder.From(settings), Logs));
 
-    public async Task<SourceResult> RunAsync(IReadOnlyDictionary<string, object> settings)
+    /// <summary>Settings for the Galera test cluster: every node in <c>hosts</c>, root's password from the environment, plus <paramref name="extra"/>.</summary>
+    public static Dictionary<string, object> ClusterSettings(GaleraCluster cluster, params (string Key, object Value)[] extra)
+    {
+        var settings = new Dictionary<string, object>
+        {
+            ["hosts"] = cluster.Hosts,
+            ["password"] = EnvPassword(TestServers.MariaDbPasswordVariable),
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    public async Task<SourceResult> RunAsync(IReadOnlyDictionary<string, object> settings, CancellationToken cancellationToken = default)
     {
         // Every run targets the real server: say so plainly when it is missing rather than fail inside the plugin.
         await TestServers.EnsureMariaDbAsync();
         return await Create(settings).BackupAsync(
             new BackupContext("test-job", "test-job-1", DateTimeOffset.UtcNow, WorkDirectory, Writer),
-            CancellationToken.None);
+            cancellationToken);
     }
 
     /// <summary>The dump's text, as the writer received it.</summary>
-    public string DumpText => System.Text.Encoding.UTF8.GetString(Writer.Entries[EntryName]);
+    public string DumpText => Text(EntryName);
+
+    /// <summary>An entry's text.</summary>
+    public string Text(string entryName) => System.Text.Encoding.UTF8.GetString(Writer.Entries[entryName]);
 
     public void Dispose() => _workDir.Dispose();
 }

@@ -1,0 +1,50 @@
+using System.ComponentModel;
+using Backup.Abstractions;
+using Backup.Plugins.MariaDbHa.Nodes;
+using CliWrap;
+
+namespace Backup.Plugins.MariaDbHa;
+
+/// <summary>Runs mariadb-dump into a stream and checks the result instead of trusting it: exit code, stderr and the completion trailer.</summary>
+internal sealed class DumpRunner(string dumpCommand)
+{
+    private string DumpName => Path.GetFileName(dumpCommand);
+
+    /// <summary>Dumps <paramref name="node"/> with <paramref name="arguments"/> (the option file first) into <paramref name="output"/>.</summary>
+    /// <returns>The tap that saw the bytes, for their count and the dump's header.</returns>
+    /// <exception cref="NodeDumpException">The dump failed or was cut off; another node may do better.</exception>
+    /// <exception cref="BackupSourceException">The dump command cannot be started; no node will do better.</exception>
+    public async Task<DumpStreamTap> RunAsync(NodeCandidate node, IReadOnlyList<string> arguments, Stream output, CancellationToken cancellationToken)
+    {
+        var tap = new DumpStreamTap(output);
+        var stderr = new BoundedCapture();
+        var command = Cli.Wrap(dumpCommand)
+            .WithArguments(arguments)
+            .WithStandardOutputPipe(PipeTarget.ToStream(tap))
+            .WithStandardErrorPipe(stderr.Target)
+            .WithValidation(CommandResultValidation.None);
+
+        CommandResult result;
+        try
+        {
+            result = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Win32Exception || ex.InnerException is Win32Exception)
+        {
+            throw new BackupSourceException($"cannot start the dump command '{dumpCommand}': {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+
+        if (result.ExitCode != 0)
+        {
+            throw new NodeDumpException($"{DumpName} from {node.Address} failed with exit code {result.ExitCode}: {stderr.Summary()}");
+        }
+
+        // Peers have shipped "success" on a dump that hit error 2013 half-way: only the trailer proves the end.
+        if (!DumpHeader.IsComplete(tap.Tail))
+        {
+            throw new NodeDumpException($"dump from {node.Address} is truncated (no '-- Dump completed' trailer)");
+        }
+
+        return tap;
+    }
+}
