@@ -76,7 +76,7 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
         var id = listed.GetProperty("id").GetString()!;
         id.Should().MatchRegex($@"^{Job}-\d{{8}}T\d{{6}}Z$");
         listed.GetProperty("checksum").GetString().Should().Be("complete");
-        listed.GetProperty("node").GetString().Should().Be(TestServers.MariaDbHost);
+        listed.GetProperty("node").GetString().Should().Be($"{TestServers.MariaDbHost}:{TestServers.MariaDbPort}");
         listed.GetProperty("size").GetInt64().Should().BeGreaterThan(0);
 
         var verify = await Host(["verify", "--spec", spec, "--latest"]);
