@@ -57,9 +57,10 @@ public sealed class PublishedHostSpecs(AwsHostFixture host) : IClassFixture<AwsH
 
         using var client = EmulatorClient(S3Emulators.S3rverUrl);
         // The archive is hashed while it streams, so the checksum object (uploaded last) carries the SHA-1 as metadata.
-        var head = await client.GetObjectMetadataAsync(S3Emulators.Bucket, key + ".sha1");
-        head.Metadata["x-amz-meta-sha1"].Should().Be(sha1);
-        head.Headers.ContentType.Should().Be("application/gzip");
+        var checksumHead = await client.GetObjectMetadataAsync(S3Emulators.Bucket, key + ".sha1");
+        checksumHead.Metadata["x-amz-meta-sha1"].Should().Be(sha1);
+        checksumHead.Headers.ContentType.Should().Be("text/plain");
+        (await client.GetObjectMetadataAsync(S3Emulators.Bucket, key)).Headers.ContentType.Should().Be("application/gzip");
     }
 
     [Fact]
