@@ -3,7 +3,7 @@
 #
 #   bench/run.sh            generate (once) a MariaDB database on a private server, then measure every row
 #
-# Rows (each a full backup of every database into a local "storage" directory):
+# Rows (each a full backup of every database into a local "storage" directory, or the S3 emulator for *-s3):
 #   floor        mariadb-dump ... > /dev/null                          (the floor every row is divided by)
 #   seed         dump to a file, tar czf, sha1sum, cp                  (the seed's way)
 #   sh-gzip      mariadb-dump | gzip > f.gz && sha1sum f.gz && cp      (Debian gzip -6)
