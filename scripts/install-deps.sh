@@ -18,8 +18,6 @@ log() { echo "$SELF: $*"; }
 APT_PACKAGES=()
 # Functions that install npm-pinned tools into <repo>/.tools, run after the apt step (which may bring npm).
 NPM_INSTALLS=()
-REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-readonly REPO_ROOT
 
 # mariadbd lives in /usr/sbin, which is not on a normal user's PATH on Debian.
 have_tool() {
