@@ -38,7 +38,7 @@ public sealed class ImageLayoutSpecs : IAsyncLifetime
         var result = await PublishedHost.RunFromAsync(layout, ["plugins"], new Dictionary<string, string?> { ["BACKUP_PLUGINS_DIR"] = null });
 
         result.ExitCode.Should().Be(0, result.StandardOutput);
-        var rows = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+        var rows = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipWhile(line => !line.StartsWith("NAME", StringComparison.Ordinal)).Skip(1)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
         rows.Select(r => (r[0], r[1])).Should().BeEquivalentTo([("mariadb-ha", "source"), (storage, "storage")]);
     }

@@ -56,7 +56,8 @@ public sealed class PublishedHostSpecs(AwsHostFixture host) : IClassFixture<AwsH
         }
 
         using var client = EmulatorClient(S3Emulators.S3rverUrl);
-        var head = await client.GetObjectMetadataAsync(S3Emulators.Bucket, key);
+        // The archive is hashed while it streams, so the checksum object (uploaded last) carries the SHA-1 as metadata.
+        var head = await client.GetObjectMetadataAsync(S3Emulators.Bucket, key + ".sha1");
         head.Metadata["x-amz-meta-sha1"].Should().Be(sha1);
         head.Headers.ContentType.Should().Be("application/gzip");
     }
@@ -80,14 +81,17 @@ public sealed class PublishedHostSpecs(AwsHostFixture host) : IClassFixture<AwsH
         using var process = Process.Start(start)!;
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data?.Contains("Uploading", StringComparison.Ordinal) != true)
+            if (e.Data is null)
             {
                 return;
             }
 
-            // The host logs the next object's upload only after the archive's upload has completed.
-            uploadedArchive |= !e.Data.Contains(".tar.gz (", StringComparison.Ordinal);
-            uploading.TrySetResult();
+            // The host logs "Streaming <archive>" when the archive's upload starts and "Uploading <manifest>" only after it completed.
+            uploadedArchive |= e.Data.Contains("Uploading", StringComparison.Ordinal);
+            if (e.Data.Contains("Streaming", StringComparison.Ordinal) && e.Data.Contains(".tar.gz to", StringComparison.Ordinal))
+            {
+                uploading.TrySetResult();
+            }
         };
         process.BeginErrorReadLine();
         _ = process.StandardOutput.ReadToEndAsync();
