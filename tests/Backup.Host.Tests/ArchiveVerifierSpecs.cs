@@ -15,7 +15,7 @@ public sealed class ArchiveVerifierSpecs : IDisposable
     private readonly TempDir _dir = new();
     private readonly MemoryStorage _storage = new();
 
-    private static StoredBackup Backup => new(Id, DateTimeOffset.UnixEpoch, $"p/{Id}.tar.gz", 0, null, $"p/{Id}.tar.gz.sha1");
+    private static StoredBackup Backup => new(Id, DateTimeOffset.UnixEpoch, ArchiveFormat.TarGz, $"p/{Id}.tar.gz", 0, null, $"p/{Id}.tar.gz.sha1", []);
 
     public void Dispose() => _dir.Dispose();
 

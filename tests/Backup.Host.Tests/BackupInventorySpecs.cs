@@ -36,6 +36,34 @@ public sealed class BackupInventorySpecs
     }
 
     [Fact]
+    public async Task Streaming_backups_are_recognised_in_every_format_and_retention_would_delete_all_their_objects()
+    {
+        Put("db/nightly-20260101T000000Z.sql.gz", "db/nightly-20260101T000000Z.manifest.json", "db/nightly-20260101T000000Z.sql.gz.sha1",
+            "db/nightly-20260102T000000Z.sql.zst", "db/nightly-20260102T000000Z.manifest.json", "db/nightly-20260102T000000Z.sql.zst.sha1",
+            "db/nightly-20260103T000000Z.sql.zst", "db/nightly-20260103T000000Z.sql.bz2", "db/nightly-20260104T000000Z.sql.gz.md5");
+
+        var backups = await Inventory().ListAsync(CancellationToken.None);
+
+        backups.Select(b => (b.Id, b.Format?.Suffix, b.IsComplete)).Should().Equal(
+            ("nightly-20260103T000000Z", ".sql.zst", false), ("nightly-20260102T000000Z", ".sql.zst", true), ("nightly-20260101T000000Z", ".sql.gz", true));
+        backups[1].ArchiveKey.Should().Be("db/nightly-20260102T000000Z.sql.zst");
+        backups[2].KeysInDeletionOrder.Should().Equal(
+            "db/nightly-20260101T000000Z.sql.gz.sha1", "db/nightly-20260101T000000Z.sql.gz", "db/nightly-20260101T000000Z.manifest.json");
+    }
+
+    [Fact]
+    public async Task An_id_with_objects_of_two_formats_uses_the_complete_one_and_deletes_both()
+    {
+        Put("db/nightly-20260101T000000Z.tar.gz", "db/nightly-20260101T000000Z.sql.gz", "db/nightly-20260101T000000Z.sql.gz.sha1");
+
+        var backup = (await Inventory().ListAsync(CancellationToken.None)).Should().ContainSingle().Subject;
+
+        backup.Format!.Suffix.Should().Be(".sql.gz");
+        backup.IsComplete.Should().BeTrue();
+        backup.KeysInDeletionOrder.Should().Equal("db/nightly-20260101T000000Z.sql.gz.sha1", "db/nightly-20260101T000000Z.sql.gz", "db/nightly-20260101T000000Z.tar.gz");
+    }
+
+    [Fact]
     public async Task An_empty_prefix_lists_only_top_level_objects()
     {
         Put("nightly-20260101T000000Z.tar.gz", "nightly-20260101T000000Z.tar.gz.sha1", "db/nightly-20260102T000000Z.tar.gz");

@@ -1,6 +1,7 @@
 using Backup.Abstractions;
 using Backup.PluginTesting;
 using Backup.Plugins.Gcp.Tests.Support;
+using Backup.Testing;
 
 namespace Backup.Plugins.Gcp.Tests;
 

@@ -14,9 +14,6 @@ namespace Backup.Host.Compression;
 /// </remarks>
 internal abstract class BlockCodec
 {
-    /// <summary>The file name extension, with the dot.</summary>
-    public abstract string Extension { get; }
-
     /// <summary>The MIME type of the compressed object.</summary>
     public abstract string ContentType { get; }
 
@@ -36,8 +33,6 @@ internal abstract class BlockCodec
         private static readonly byte[] EmptyMember = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
 
         private readonly ZLibCompressionOptions _options = new() { CompressionLevel = level };
-
-        public override string Extension => ".gz";
 
         public override string ContentType => "application/gzip";
 
@@ -68,8 +63,6 @@ internal abstract class BlockCodec
     {
         // A zstd context costs a few MB to create at higher levels: keep one per worker thread that used one.
         private readonly ConcurrentBag<Compressor> _idle = [];
-
-        public override string Extension => ".zst";
 
         public override string ContentType => "application/zstd";
 

@@ -8,17 +8,9 @@ internal static class ArtifactNames
     /// <summary>The UTC timestamp format of <c>{timestamp}</c>: sortable and free of ':' (not allowed in some stores and file systems).</summary>
     public const string TimestampFormat = "yyyyMMdd'T'HHmmss'Z'";
 
-    /// <summary>Suffix of the archive object.</summary>
-    public const string ArchiveSuffix = ".tar.gz";
-
-    /// <summary>Suffix of the checksum object (sha1sum format), uploaded last: its presence marks a complete backup.</summary>
-    public const string ChecksumSuffix = ".tar.gz.sha1";
-
-    /// <summary>Suffix of the checksum object of any archive, e.g. <c>.sql.zst.sha1</c> in streaming mode.</summary>
+    /// <summary>Appended to the archive's name for its checksum object (sha1sum format), uploaded last: its presence marks a complete backup.</summary>
+    /// <remarks>The archive suffixes themselves are in <see cref="ArchiveFormat.All"/>.</remarks>
     public const string Sha1Suffix = ".sha1";
-
-    /// <summary>Stem of a streaming-mode archive, followed by the compressor's extension: <c>.sql.gz</c>, <c>.sql.zst</c>.</summary>
-    public const string StreamSuffixStem = ".sql";
 
     /// <summary>Suffix of the manifest object uploaded beside the archive.</summary>
     public const string ManifestSuffix = ".manifest.json";

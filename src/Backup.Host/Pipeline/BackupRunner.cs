@@ -64,7 +64,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Entries.Count, entries.Entries.Count == 1 ? "y" : "ies", entries.Entries.Sum(e => e.Size));
 
         var archive = await run.Uploader.UploadArchiveAsync(
-            run.BackupId + ArtifactNames.ArchiveSuffix,
+            run.BackupId + ArchiveFormat.TarGz.Suffix,
             run.Codec.ContentType,
             (output, ct) => CompressAsync(run, output, compressor => ArchiveBuilder.WriteTarAsync(compressor, manifest, entries, ct), ct),
             cancellationToken);
@@ -75,7 +75,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     {
         BackupManifest? manifest = null;
         var archive = await run.Uploader.UploadArchiveAsync(
-            run.BackupId + ArtifactNames.StreamSuffixStem + run.Codec.Extension,
+            run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, run.Job.Spec.EffectivePipeline.Compression).Suffix,
             run.Codec.ContentType,
             (output, ct) => CompressAsync(
                 run,

@@ -8,9 +8,11 @@ using Backup.Host.Pipeline;
 
 namespace Backup.Host.Stored;
 
-/// <summary>Downloads a backup's archive once, as a stream, and proves it whole: SHA-1 against the <c>.sha1</c>, gzip CRC, tar structure, every entry against the manifest inside.</summary>
+/// <summary>Downloads a backup's archive once, as a stream, and proves it whole: SHA-1 against the <c>.sha1</c>, the compression's own checks, and every entry against the manifest.</summary>
 /// <remarks>
-/// Nothing is held in memory: the download is hashed while it is decompressed and untarred; entries go to
+/// A <c>.tar.gz</c> carries its manifest inside; a streaming backup (<c>.sql.gz</c>, <c>.sql.zst</c>) is its one
+/// entry, checked against the manifest stored beside it.
+/// Nothing is held in memory: the download is hashed while it is decompressed (and untarred); entries go to
 /// <c>Stream.Null</c> (verify) or to files in a private directory (restore). The caller must not use extracted
 /// files unless this returns: a mismatch anywhere throws <see cref="BackupIntegrityException"/>.
 /// </remarks>
@@ -21,17 +23,19 @@ internal static partial class ArchiveVerifier
     /// <summary>Verifies <paramref name="backup"/>; when <paramref name="extractTo"/> is set, its entries are written there as files.</summary>
     public static async Task<VerifiedBackup> VerifyAsync(IReadableBackupStorage storage, StoredBackup backup, string? extractTo, CancellationToken cancellationToken)
     {
-        if (backup.ArchiveKey is null)
+        if (backup.ArchiveKey is null || backup.Format is null)
         {
-            throw new BackupIntegrityException($"backup {backup.Id} has no archive: {backup.Id}{ArtifactNames.ArchiveSuffix} is missing in {storage.Location}");
+            var names = string.Join(", ", ArchiveFormat.All.Select(f => backup.Id + f.Suffix));
+            throw new BackupIntegrityException($"backup {backup.Id} has no archive: none of {names} is in {storage.Location}");
         }
 
         if (backup.ChecksumKey is null)
         {
-            throw new BackupIntegrityException($"backup {backup.Id} is incomplete: {backup.Id}{ArtifactNames.ChecksumSuffix} is missing (an interrupted or failed upload)");
+            throw new BackupIntegrityException($"backup {backup.Id} is incomplete: {Path.GetFileName(backup.ArchiveKey)}{ArtifactNames.Sha1Suffix} is missing (an interrupted or failed upload)");
         }
 
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
+        var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, cancellationToken);
         var where = $"{storage.Location}/{backup.ArchiveKey}";
         await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
 
@@ -39,9 +43,11 @@ internal static partial class ArchiveVerifier
         string? damage = null;
         try
         {
-            manifest = await ReadEntriesAsync(raw, backup, extractTo, cancellationToken);
+            manifest = besideManifest is null
+                ? await ReadEntriesAsync(raw, backup, extractTo, cancellationToken)
+                : await ReadStreamedEntryAsync(raw, backup.Format, besideManifest, extractTo, cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or JsonException or ArgumentException)
+        catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex) || ex is JsonException or ArgumentException)
         {
             damage = ex.Message.ReplaceLineEndings(" ");
         }
@@ -96,21 +102,7 @@ internal static partial class ArchiveVerifier
                 throw new InvalidDataException($"entry '{entry.Name}' appears twice");
             }
 
-            var sink = extractTo is null
-                ? Stream.Null
-                : new FileStream(Path.Combine(extractTo, entry.Name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            await using var hashing = new HashingStream(sink);
-            if (entry.DataStream is not null)
-            {
-                await entry.DataStream.CopyToAsync(hashing, 1 << 16, cancellationToken);
-            }
-
-            var sha1 = hashing.HexDigest();
-            if (hashing.BytesWritten != info.Size || sha1 != info.Sha1)
-            {
-                throw new InvalidDataException(
-                    $"entry '{entry.Name}' is {hashing.BytesWritten:N0} bytes with SHA-1 {sha1}, the manifest says {info.Size:N0} bytes with SHA-1 {info.Sha1}");
-            }
+            await CopyAndCheckEntryAsync(entry.DataStream ?? Stream.Null, info, extractTo, cancellationToken);
         }
 
         if (expected.Keys.FirstOrDefault(name => !seen.Contains(name)) is { } missing)
@@ -121,6 +113,23 @@ internal static partial class ArchiveVerifier
         // Read past the tar's end blocks so gzip checks its CRC-32 and length trailer too.
         await gzip.CopyToAsync(Stream.Null, cancellationToken);
         return manifest;
+    }
+
+    /// <summary>Copies one entry to <c>Stream.Null</c> or a file in <paramref name="extractTo"/>, hashing it, and compares it with the manifest.</summary>
+    private static async Task CopyAndCheckEntryAsync(Stream data, EntryInfo info, string? extractTo, CancellationToken cancellationToken)
+    {
+        var sink = extractTo is null
+            ? Stream.Null
+            : new FileStream(Path.Combine(extractTo, info.Name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        await using var hashing = new HashingStream(sink);
+        await data.CopyToAsync(hashing, 1 << 16, cancellationToken);
+
+        var sha1 = hashing.HexDigest();
+        if (hashing.BytesWritten != info.Size || sha1 != info.Sha1)
+        {
+            throw new InvalidDataException(
+                $"entry '{info.Name}' is {hashing.BytesWritten:N0} bytes with SHA-1 {sha1}, the manifest says {info.Size:N0} bytes with SHA-1 {info.Sha1}");
+        }
     }
 
     private static async Task<string> ReadExpectedSha1Async(IReadableBackupStorage storage, string key, CancellationToken cancellationToken)

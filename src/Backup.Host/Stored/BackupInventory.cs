@@ -7,7 +7,9 @@ namespace Backup.Host.Stored;
 /// <summary>Finds a job's backups in its storage: the objects directly under its prefix whose names match its template.</summary>
 internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSpec artifact, string jobName)
 {
-    private static readonly string[] Suffixes = [ArtifactNames.ChecksumSuffix, ArtifactNames.ArchiveSuffix, ArtifactNames.ManifestSuffix];
+    // Longest first, so a name is cut at its full suffix whatever suffixes a future format adds.
+    private static readonly string[] Suffixes =
+        [.. ArchiveFormat.All.SelectMany(f => new[] { f.Suffix, f.ChecksumSuffix }).Append(ArtifactNames.ManifestSuffix).OrderByDescending(s => s.Length)];
 
     private readonly ArtifactNamePattern _pattern = new(artifact.NameTemplate, jobName);
 
@@ -44,11 +46,18 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
                 continue;
             }
 
-            parts.TryGetValue(ArtifactNames.ArchiveSuffix, out var archive);
+            var format = ChooseFormat(parts);
+            StoredObject? archive = null, checksum = null;
+            if (format is not null)
+            {
+                parts.TryGetValue(format.Suffix, out archive);
+                parts.TryGetValue(format.ChecksumSuffix, out checksum);
+            }
+
             parts.TryGetValue(ArtifactNames.ManifestSuffix, out var manifest);
-            parts.TryGetValue(ArtifactNames.ChecksumSuffix, out var checksum);
-            var time = timestamp ?? (archive ?? manifest ?? checksum)!.LastModified.ToUniversalTime();
-            backups.Add(new StoredBackup(id, time, archive?.Key, archive?.Length, manifest?.Key, checksum?.Key));
+            var time = timestamp ?? (archive ?? manifest ?? checksum ?? parts.Values.First()).LastModified.ToUniversalTime();
+            var keys = parts.Values.Select(p => p.Key).ToList();
+            backups.Add(new StoredBackup(id, time, format, archive?.Key, archive?.Length, manifest?.Key, checksum?.Key, keys));
         }
 
         return backups
@@ -73,7 +82,7 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
             ?? throw new BackupSettingsException($"--id: no backup '{id}' of job '{jobName}' in {Where}; 'backup list' shows the ids");
     }
 
-    /// <summary>The manifest stored beside the archive, or null when it is missing or unreadable (it is informational; the one inside the archive counts).</summary>
+    /// <summary>The manifest stored beside the archive, or null when it is missing or unreadable (here it is informational: verify checks the one inside a tar, and reads a streaming backup's strictly).</summary>
     public async Task<BackupManifest?> ReadManifestAsync(StoredBackup backup, CancellationToken cancellationToken)
     {
         if (backup.ManifestKey is null)
@@ -94,6 +103,12 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
             return null;
         }
     }
+
+    // One id normally has one format; should two runs in different modes share an id, the complete one counts.
+    private static ArchiveFormat? ChooseFormat(Dictionary<string, StoredObject> parts) =>
+        ArchiveFormat.All.FirstOrDefault(f => parts.ContainsKey(f.Suffix) && parts.ContainsKey(f.ChecksumSuffix))
+        ?? ArchiveFormat.All.FirstOrDefault(f => parts.ContainsKey(f.Suffix))
+        ?? ArchiveFormat.All.FirstOrDefault(f => parts.ContainsKey(f.ChecksumSuffix));
 
     private void Collect(Dictionary<string, Dictionary<string, StoredObject>> objects, StoredObject stored)
     {

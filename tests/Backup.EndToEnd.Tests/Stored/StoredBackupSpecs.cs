@@ -29,12 +29,16 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
     /// <summary>The key prefix of this test's backups.</summary>
     protected string Prefix { get; } = $"it-{Guid.NewGuid():N}";
 
+    /// <summary>Readies the store before <see cref="Storage"/> is read (start an in-process server, create a container); nothing by default.</summary>
+    protected virtual Task PrepareStorageAsync() => Task.CompletedTask;
+
     private IReadableBackupStorage Readable => (IReadableBackupStorage)_store!;
 
     private IDeletableBackupStorage Deletable => (IDeletableBackupStorage)_store!;
 
     public async Task InitializeAsync()
     {
+        await PrepareStorageAsync();
         var plugins = new[]
         {
             await PublishedHost.PluginFolderAsync(Storage.AssemblyName),
@@ -109,6 +113,51 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
         var argv = await File.ReadAllTextAsync(Dir.Combine("client-argv.txt"));
         argv.Should().NotContain(TestServers.MariaDbPassword).And.Contain("--defaults-extra-file=");
         (restore.StandardError + restore.StandardOutput).Should().NotContain(TestServers.MariaDbPassword);
+    }
+
+    [Theory]
+    [InlineData("gzip", ".sql.gz")]
+    [InlineData("zstd", ".sql.zst")]
+    public async Task A_streaming_backup_is_listed_verified_restored_row_for_row_pruned_whole_and_a_flipped_byte_fails_verify(string compression, string suffix)
+    {
+        await SeedSourceAsync();
+        var old = $"{Job}-20240101T000000Z";
+        await PutBackupAsync(old, complete: true, suffix: suffix);
+        var streaming = $"pipeline:\n  mode: streaming\n  compression: {compression}\n";
+        var spec = WriteSpec(MariaDbSource, streaming);
+        var run = await Host(["run", "--spec", spec]);
+        run.ExitCode.Should().Be(0, run.StandardError);
+        var id = run.StandardOutput.Split(' ')[0];
+
+        var list = await Host(["list", "--spec", spec, "--output", "json"]);
+        list.ExitCode.Should().Be(0, list.StandardError);
+        var rows = JsonDocument.Parse(list.StandardOutput).RootElement.EnumerateArray().ToList();
+        rows.Select(r => (r.GetProperty("id").GetString(), r.GetProperty("checksum").GetString())).Should().Equal((id, "complete"), (old, "complete"));
+        rows[0].GetProperty("key").GetString().Should().Be($"{Prefix}/{id}{suffix}");
+        rows[0].GetProperty("node").GetString().Should().Be($"{TestServers.MariaDbHost}:{TestServers.MariaDbPort}");
+
+        var verify = await Host(["verify", "--spec", spec, "--id", id]);
+        verify.ExitCode.Should().Be(0, verify.StandardError);
+        verify.StandardOutput.Should().StartWith($"{id} ok: sha1 ");
+
+        var restore = await Host(["restore", "--spec", spec, "--id", id, "--target-host", TestServers.MariaDbHost, "--target-port", Port(TestServers.RestorePort), "--force"]);
+        restore.ExitCode.Should().Be(0, restore.StandardError);
+        foreach (var table in new[] { "people", "payments" })
+        {
+            (await ChecksumAsync(TestServers.RestorePort, table)).Should().Be(await ChecksumAsync(TestServers.MariaDbPort, table), $"{table} must come back row for row");
+        }
+
+        var prune = await Host(["prune", "--spec", WriteSpec(MariaDbSource, streaming + "retention:\n  keepLast: 1\n")]);
+        prune.ExitCode.Should().Be(0, prune.StandardError);
+        (await KeysAsync()).Should().BeEquivalentTo(Objects(id, complete: true, suffix), "every object of the old streaming backup goes, the new one stays whole");
+
+        var archive = $"{Prefix}/{id}{suffix}";
+        var bytes = await ReadAsync(archive);
+        bytes[bytes.Length / 2] ^= 0x01;
+        await WriteAsync(archive, bytes);
+        var damaged = await Host(["verify", "--spec", spec, "--latest"]);
+        damaged.ExitCode.Should().Be(7, damaged.StandardError);
+        ErrorLines(damaged).Should().ContainSingle().Which.Should().Contain("is corrupted or truncated");
     }
 
     [Fact]
@@ -273,19 +322,19 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
         return new Dictionary<string, string?> { ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}" };
     }
 
-    private IEnumerable<string> Objects(string id, bool complete) =>
+    private IEnumerable<string> Objects(string id, bool complete, string suffix = ".tar.gz") =>
         complete
-            ? [$"{Prefix}/{id}.tar.gz", $"{Prefix}/{id}.manifest.json", $"{Prefix}/{id}.tar.gz.sha1"]
-            : [$"{Prefix}/{id}.tar.gz", $"{Prefix}/{id}.manifest.json"];
+            ? [$"{Prefix}/{id}{suffix}", $"{Prefix}/{id}.manifest.json", $"{Prefix}/{id}{suffix}.sha1"]
+            : [$"{Prefix}/{id}{suffix}", $"{Prefix}/{id}.manifest.json"];
 
     /// <summary>Stores placeholder objects named like a backup: enough for list and prune, which never open the archive.</summary>
-    private async Task PutBackupAsync(string id, bool complete, int archiveBytes = 3)
+    private async Task PutBackupAsync(string id, bool complete, int archiveBytes = 3, string suffix = ".tar.gz")
     {
-        await WriteAsync($"{Prefix}/{id}.tar.gz", new byte[archiveBytes]);
+        await WriteAsync($"{Prefix}/{id}{suffix}", new byte[archiveBytes]);
         await WriteAsync($"{Prefix}/{id}.manifest.json", Encoding.UTF8.GetBytes("{}"));
         if (complete)
         {
-            await WriteAsync($"{Prefix}/{id}.tar.gz.sha1", Encoding.ASCII.GetBytes($"{new string('0', 40)}  {id}.tar.gz\n"));
+            await WriteAsync($"{Prefix}/{id}{suffix}.sha1", Encoding.ASCII.GetBytes($"{new string('0', 40)}  {id}{suffix}\n"));
         }
     }
 

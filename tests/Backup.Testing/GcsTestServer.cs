@@ -4,14 +4,13 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Backup.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
-namespace Backup.Plugins.Gcp.Tests.Support;
+namespace Backup.Testing;
 
 /// <summary>
 /// A Google Cloud Storage JSON API server on 127.0.0.1 implementing exactly what Google.Cloud.Storage.V1 5.0.0 sends for

@@ -1,4 +1,4 @@
-namespace Backup.Plugins.Gcp.Tests.Support;
+namespace Backup.Testing;
 
 /// <summary>CRC-32C (Castagnoli), the checksum GCS reports and the client library verifies; System.IO.Hashing has only CRC-32 (IEEE).</summary>
 internal sealed class Crc32C

@@ -1,0 +1,45 @@
+using System.IO.Compression;
+using Backup.Host.Spec;
+using ZstdSharp;
+
+namespace Backup.Host.Pipeline;
+
+/// <summary>One kind of archive object the runner writes: its name suffix, how it is compressed, and whether it is a tar with a manifest inside.</summary>
+/// <remarks>
+/// <see cref="All"/> is the only list of formats: the runner picks its format here and list, verify, restore and
+/// retention recognise objects by it, so a new format is added once and every command knows it.
+/// </remarks>
+/// <param name="Suffix">The archive object's name suffix after the backup id, e.g. <c>.tar.gz</c>.</param>
+/// <param name="Compression">How the object is compressed.</param>
+/// <param name="IsTar">A tar of <c>manifest.json</c> and every entry (archive mode); otherwise the one entry itself, compressed (streaming mode).</param>
+internal sealed record ArchiveFormat(string Suffix, CompressionKind Compression, bool IsTar)
+{
+    /// <summary>Archive mode: <c>manifest.json</c> and every entry in a gzip-compressed tar.</summary>
+    public static readonly ArchiveFormat TarGz = new(".tar.gz", CompressionKind.Gzip, IsTar: true);
+
+    /// <summary>Streaming mode with gzip: the one entry, gzip members.</summary>
+    public static readonly ArchiveFormat SqlGz = new(".sql.gz", CompressionKind.Gzip, IsTar: false);
+
+    /// <summary>Streaming mode with zstd: the one entry, zstd frames.</summary>
+    public static readonly ArchiveFormat SqlZst = new(".sql.zst", CompressionKind.Zstd, IsTar: false);
+
+    /// <summary>Every format the runner can produce.</summary>
+    public static IReadOnlyList<ArchiveFormat> All { get; } = [TarGz, SqlGz, SqlZst];
+
+    /// <summary>The suffix of the format's checksum object (sha1sum format), e.g. <c>.tar.gz.sha1</c>.</summary>
+    public string ChecksumSuffix => Suffix + ArtifactNames.Sha1Suffix;
+
+    /// <summary>The format a run with <paramref name="mode"/> and <paramref name="compression"/> writes.</summary>
+    public static ArchiveFormat For(PipelineMode mode, CompressionKind compression) =>
+        All.Single(f => f.IsTar == (mode == PipelineMode.Archive) && f.Compression == compression);
+
+    /// <summary>A stream that decompresses <paramref name="compressed"/> (left open): a run of gzip members or zstd frames reads as one stream.</summary>
+    public Stream OpenDecompression(Stream compressed) =>
+        Compression == CompressionKind.Zstd
+            ? new DecompressionStream(compressed, leaveOpen: true)
+            : new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+
+    /// <summary>Whether <paramref name="exception"/> from a decompressing read means damaged data rather than a broken download.</summary>
+    public static bool IsDataDamage(Exception exception) =>
+        exception is InvalidDataException or EndOfStreamException or FormatException or ZstdException;
+}

@@ -1,0 +1,28 @@
+using Backup.Plugins.Aws;
+
+namespace Backup.EndToEnd.Tests.Stored;
+
+/// <summary>The stored-backup specs against the <c>aws</c> storage on fauxqs (BACKUP_TEST_S3_URL), the S3 emulator scripts/test-servers.sh starts.</summary>
+[Collection(RestoreTargetCollection.Name)]
+public sealed class AwsStoredBackupSpecs : StoredBackupSpecs
+{
+    static AwsStoredBackupSpecs()
+    {
+        // The SDK's standard credential chain, for the plugin in this process and the host processes it starts; fauxqs accepts any key.
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "e2e");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "e2e");
+        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+    }
+
+    protected override StorageUnderTest Storage => new(
+        "aws",
+        "Backup.Plugins.Aws",
+        new Dictionary<string, object>
+        {
+            ["bucket"] = "backups",
+            ["region"] = "us-east-1",
+            ["serviceUrl"] = Environment.GetEnvironmentVariable("BACKUP_TEST_S3_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:14900",
+            ["forcePathStyle"] = "true",
+        },
+        () => new AwsStoragePlugin());
+}
