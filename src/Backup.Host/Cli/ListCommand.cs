@@ -19,43 +19,34 @@ internal static class ListCommand
         var format = new Option<string>("--output", "-o") { Description = "table (default) or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var command = new Command("list", "Lists the job's backups, newest first: id, time, size, checksum state (complete = .sha1 present) and node.") { spec, format };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(CommandAction.Create(options, error, "listing was cancelled", async (parseResult, loggerFactory, cancellationToken) =>
         {
-            var verbose = parseResult.GetValue(options.Verbose);
-            using var loggerFactory = HostLogging.Create(verbose);
-            try
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var inventory = new BackupInventory(Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup list"), job.Spec.Artifact, job.Spec.Name);
+            var listings = new List<BackupListing>();
+            foreach (var backup in await inventory.ListAsync(cancellationToken))
             {
-                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
-                var inventory = new BackupInventory(Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup list"), job.Spec.Artifact, job.Spec.Name);
-                var listings = new List<BackupListing>();
-                foreach (var backup in await inventory.ListAsync(cancellationToken))
-                {
-                    var manifest = await inventory.ReadManifestAsync(backup, cancellationToken);
-                    listings.Add(new BackupListing(
-                        backup.Id,
-                        backup.Timestamp,
-                        backup.ArchiveSize,
-                        backup.IsComplete ? BackupListing.Complete : BackupListing.Incomplete,
-                        NodeOf(manifest),
-                        (backup.ArchiveKey ?? backup.ManifestKey ?? backup.ChecksumKey)!));
-                }
-
-                if (parseResult.GetValue(format) == "json")
-                {
-                    output.WriteLine(JsonSerializer.Serialize(listings, Json));
-                }
-                else
-                {
-                    WriteTable(output, listings);
-                }
-
-                return ExitCodes.Success;
+                var manifest = await inventory.ReadManifestAsync(backup, cancellationToken);
+                listings.Add(new BackupListing(
+                    backup.Id,
+                    backup.Timestamp,
+                    backup.ArchiveSize,
+                    backup.IsComplete ? BackupListing.Complete : BackupListing.Incomplete,
+                    NodeOf(manifest),
+                    (backup.ArchiveKey ?? backup.ManifestKey ?? backup.ChecksumKey)!));
             }
-            catch (Exception ex)
+
+            if (parseResult.GetValue(format) == "json")
             {
-                return ErrorReporter.Report(ex, error, verbose);
+                output.WriteLine(JsonSerializer.Serialize(listings, Json));
             }
-        });
+            else
+            {
+                WriteTable(output, listings);
+            }
+
+            return ExitCodes.Success;
+        }));
         return command;
     }
 

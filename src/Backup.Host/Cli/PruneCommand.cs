@@ -16,35 +16,21 @@ internal static class PruneCommand
         {
             spec, dryRun,
         };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(CommandAction.Create(options, error, "prune was cancelled; a backup being removed may be left incomplete (the next prune removes it)", async (parseResult, loggerFactory, cancellationToken) =>
         {
-            var verbose = parseResult.GetValue(options.Verbose);
-            using var loggerFactory = HostLogging.Create(verbose);
-            try
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var policy = job.Spec.Retention
+                ?? throw new BackupSettingsException($"{job.Spec.FilePath}: the spec has no retention section, so prune keeps everything; add one (keepLast, keepDaily, keepWeekly, keepMonthly)");
+            var decisions = await Capabilities.RetentionEnforcer(job, loggerFactory).ApplyAsync(policy, protectedId: null, parseResult.GetValue(dryRun), cancellationToken);
+            var verb = parseResult.GetValue(dryRun) ? "would remove" : "removed";
+            foreach (var decision in decisions)
             {
-                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
-                var policy = job.Spec.Retention
-                    ?? throw new BackupSettingsException($"{job.Spec.FilePath}: the spec has no retention section, so prune keeps everything; add one (keepLast, keepDaily, keepWeekly, keepMonthly)");
-                var decisions = await Capabilities.RetentionEnforcer(job, loggerFactory).ApplyAsync(policy, protectedId: null, parseResult.GetValue(dryRun), cancellationToken);
-                var verb = parseResult.GetValue(dryRun) ? "would remove" : "removed";
-                foreach (var decision in decisions)
-                {
-                    var time = decision.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-                    output.WriteLine($"{(decision.Keep ? "keep" : verb),-12} {decision.Id}  {time}  {string.Join(", ", decision.Reasons)}");
-                }
+                var time = decision.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                output.WriteLine($"{(decision.Keep ? "keep" : verb),-12} {decision.Id}  {time}  {string.Join(", ", decision.Reasons)}");
+            }
 
-                return ExitCodes.Success;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                error.WriteLine("error: prune was cancelled; a backup being removed may be left incomplete (the next prune removes it)");
-                return ExitCodes.Interrupted;
-            }
-            catch (Exception ex)
-            {
-                return ErrorReporter.Report(ex, error, verbose);
-            }
-        });
+            return ExitCodes.Success;
+        }));
         return command;
     }
 

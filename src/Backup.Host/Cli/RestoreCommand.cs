@@ -29,34 +29,20 @@ internal static class RestoreCommand
                 result.AddError($"--target-port must be between 1 and 65535, not {port}");
             }
         });
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(CommandAction.Create(options, error, "the restore was cancelled; temporary files were removed; the target may hold part of the backup", async (parseResult, loggerFactory, cancellationToken) =>
         {
-            var verbose = parseResult.GetValue(options.Verbose);
-            using var loggerFactory = HostLogging.Create(verbose);
-            try
-            {
-                var id = selection.Resolve(parseResult);
-                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
-                var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup restore");
-                var source = Capabilities.RequireRestorableSource(job);
-                var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
+            var id = selection.Resolve(parseResult);
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup restore");
+            var source = Capabilities.RequireRestorableSource(job);
+            var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
-                var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
-                var verified = await new RestoreRunner(loggerFactory).RunAsync(
-                    job.Spec, source, storage, backup, target, parseResult.GetValue(force), Capabilities.TempParent(job.Spec), cancellationToken);
-                output.WriteLine($"{backup.Id} restored: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
-                return ExitCodes.Success;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                error.WriteLine("error: the restore was cancelled; temporary files were removed; the target may hold part of the backup");
-                return ExitCodes.Interrupted;
-            }
-            catch (Exception ex)
-            {
-                return ErrorReporter.Report(ex, error, verbose);
-            }
-        });
+            var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
+            var verified = await new RestoreRunner(loggerFactory).RunAsync(
+                job.Spec, source, storage, backup, target, parseResult.GetValue(force), Capabilities.TempParent(job.Spec), cancellationToken);
+            output.WriteLine($"{backup.Id} restored: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
+            return ExitCodes.Success;
+        }));
         return command;
     }
 }

@@ -12,30 +12,16 @@ internal static class RunCommand
     {
         var spec = GlobalOptions.Spec();
         var command = new Command("run", "Runs one backup as described by the spec; exit code 0 when it is stored completely.") { spec };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(CommandAction.Create(options, error, "the backup was cancelled; temporary files were removed and nothing complete was stored", async (parseResult, loggerFactory, cancellationToken) =>
         {
-            var verbose = parseResult.GetValue(options.Verbose);
-            using var loggerFactory = HostLogging.Create(verbose);
-            try
-            {
-                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
 
-                // Made before the backup runs: a retention section the storage cannot honour is a spec error, not a surprise after the upload.
-                var retention = job.Spec.Retention is null ? null : Capabilities.RetentionEnforcer(job, loggerFactory);
-                var outcome = await new BackupRunner(loggerFactory, TimeProvider.System).RunAsync(job, cancellationToken);
-                output.WriteLine($"{outcome.BackupId} {job.Storage.Location}/{outcome.ArchiveKey} {outcome.Archive.Size} {outcome.Archive.Sha1}");
-                return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, job.Spec.Retention!, outcome.BackupId, error, verbose, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                error.WriteLine("error: the backup was cancelled; temporary files were removed and nothing complete was stored");
-                return ExitCodes.Interrupted;
-            }
-            catch (Exception ex)
-            {
-                return ErrorReporter.Report(ex, error, verbose);
-            }
-        });
+            // Made before the backup runs: a retention section the storage cannot honour is a spec error, not a surprise after the upload.
+            var retention = job.Spec.Retention is null ? null : Capabilities.RetentionEnforcer(job, loggerFactory);
+            var outcome = await new BackupRunner(loggerFactory, TimeProvider.System).RunAsync(job, cancellationToken);
+            output.WriteLine($"{outcome.BackupId} {job.Storage.Location}/{outcome.ArchiveKey} {outcome.Archive.Size} {outcome.Archive.Sha1}");
+            return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, job.Spec.Retention!, outcome.BackupId, error, parseResult.GetValue(options.Verbose), cancellationToken);
+        }));
         return command;
     }
 

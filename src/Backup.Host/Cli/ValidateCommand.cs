@@ -10,22 +10,13 @@ internal static class ValidateCommand
     {
         var spec = GlobalOptions.Spec();
         var command = new Command("validate", "Checks the spec and its plugins' settings without touching any database or storage.") { spec };
-        command.SetAction(parseResult =>
+        command.SetAction(CommandAction.Create(options, error, "validate was cancelled", (parseResult, loggerFactory, _) =>
         {
-            var verbose = parseResult.GetValue(options.Verbose);
-            using var loggerFactory = HostLogging.Create(verbose);
-            try
-            {
-                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
-                var jobSpec = job.Spec;
-                output.WriteLine($"{jobSpec.FilePath}: job '{jobSpec.Name}' is valid: {jobSpec.Source.Plugin} -> {jobSpec.Storage.Plugin} ({job.Storage.Location}) under '{jobSpec.Artifact.Prefix}/'");
-                return ExitCodes.Success;
-            }
-            catch (Exception ex)
-            {
-                return ErrorReporter.Report(ex, error, verbose);
-            }
-        });
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var jobSpec = job.Spec;
+            output.WriteLine($"{jobSpec.FilePath}: job '{jobSpec.Name}' is valid: {jobSpec.Source.Plugin} -> {jobSpec.Storage.Plugin} ({job.Storage.Location}) under '{jobSpec.Artifact.Prefix}/'");
+            return Task.FromResult(ExitCodes.Success);
+        }));
         return command;
     }
 }

@@ -20,34 +20,20 @@ internal static class VerifyCommand
             spec,
         };
         selection.AddTo(command);
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(CommandAction.Create(options, error, "verify was cancelled", async (parseResult, loggerFactory, cancellationToken) =>
         {
-            var verbose = parseResult.GetValue(options.Verbose);
-            using var loggerFactory = HostLogging.Create(verbose);
-            try
-            {
-                var id = selection.Resolve(parseResult);
-                var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
-                var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup verify");
-                var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
+            var id = selection.Resolve(parseResult);
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup verify");
+            var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
-                var logger = loggerFactory.CreateLogger("Backup.Verify");
-                logger.LogInformation("Verifying backup {BackupId} from {Location}", backup.Id, storage.Location);
-                var verified = await ArchiveVerifier.VerifyAsync(storage, backup, extractTo: null, cancellationToken);
-                var entries = string.Join(", ", verified.Manifest.Entries.Select(e => $"{e.Name} ({e.Size} bytes)"));
-                output.WriteLine($"{backup.Id} ok: sha1 {verified.Archive.Sha1}, {verified.Archive.Size} bytes, entries: {entries}");
-                return ExitCodes.Success;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                error.WriteLine("error: verify was cancelled");
-                return ExitCodes.Interrupted;
-            }
-            catch (Exception ex)
-            {
-                return ErrorReporter.Report(ex, error, verbose);
-            }
-        });
+            var logger = loggerFactory.CreateLogger("Backup.Verify");
+            logger.LogInformation("Verifying backup {BackupId} from {Location}", backup.Id, storage.Location);
+            var verified = await ArchiveVerifier.VerifyAsync(storage, backup, extractTo: null, cancellationToken);
+            var entries = string.Join(", ", verified.Manifest.Entries.Select(e => $"{e.Name} ({e.Size} bytes)"));
+            output.WriteLine($"{backup.Id} ok: sha1 {verified.Archive.Sha1}, {verified.Archive.Size} bytes, entries: {entries}");
+            return ExitCodes.Success;
+        }));
         return command;
     }
 }

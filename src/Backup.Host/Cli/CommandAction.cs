@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Host.Cli;
+
+/// <summary>The frame every job command runs in: the logger factory, one clear line per error, and what to say when cancelled.</summary>
+internal static class CommandAction
+{
+    /// <summary>Wraps <paramref name="body"/> so any exception becomes <see cref="ErrorReporter"/>'s line and exit code.</summary>
+    /// <param name="options">The global options (for <c>--verbose</c>).</param>
+    /// <param name="error">Where error lines go.</param>
+    /// <param name="whenCancelled">The line printed after SIGINT/SIGTERM, saying what state the run left behind.</param>
+    /// <param name="body">The command's work; returns its exit code.</param>
+    public static Func<ParseResult, CancellationToken, Task<int>> Create(
+        GlobalOptions options,
+        TextWriter error,
+        string whenCancelled,
+        Func<ParseResult, ILoggerFactory, CancellationToken, Task<int>> body) =>
+        async (parseResult, cancellationToken) =>
+        {
+            var verbose = parseResult.GetValue(options.Verbose);
+            using var loggerFactory = HostLogging.Create(verbose);
+            try
+            {
+                return await body(parseResult, loggerFactory, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                error.WriteLine($"error: {whenCancelled}");
+                return ExitCodes.Interrupted;
+            }
+            catch (Exception ex)
+            {
+                return ErrorReporter.Report(ex, error, verbose);
+            }
+        };
+}
