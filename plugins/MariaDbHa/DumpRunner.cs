@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Backup.Abstractions;
 using Backup.Plugins.MariaDbHa.Nodes;
 using CliWrap;
@@ -17,26 +16,24 @@ internal sealed class DumpRunner(string dumpCommand)
     public async Task<DumpStreamTap> RunAsync(NodeCandidate node, IReadOnlyList<string> arguments, Stream output, CancellationToken cancellationToken)
     {
         var tap = new DumpStreamTap(output);
-        var stderr = new BoundedCapture();
         var command = Cli.Wrap(dumpCommand)
             .WithArguments(arguments)
-            .WithStandardOutputPipe(PipeTarget.ToStream(tap))
-            .WithStandardErrorPipe(stderr.Target)
-            .WithValidation(CommandResultValidation.None);
+            .WithStandardOutputPipe(PipeTarget.ToStream(tap));
 
-        CommandResult result;
+        int exitCode;
+        string stderr;
         try
         {
-            result = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            (exitCode, stderr) = await ClientProcess.RunAsync(command, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Win32Exception || ex.InnerException is Win32Exception)
+        catch (ClientNotStartedException ex)
         {
-            throw new BackupSourceException($"cannot start the dump command '{dumpCommand}': {ex.Message.ReplaceLineEndings(" ")}", ex);
+            throw new BackupSourceException($"cannot start the dump command '{dumpCommand}': {ex.Message}", ex);
         }
 
-        if (result.ExitCode != 0)
+        if (exitCode != 0)
         {
-            throw new NodeDumpException($"{DumpName} from {node.Address} failed with exit code {result.ExitCode}: {stderr.Summary()}");
+            throw new NodeDumpException($"{DumpName} from {node.Address} failed with exit code {exitCode}: {stderr}");
         }
 
         // Peers have shipped "success" on a dump that hit error 2013 half-way: only the trailer proves the end.

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Backup.Abstractions;
 using CliWrap;
 
@@ -32,28 +31,26 @@ internal sealed class MariaDbClient(OptionFile optionFile, string host, int port
 
     private async Task RunAsync(IReadOnlyList<string> extra, PipeSource input, PipeTarget output, string what, CancellationToken cancellationToken)
     {
-        var stderr = new BoundedCapture();
         var cli = Cli.Wrap(command)
             // The option file must be the first argument, or the client exits 7.
             .WithArguments([optionFile.Argument, $"--host={host}", $"--port={port}", $"--user={user}", .. extra])
             .WithStandardInputPipe(input)
-            .WithStandardOutputPipe(output)
-            .WithStandardErrorPipe(stderr.Target)
-            .WithValidation(CommandResultValidation.None);
+            .WithStandardOutputPipe(output);
 
-        CommandResult result;
+        int exitCode;
+        string stderr;
         try
         {
-            result = await cli.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            (exitCode, stderr) = await ClientProcess.RunAsync(cli, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Win32Exception || ex.InnerException is Win32Exception)
+        catch (ClientNotStartedException ex)
         {
-            throw new BackupRestoreException($"cannot start the client '{command}' (install mariadb-client): {ex.Message.ReplaceLineEndings(" ")}", ex);
+            throw new BackupRestoreException($"cannot start the client '{command}' (install mariadb-client): {ex.Message}", ex);
         }
 
-        if (result.ExitCode != 0)
+        if (exitCode != 0)
         {
-            throw new BackupRestoreException($"{what} failed: {Path.GetFileName(command)} exited with code {result.ExitCode}: {stderr.Summary()}");
+            throw new BackupRestoreException($"{what} failed: {Path.GetFileName(command)} exited with code {exitCode}: {stderr}");
         }
     }
 }
