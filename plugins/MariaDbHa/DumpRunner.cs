@@ -18,7 +18,7 @@ internal sealed class DumpRunner(string dumpCommand)
         var tap = new DumpStreamTap(output);
         var command = Cli.Wrap(dumpCommand)
             .WithArguments(arguments)
-            .WithStandardOutputPipe(PipeTarget.ToStream(tap));
+            .WithStandardOutputPipe(BlockingPipeReader.To(tap));
 
         int exitCode;
         string stderr;

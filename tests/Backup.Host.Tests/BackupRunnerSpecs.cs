@@ -7,7 +7,7 @@ using Backup.Host.Pipeline;
 using Backup.Host.Spec;
 using Backup.Host.Tests.Support;
 using Backup.Testing;
-using ZstdSharp;
+using ZstdNet;
 
 namespace Backup.Host.Tests;
 

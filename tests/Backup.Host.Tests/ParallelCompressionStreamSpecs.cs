@@ -6,7 +6,7 @@ using Backup.Host.Tests.Support;
 using Backup.Testing;
 using CliWrap;
 using CliWrap.Buffered;
-using ZstdSharp;
+using ZstdNet;
 
 namespace Backup.Host.Tests;
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using Backup.Host.Spec;
-using ZstdSharp;
-using ZstdSharp.Unsafe;
+using ZstdNet;
 
 namespace Backup.Host.Compression;
 
@@ -61,7 +60,11 @@ internal abstract class BlockCodec
 
     private sealed class ZstdCodec(int level) : BlockCodec
     {
-        // A zstd context costs a few MB to create at higher levels: keep one per worker thread that used one.
+        // As the zstd CLI does: a content checksum per frame, so `zstd -t` and decompression detect corruption.
+        private readonly CompressionOptions _options =
+            new(null, new Dictionary<ZSTD_cParameter, int> { [ZSTD_cParameter.ZSTD_c_checksumFlag] = 1 }, level);
+
+        // A compression context costs a few MB to create at higher levels: keep one per worker thread that used one.
         private readonly ConcurrentBag<Compressor> _idle = [];
 
         public override string ContentType => "application/zstd";
@@ -72,14 +75,12 @@ internal abstract class BlockCodec
         {
             if (!_idle.TryTake(out var compressor))
             {
-                compressor = new Compressor(level);
-                // As the zstd CLI does: a content checksum per frame, so `zstd -t` and decompression detect corruption.
-                compressor.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+                compressor = new Compressor(_options);
             }
 
             try
             {
-                return compressor.Wrap(input, output);
+                return compressor.Wrap(input, output, 0);
             }
             finally
             {

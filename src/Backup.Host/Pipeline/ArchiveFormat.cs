@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using Backup.Host.Spec;
-using ZstdSharp;
+using ZstdNet;
 
 namespace Backup.Host.Pipeline;
 
@@ -34,9 +34,10 @@ internal sealed record ArchiveFormat(string Suffix, CompressionKind Compression,
         All.Single(f => f.IsTar == (mode == PipelineMode.Archive) && f.Compression == compression);
 
     /// <summary>A stream that decompresses <paramref name="compressed"/> (left open): a run of gzip members or zstd frames reads as one stream.</summary>
+    /// <remarks>zstd's stream reports the end of its input as the end of the data even inside a frame; a truncated object is caught by its size and SHA-1, which every reader checks.</remarks>
     public Stream OpenDecompression(Stream compressed) =>
         Compression == CompressionKind.Zstd
-            ? new DecompressionStream(compressed, leaveOpen: true)
+            ? new DecompressionStream(compressed)
             : new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
 
     /// <summary>Whether <paramref name="exception"/> from a decompressing read means damaged data rather than a broken download.</summary>
