@@ -44,6 +44,11 @@ COPY --from=build /out /app
 ENV BACKUP_TEMP_DIR=/tmp/backup
 # One JSON object per log line, for the cluster's log collector.
 ENV BACKUP_LOG_FORMAT=json
+# The GC sizes its first-generation budget from the CPU's L3 cache: on a node with a 260 MB L3 it let ~90 MB
+# of garbage pile up before the first collection (host peak RSS 176 MB streaming a 1 GB dump, 218 MB into
+# S3). 16 MiB keeps the peak at ~115 MB (+ the storage's upload parts) at no measured cost in wall time.
+# The runtime reads this knob from the environment only (System.GC.Gen0Size in runtimeconfig.json is ignored).
+ENV DOTNET_GCgen0size=0x1000000
 # Tools that write under $HOME (the MariaDB client's history, SDK caches) write to the mounted /tmp.
 ENV HOME=/tmp
 # Plugins are found in /app/plugins (the host's default: "plugins" beside the executable); a derived

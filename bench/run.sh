@@ -30,6 +30,8 @@
 #   BENCH_ROWS        rows to run, space-separated (default: all of the above)
 #   BENCH_KEEP_SERVER 1 = leave the server running at the end (default: stop it)
 #   BENCH_SKIP_PUBLISH 1 = reuse the tool already published into BENCH_DIR/app
+#   BENCH_GC_GEN0     DOTNET_GCgen0size for the tool rows (default: the Dockerfile's value, so the tool runs
+#                     as in its image; empty = the runtime's default, which follows the CPU's L3 cache size)
 # Installs pigz, zstd and MariaDB through apt when missing. Takes several minutes at the default size.
 set -euo pipefail
 
@@ -41,6 +43,7 @@ PORT=${BENCH_PORT:-13826}
 WORK=${BENCH_DIR:-/tmp/backup-bench}
 S3_PORT=${BENCH_S3_PORT:-13827}
 ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz tool-gz tool-zst tgz-s3 zst-s3}
+GC_GEN0=${BENCH_GC_GEN0-$(sed -n 's/^ENV DOTNET_GCgen0size=//p' "$REPO_ROOT/Dockerfile")}
 readonly HOST=127.0.0.1 PASSWORD=BenchRootPw1
 # fauxqs accepts any credentials; these are the test suite's (tests/Backup.Plugins.Aws.Tests).
 readonly S3_BUCKET=bench S3_KEY=S3RVER
@@ -269,7 +272,8 @@ print_table() {
   for entry in "${RESULTS[@]}"; do IFS='|' read -r name rc secs rss disk out load <<<"$entry"; [[ $name == floor ]] && floor_secs=$secs; done
   printf '\n%s MB generated, raw dump %s bytes, %s cores, %s; "load after" = 1-min load average when the row ended\n' \
     "$SIZE_MB" "$DUMP_BYTES" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
-  printf 'peak temp = bytes of files in the row'"'"'s temp dir (BACKUP_TEMP_DIR for the tool), polled every 0.2 s\n\n' 
+  printf 'peak temp = bytes of files in the row'"'"'s temp dir (BACKUP_TEMP_DIR for the tool), polled every 0.2 s\n'
+  printf 'tool rows ran with DOTNET_GCgen0size=%s (as in the image)\n\n' "${GC_GEN0:-<runtime default>}"
   printf '| %-9s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' row "wall s" "x floor" "peak RSS MB" "peak temp MB" "output MB" exit "load after"
   printf '|%s|%s|%s|%s|%s|%s|%s|%s\n' ----------- ---------- ---------- --------------- ----------------- ---------------- ------ -----------
   for entry in "${RESULTS[@]}"; do
@@ -294,6 +298,8 @@ main() {
   log "raw dump: $DUMP_BYTES bytes"
   RESULTS=()
   local row
+  # The shell rows ignore it; the tool runs with the GC setting its image has.
+  if [[ -n $GC_GEN0 ]]; then export DOTNET_GCgen0size=$GC_GEN0; fi
   for row in $ROWS; do
     log "row $row"
     run_row "$row" "$(row_snippet "$row")"

@@ -46,4 +46,13 @@ public sealed class DockerfileSpecs
         _dockerfile.Environment.Should().Contain("BACKUP_LOG_FORMAT", "json");
         _dockerfile.Environment["BACKUP_TEMP_DIR"].Should().StartWith("/tmp/");
     }
+
+    [Fact]
+    public void The_image_bounds_the_gc_first_generation_budget_so_memory_does_not_follow_the_node_cache_size()
+    {
+        // bench/run.sh runs the tool with this same value; without it the budget follows the CPU's L3 size.
+        var budget = _dockerfile.Environment["DOTNET_GCgen0size"];
+        budget.Should().StartWith("0x", "the runtime parses this knob as hex");
+        Convert.ToInt64(budget[2..], 16).Should().BeInRange(4L << 20, 32L << 20);
+    }
 }
