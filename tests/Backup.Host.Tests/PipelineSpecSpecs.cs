@@ -8,14 +8,14 @@ public sealed class PipelineSpecSpecs
     private const string Head = "name: nightly\nsource: {plugin: a}\nstorage: {plugin: b}\n";
 
     [Fact]
-    public void Without_a_pipeline_section_a_backup_is_a_tar_gz_at_gzip_level_6()
+    public void Without_a_pipeline_section_a_backup_is_a_tar_gz_at_gzip_level_4()
     {
         var pipeline = Parse(Head).EffectivePipeline;
 
         pipeline.Should().Be(PipelineSpec.Default);
         pipeline.Mode.Should().Be(PipelineMode.Archive);
         pipeline.Compression.Should().Be(CompressionKind.Gzip);
-        pipeline.Level.Should().Be(6);
+        pipeline.Level.Should().Be(4);
         pipeline.Threads.Should().BeInRange(1, PipelineSpec.MaxDefaultThreads);
         pipeline.BlockSizeMiB.Should().Be(4);
     }
@@ -30,7 +30,7 @@ public sealed class PipelineSpecSpecs
 
     [Theory]
     [InlineData("gzip", "fastest", 1)]
-    [InlineData("gzip", "optimal", 6)]
+    [InlineData("gzip", "optimal", 4)]
     [InlineData("gzip", "smallest", 9)]
     [InlineData("zstd", "fastest", 1)]
     [InlineData("zstd", "optimal", 3)]
