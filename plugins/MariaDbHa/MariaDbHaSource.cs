@@ -57,9 +57,12 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
             catch (NodeDumpException ex)
             {
                 tried.Add(chosen.Node);
-                reasons[chosen.Node] = ex.Message;
+                // A mariadb-dump whose node dies under it may exit 2 with nothing on stderr: say how the node is now.
+                var now = (await probe.ProbeAsync(chosen.Node, cancellationToken).ConfigureAwait(false)).Problem;
+                var reason = now is null ? ex.Message : $"{ex.Message} (node now: {now})";
+                reasons[chosen.Node] = reason;
                 lastFailure = ex;
-                logger.LogWarning("Dump from {Node} failed: {Reason}", chosen.Node, ex.Message);
+                logger.LogWarning("Dump from {Node} failed: {Reason}", chosen.Node, reason);
             }
         }
 
@@ -72,7 +75,7 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
         {
             // One node (e.g. a service address): its own error says it all.
             return lastFailure is not null
-                ? new BackupSourceException(lastFailure.Message, lastFailure)
+                ? new BackupSourceException(reasons[candidates[0]], lastFailure)
                 : new BackupSourceException($"cannot dump {candidates[0]}: {reasons[candidates[0]]}");
         }
 
