@@ -166,7 +166,7 @@ publish() {
 
 storage_yaml() { # local|s3
   if [[ $1 == s3 ]]; then
-    # partSizeMiB 10: fauxqs caps a request body at 11 MiB.
+    # The plugin's defaults: 8 MiB parts (up to 16 GiB of backup), 4 in flight. fauxqs caps a request body at 11 MiB.
     cat <<EOF
 storage:
   plugin: aws
@@ -175,7 +175,6 @@ storage:
     region: us-east-1
     serviceUrl: http://$HOST:$S3_PORT
     forcePathStyle: true
-    partSizeMiB: 10
 EOF
   else
     cat <<EOF

@@ -13,6 +13,7 @@ namespace Backup.Plugins.Aws;
 /// <param name="KmsKeyId">The KMS key for <c>aws:kms</c>; <see langword="null"/> for the AWS-managed key.</param>
 /// <param name="PartSize">A fixed part size in bytes; <see langword="null"/> to choose it from the object's size.</param>
 /// <param name="MaxConcurrentParts">How many parts are uploaded at once (each holds one part-sized buffer).</param>
+/// <param name="MaxParts">The store's limit on parts per upload: S3's 10,000, or fewer for some S3-compatible stores.</param>
 /// <param name="RequestChecksumCalculation">When the SDK adds CRC checksums to uploads.</param>
 /// <param name="ResponseChecksumValidation">When the SDK validates checksums of downloads.</param>
 /// <param name="UseChunkEncoding">Whether upload bodies use aws-chunked encoding (signed chunks).</param>
@@ -28,6 +29,7 @@ internal sealed record AwsSettings(
     string? KmsKeyId,
     long? PartSize,
     int MaxConcurrentParts,
+    int MaxParts,
     RequestChecksumCalculation RequestChecksumCalculation,
     ResponseChecksumValidation ResponseChecksumValidation,
     bool UseChunkEncoding,
@@ -79,6 +81,12 @@ internal sealed record AwsSettings(
             settings.AddProblem("maxConcurrentParts", $"must be between 1 and 16, not {concurrency}");
         }
 
+        var maxParts = settings.GetInt32("maxParts", PartSizing.S3MaxParts);
+        if (maxParts is < 100 or > PartSizing.S3MaxParts)
+        {
+            settings.AddProblem("maxParts", $"must be between 100 and {PartSizing.S3MaxParts} (S3's limit), not {maxParts}");
+        }
+
         var caBundle = Optional(settings, "caBundle");
         if (caBundle is not null && !File.Exists(caBundle))
         {
@@ -95,6 +103,7 @@ internal sealed record AwsSettings(
             kmsKeyId,
             partSizeMiB * MiB,
             concurrency,
+            maxParts,
             ReadWhen(settings, "requestChecksumCalculation", RequestChecksumCalculation.WHEN_SUPPORTED, RequestChecksumCalculation.WHEN_REQUIRED),
             ReadWhen(settings, "responseChecksumValidation", ResponseChecksumValidation.WHEN_SUPPORTED, ResponseChecksumValidation.WHEN_REQUIRED),
             settings.GetBoolean("useChunkEncoding", true),

@@ -20,11 +20,11 @@ internal sealed class S3Uploader(IAmazonS3 client, AwsSettings settings, BufferP
     /// <summary>Uploads <paramref name="content"/> to <paramref name="key"/> and returns the number of bytes sent.</summary>
     public async Task<long> UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
     {
-        var sizing = PartSizing.For(settings.PartSize, options.Length);
+        var sizing = PartSizing.For(settings.PartSize, options.Length, settings.MaxParts);
         if (options.Length is { } length && length > sizing.Capacity())
         {
             throw new BackupStorageException(
-                $"aws storage: {key} ({length:N0} bytes) does not fit in {PartSizing.MaxParts:N0} parts of {sizing.SizeOf(1) / (1024 * 1024)} MiB; raise storage.settings.partSizeMiB or remove it");
+                $"aws storage: {key} ({length:N0} bytes) does not fit in {sizing.MaxParts:N0} parts of {sizing.SizeOf(1) / (1024 * 1024)} MiB; raise storage.settings.partSizeMiB or remove it");
         }
 
         var size = sizing.SizeOf(1);
@@ -114,9 +114,9 @@ internal sealed class S3Uploader(IAmazonS3 client, AwsSettings settings, BufferP
                     break;
                 }
 
-                if (++partNumber > PartSizing.MaxParts)
+                if (++partNumber > sizing.MaxParts)
                 {
-                    throw new BackupStorageException($"aws storage: {key} needs more than {PartSizing.MaxParts:N0} parts; set storage.settings.partSizeMiB larger");
+                    throw new BackupStorageException($"aws storage: {key} needs more than {sizing.MaxParts:N0} parts (storage.settings.maxParts); set storage.settings.partSizeMiB larger");
                 }
 
                 var size = sizing.SizeOf(partNumber);

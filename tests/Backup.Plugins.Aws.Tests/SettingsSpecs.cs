@@ -31,17 +31,19 @@ public sealed class SettingsSpecs
             ["kmsKeyId"] = "alias/backup",
             ["partSizeMiB"] = "2",
             ["maxConcurrentParts"] = "0",
+            ["maxParts"] = "20000",
             ["requestChecksumCalculation"] = "SOMETIMES",
             ["caBundle"] = "/nonexistent/ca.pem",
         });
 
-        problems.Should().HaveCount(8);
+        problems.Should().HaveCount(9);
         problems.Should().Contain(p => p.Contains("storage.settings.bucket must be a bucket name"));
         problems.Should().Contain(p => p.Contains("storage.settings.storageClass must be one of STANDARD"));
         problems.Should().Contain(p => p.Contains("storage.settings.serverSideEncryption must be AES256 or aws:kms"));
         problems.Should().Contain(p => p.Contains("storage.settings.kmsKeyId needs serverSideEncryption: aws:kms"));
         problems.Should().Contain(p => p.Contains("storage.settings.partSizeMiB must be between 5"));
         problems.Should().Contain(p => p.Contains("storage.settings.maxConcurrentParts must be between 1 and 16"));
+        problems.Should().Contain(p => p.Contains("storage.settings.maxParts must be between 100 and 10000 (S3's limit), not 20000"));
         problems.Should().Contain(p => p.Contains("storage.settings.requestChecksumCalculation must be WHEN_SUPPORTED or WHEN_REQUIRED"));
         problems.Should().Contain(p => p.Contains("storage.settings.caBundle names a file that does not exist"));
     }
