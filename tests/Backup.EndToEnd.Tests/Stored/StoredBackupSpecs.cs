@@ -198,6 +198,24 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
         ErrorLines(verify).Should().ContainSingle().Which.Should().Contain("is corrupted or truncated").And.Contain($"({bytes.Length - 100:N0} bytes)");
     }
 
+    [Theory]
+    [InlineData("gzip", ".sql.gz")]
+    [InlineData("zstd", ".sql.zst")]
+    public async Task A_truncated_streaming_backup_is_reported_as_corrupted_or_truncated(string compression, string suffix)
+    {
+        // zstd's stream decoder ends quietly at the end of its input even inside a frame: the object's size and SHA-1 must catch it.
+        var spec = WriteSpec(FakeSource("entries: 1\n    bytes: 3000000"), $"pipeline:\n  mode: streaming\n  compression: {compression}\n");
+        (await Host(["run", "--spec", spec])).ExitCode.Should().Be(0);
+        var archive = await SingleKeyAsync(suffix);
+        var bytes = await ReadAsync(archive);
+        await WriteAsync(archive, bytes[..(bytes.Length - 100)]);
+
+        var verify = await Host(["verify", "--spec", spec, "--latest"]);
+
+        verify.ExitCode.Should().Be(7, verify.StandardError);
+        ErrorLines(verify).Should().ContainSingle().Which.Should().Contain("is corrupted or truncated").And.Contain($"({bytes.Length - 100:N0} bytes)");
+    }
+
     [Fact]
     public async Task List_as_json_shows_every_backup_newest_first_and_one_without_its_sha1_as_incomplete()
     {
