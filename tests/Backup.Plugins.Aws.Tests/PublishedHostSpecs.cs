@@ -23,8 +23,7 @@ public sealed class PublishedHostSpecs(AwsHostFixture host) : IClassFixture<AwsH
     public async Task A_real_MariaDB_backup_is_stored_on_an_S3_compatible_store_and_reads_back_byte_for_byte()
     {
         await SeedAsync();
-        var source = $"plugin: mariadb-ha\n  settings:\n    host: {TestServers.MariaDbHost}\n    port: {TestServers.MariaDbPort}\n    user: root\n    password:\n      env: {TestServers.MariaDbPasswordVariable}";
-        var spec = AwsJobSpec.Write(_dir.Path, _prefix, S3Emulators.S3rver(), source);
+        var spec = AwsJobSpec.Write(_dir.Path, _prefix, S3Emulators.S3rver(), TestServers.MariaDbHaSource);
 
         var result = await host.RunAsync(spec, S3Emulators.ChildEnvironment(_dir.Path));
 

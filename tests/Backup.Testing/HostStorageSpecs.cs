@@ -141,15 +141,7 @@ public abstract class HostStorageSpecs : IDisposable
         await TestServers.ExecuteAsync($"INSERT INTO {database}.notes VALUES (1, @marker)", ("@marker", marker));
         try
         {
-            var source = $"""
-                plugin: mariadb-ha
-                  settings:
-                    host: {TestServers.MariaDbHost}
-                    port: {TestServers.MariaDbPort}
-                    user: root
-                    password:
-                      env: {TestServers.MariaDbPasswordVariable}
-                """;
+            var source = TestServers.MariaDbHaSource;
             var plugins = PublishedHost.ComposePluginsDirectory(_dir.Combine("real"), await PublishedHost.PluginFolderAsync("Backup.Plugins.MariaDbHa"), await PublishedHost.PluginFolderAsync(PluginFolder));
             var spec = WriteSpec(Working, source);
 

@@ -23,6 +23,17 @@ public static class TestServers
             ? password
             : throw new InvalidOperationException($"Set {MariaDbPasswordVariable} to the root password of the test MariaDB server at {MariaDbHost}:{MariaDbPort}.");
 
+    /// <summary>The body of a job spec's <c>source:</c> section: mariadb-ha against the test server as root, password from <see cref="MariaDbPasswordVariable"/>.</summary>
+    public static string MariaDbHaSource => $"""
+        plugin: mariadb-ha
+          settings:
+            host: {MariaDbHost}
+            port: {MariaDbPort}
+            user: root
+            password:
+              env: {MariaDbPasswordVariable}
+        """;
+
     /// <summary>The name of the variable holding Azurite's connection string; tests pass this name to the azure plugin's <c>connectionStringEnv</c>.</summary>
     public const string AzuriteConnectionStringVariable = "BACKUP_TEST_AZURITE_CONNECTION_STRING";
 

@@ -303,15 +303,7 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
         ErrorLines(restore).Should().ContainSingle().Which.Should().Contain("source plugin 'fake' cannot restore backups");
     }
 
-    private static string MariaDbSource => $"""
-        plugin: mariadb-ha
-          settings:
-            host: {TestServers.MariaDbHost}
-            port: {TestServers.MariaDbPort}
-            user: root
-            password:
-              env: {TestServers.MariaDbPasswordVariable}
-        """;
+    private static string MariaDbSource => TestServers.MariaDbHaSource;
 
     private static string FakeSource(string settings) => $"plugin: fake\n  settings:\n    {settings}";
 
