@@ -227,8 +227,11 @@ galera_kill() { # node
   local pid
   pid=$(recorded_pid "galera$1") || die "galera$1 has no recorded PID"
   is_our_server "$pid" "$(galera_dir "$1")/data" || die "galera$1 (pid $pid) is not running"
-  kill -KILL "$pid"
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  # The whole process group (galera_launch made the node a session leader): a crash takes the node's SST script
+  # and its socat with it. Killing mariadbd alone left a joiner's SST script running, and the node's next start
+  # then waited for that "previous SST" until the start timeout.
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"
+  while kill -0 "$pid" 2>/dev/null || pgrep -g "$pid" >/dev/null 2>&1; do sleep 0.05; done
   log "galera$1 killed (pid $pid)"
 }
 

@@ -3,7 +3,11 @@ using System.Diagnostics;
 namespace Backup.PluginTesting;
 
 /// <summary>Samples the process's working set in the background and reports how far it rose above where it started.</summary>
-/// <remarks>A memory bound, not a timing: sampling every 20 ms may miss a brief spike, never invent one.</remarks>
+/// <remarks>
+/// A memory bound, not a timing: sampling every 20 ms may miss a brief spike, never invent one. It measures the whole
+/// process, so a test using it must not run in parallel with other tests of the same process (an xunit collection
+/// with <c>DisableParallelization = true</c>).
+/// </remarks>
 public sealed class PeakWorkingSet : IDisposable
 {
     private readonly long _baseline;

@@ -123,11 +123,13 @@ public sealed class ParallelCompressionStreamSpecs : IDisposable
     public async Task A_cancelled_write_stops_a_writer_waiting_on_a_stalled_output()
     {
         using var cancellation = new CancellationTokenSource();
-        await using var compressor = new ParallelCompressionStream(new StalledStream(), BlockCodec.Create(CompressionKind.Gzip, 1), 1, Block);
+        var output = new StalledStream();
+        await using var compressor = new ParallelCompressionStream(output, BlockCodec.Create(CompressionKind.Gzip, 1), 1, Block);
         var data = TestData.Dump(Block * 8);
 
         var write = compressor.WriteAsync(data, cancellation.Token).AsTask();
-        await Task.Delay(100);
+        await output.Entered.WaitAsync(TimeSpan.FromMinutes(1));
+        // The output holds the first block forever and at most 2 * threads + 1 buffers exist: 8 blocks cannot all be taken.
         write.IsCompleted.Should().BeFalse("the output takes nothing, so the writer must wait after one block in flight");
         await cancellation.CancelAsync();
 
@@ -166,6 +168,11 @@ public sealed class ParallelCompressionStreamSpecs : IDisposable
 
     private sealed class StalledStream : Stream
     {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when the first write arrived (and stalled).</summary>
+        public Task Entered => _entered.Task;
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
@@ -176,8 +183,11 @@ public sealed class ParallelCompressionStreamSpecs : IDisposable
 
         public override long Position { get => 0; set => throw new NotSupportedException(); }
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _entered.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

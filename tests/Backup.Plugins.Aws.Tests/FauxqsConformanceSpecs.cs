@@ -5,6 +5,7 @@ using Backup.PluginTesting;
 namespace Backup.Plugins.Aws.Tests;
 
 /// <summary>The storage contract against fauxqs, an S3 emulator that behaves like AWS with the SDK's default settings.</summary>
+[Collection(MemoryBoundCollection.Name)]
 public sealed class FauxqsConformanceSpecs : StorageConformanceTests
 {
     protected override IBackupStoragePlugin Plugin { get; } = new AwsStoragePlugin();

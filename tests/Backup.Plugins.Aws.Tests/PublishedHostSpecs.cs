@@ -65,12 +65,13 @@ public sealed class PublishedHostSpecs(AwsHostFixture host) : IClassFixture<AwsH
     [Fact]
     public async Task A_host_killed_mid_upload_leaves_nothing_at_the_key()
     {
-        // ~120 MB of random bytes do not compress: a multipart upload of ~15 parts that is surely still running when killed.
-        var source = "plugin: fake\n  settings:\n    entries: 1\n    bytes: 120000000";
+        // 40 MB of random bytes do not compress; the source then stalls inside its entry, so when its marker appears at
+        // least ~30 MB (the pipes hold the rest) went into a multipart upload of 8 MiB parts that cannot have completed.
+        var marker = _dir.Combine("source-started");
+        var source = $"plugin: fake\n  settings:\n    entries: 1\n    bytes: 40000000\n    behaviour: stall\n    markerFile: {marker}";
         var settings = S3Emulators.Fauxqs();
         settings["maxConcurrentParts"] = "1";
         var spec = AwsJobSpec.Write(_dir.Path, _prefix, settings, source);
-        var uploading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var uploadedArchive = false;
         var start = new ProcessStartInfo(host.Executable) { ArgumentList = { "run", "--spec", spec, "--plugins-dir", host.PluginsDirectory }, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var (name, value) in S3Emulators.ChildEnvironment(_dir.Path))
@@ -86,18 +87,19 @@ public sealed class PublishedHostSpecs(AwsHostFixture host) : IClassFixture<AwsH
                 return;
             }
 
-            // The host logs "Streaming <archive>" when the archive's upload starts and "Uploading <manifest>" only after it completed.
+            // The host logs "Uploading <manifest>" only after the archive's upload completed.
             uploadedArchive |= e.Data.Contains("Uploading", StringComparison.Ordinal);
-            if (e.Data.Contains("Streaming", StringComparison.Ordinal) && e.Data.Contains(".tar.gz to", StringComparison.Ordinal))
-            {
-                uploading.TrySetResult();
-            }
         };
         process.BeginErrorReadLine();
         _ = process.StandardOutput.ReadToEndAsync();
 
-        await uploading.Task.WaitAsync(TimeSpan.FromSeconds(120));
-        await Task.Delay(500);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!File.Exists(marker + ".stalled") && !process.HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        File.Exists(marker + ".stalled").Should().BeTrue("the source must have written its bytes and stalled mid-upload");
         process.Kill();
         await process.WaitForExitAsync();
 

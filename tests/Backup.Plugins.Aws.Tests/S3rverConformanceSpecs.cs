@@ -5,6 +5,7 @@ using Backup.PluginTesting;
 namespace Backup.Plugins.Aws.Tests;
 
 /// <summary>The storage contract against s3rver, a strict S3-compatible store, with the plugin's S3-compatible settings.</summary>
+[Collection(MemoryBoundCollection.Name)]
 public sealed class S3rverConformanceSpecs : StorageConformanceTests
 {
     protected override IBackupStoragePlugin Plugin { get; } = new AwsStoragePlugin();

@@ -5,6 +5,7 @@ using Backup.Plugins.Azure.Tests.Support;
 namespace Backup.Plugins.Azure.Tests;
 
 /// <summary>The storage contract, run against Azurite; the large object is 300 MB, dozens of blocks of a stream of unknown length.</summary>
+[Collection(MemoryBoundCollection.Name)]
 public sealed class AzureConformanceSpecs : StorageConformanceTests, IAsyncLifetime
 {
     protected override IBackupStoragePlugin Plugin { get; } = new AzureStoragePlugin();

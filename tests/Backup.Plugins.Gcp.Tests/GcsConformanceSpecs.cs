@@ -6,6 +6,7 @@ using Backup.Testing;
 namespace Backup.Plugins.Gcp.Tests;
 
 /// <summary>The storage contract, run against the GCS JSON API test server (resumable uploads of 1 MiB chunks).</summary>
+[Collection(MemoryBoundCollection.Name)]
 public sealed class GcsConformanceSpecs : StorageConformanceTests, IAsyncLifetime
 {
     private Dictionary<string, string> _settings = null!;

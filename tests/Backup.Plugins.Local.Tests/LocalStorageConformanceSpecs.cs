@@ -6,6 +6,7 @@ using Backup.Testing;
 namespace Backup.Plugins.Local.Tests;
 
 /// <summary>The storage contract, run against a real directory.</summary>
+[Collection(MemoryBoundCollection.Name)]
 public sealed class LocalStorageConformanceSpecs : StorageConformanceTests, IDisposable
 {
     private readonly TempDir _dir = new();

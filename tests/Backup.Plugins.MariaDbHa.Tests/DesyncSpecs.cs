@@ -11,7 +11,7 @@ public sealed class DesyncSpecs(GaleraCluster cluster) : IAsyncLifetime
     private readonly TempDir _shims = new();
     private readonly SourceRun _run = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync() => cluster.RestoreAsync();
 
     public async Task DisposeAsync()
     {
@@ -26,7 +26,7 @@ public sealed class DesyncSpecs(GaleraCluster cluster) : IAsyncLifetime
     private async Task DesyncIsOffAsync()
     {
         (await cluster.ScalarAsync(Node, "SELECT @@wsrep_desync")).Should().Be("0");
-        await cluster.WaitForStateAsync(Node, "Synced");
+        await cluster.WaitUntilHealthyAsync();
     }
 
     [Fact]

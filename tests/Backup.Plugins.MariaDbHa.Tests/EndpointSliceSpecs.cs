@@ -5,12 +5,18 @@ using Backup.Testing;
 namespace Backup.Plugins.MariaDbHa.Tests;
 
 [Collection(GaleraClusterCollection.Name)]
-public sealed class EndpointSliceSpecs(GaleraCluster cluster, KubernetesApiStub api) : IClassFixture<KubernetesApiStub>, IDisposable
+public sealed class EndpointSliceSpecs(GaleraCluster cluster, KubernetesApiStub api) : IClassFixture<KubernetesApiStub>, IAsyncLifetime
 {
     private const string Namespace = "cell-7";
     private readonly SourceRun _run = new();
 
-    public void Dispose() => _run.Dispose();
+    public Task InitializeAsync() => cluster.RestoreAsync();
+
+    public Task DisposeAsync()
+    {
+        _run.Dispose();
+        return Task.CompletedTask;
+    }
 
     private Dictionary<string, object> Settings(string service) =>
         new()

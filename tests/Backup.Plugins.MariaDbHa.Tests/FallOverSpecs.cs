@@ -14,6 +14,7 @@ public sealed class FallOverSpecs(GaleraCluster cluster) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await cluster.RestoreAsync();
         // ~48 MB: far more than the pipe and socket buffers can hold, so the dump is still reading when the node dies.
         await cluster.ExecuteAsync(1, $"CREATE DATABASE IF NOT EXISTS {Database}");
         await cluster.ExecuteAsync(1, $"CREATE TABLE IF NOT EXISTS {Database}.rows (id INT PRIMARY KEY, pad VARCHAR(1000) NOT NULL)");
@@ -31,15 +32,16 @@ public sealed class FallOverSpecs(GaleraCluster cluster) : IAsyncLifetime
         await cluster.RestoreAsync();
     }
 
-    /// <summary>A mariadb-dump that, on the victim's port only, stalls after 64 KiB until the test killed the node.</summary>
+    /// <summary>A mariadb-dump that, on the victim's port only, stalls after 64 KiB until the test killed the node (it then creates "killed").</summary>
     private string SlowOnVictimShim()
     {
         var started = _shims.Combine("started");
+        var killed = _shims.Combine("killed");
         var rc = _shims.Combine("rc");
         return _shims.WriteScript("mariadb-dump", $$"""
             case "$*" in
               *--port={{cluster.Port(Victim)}}*)
-                { '{{TestServers.MariaDbDumpPath}}' "$@"; echo $? > '{{rc}}'; } | { head -c 65536; touch '{{started}}'; sleep 4; cat; }
+                { '{{TestServers.MariaDbDumpPath}}' "$@"; echo $? > '{{rc}}'; } | { head -c 65536; touch '{{started}}'; for _ in $(seq 1200); do [ -e '{{killed}}' ] && break; sleep 0.05; done; cat; }
                 exit "$(cat '{{rc}}')" ;;
               *) exec '{{TestServers.MariaDbDumpPath}}' "$@" ;;
             esac
@@ -57,6 +59,7 @@ public sealed class FallOverSpecs(GaleraCluster cluster) : IAsyncLifetime
 
         File.Exists(_shims.Combine("started")).Should().BeTrue("the dump from the victim must have started");
         await cluster.KillAsync(Victim);
+        await File.WriteAllTextAsync(_shims.Combine("killed"), "");
         return await run;
     }
 

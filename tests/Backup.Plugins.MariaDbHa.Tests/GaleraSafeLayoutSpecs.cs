@@ -6,12 +6,20 @@ using CliWrap.Buffered;
 namespace Backup.Plugins.MariaDbHa.Tests;
 
 [Collection(GaleraClusterCollection.Name)]
-public sealed class GaleraSafeLayoutSpecs(GaleraCluster cluster) : IDisposable
+public sealed class GaleraSafeLayoutSpecs(GaleraCluster cluster) : IAsyncLifetime
 {
     private const string Database = "galera_safe_shop";
     private readonly SourceRun _run = new();
 
-    public void Dispose() => _run.Dispose();
+    // Every node Synced, Primary and not desynced before the load: a load into a node still going Joined -> Synced
+    // (left so by a previous test) is how this test failed in 2 of 3 clean-clone CI runs.
+    public Task InitializeAsync() => cluster.RestoreAsync();
+
+    public Task DisposeAsync()
+    {
+        _run.Dispose();
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task The_galera_safe_layout_has_data_without_mysql_plus_users_and_the_binlog_position()

@@ -5,11 +5,17 @@ using Backup.Testing;
 namespace Backup.Plugins.MariaDbHa.Tests;
 
 [Collection(GaleraClusterCollection.Name)]
-public sealed class NodeChoiceSpecs(GaleraCluster cluster) : IDisposable
+public sealed class NodeChoiceSpecs(GaleraCluster cluster) : IAsyncLifetime
 {
     private readonly SourceRun _run = new();
 
-    public void Dispose() => _run.Dispose();
+    public Task InitializeAsync() => cluster.RestoreAsync();
+
+    public Task DisposeAsync()
+    {
+        _run.Dispose();
+        return Task.CompletedTask;
+    }
 
     private string Address(int node) => $"{TestServers.MariaDbHost}:{cluster.Port(node)}";
 
@@ -63,7 +69,7 @@ public sealed class NodeChoiceSpecs(GaleraCluster cluster) : IDisposable
         }
         finally
         {
-            await cluster.ExecuteAsync(1, "SET GLOBAL wsrep_desync=OFF");
+            await cluster.ResyncAsync(1);
         }
     }
 
@@ -106,7 +112,7 @@ public sealed class NodeChoiceSpecs(GaleraCluster cluster) : IDisposable
         }
         finally
         {
-            await cluster.ExecuteAsync(3, "SET GLOBAL wsrep_desync=OFF");
+            await cluster.ResyncAsync(3);
         }
     }
 }

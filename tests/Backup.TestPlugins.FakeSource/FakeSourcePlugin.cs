@@ -3,6 +3,11 @@ using Backup.Abstractions;
 namespace Backup.TestPlugins.FakeSource;
 
 /// <summary>Source "fake": writes <c>entries</c> of <c>bytes</c> pseudo-random bytes each, or fails / hangs as told.</summary>
+/// <remarks>
+/// Behaviours: <c>ok</c>, <c>fail</c>, <c>crash</c>, <c>empty</c>, <c>hang</c> (after the first 64 KiB), and <c>stall</c>: writes
+/// all of the first entry's bytes, creates <c>markerFile + ".stalled"</c>, then waits until cancelled, so a test knows
+/// for certain that the run is mid-upload with that much data behind it.
+/// </remarks>
 public sealed class FakeSourcePlugin : IBackupSourcePlugin
 {
     /// <inheritdoc />
@@ -58,6 +63,12 @@ internal sealed class FakeSource(int entries, long bytes, string behaviour, stri
                     {
                         await Task.Delay(Timeout.Infinite, ct);
                     }
+                }
+
+                if (behaviour == "stall" && markerFile is not null)
+                {
+                    await File.WriteAllTextAsync(markerFile + ".stalled", "", ct);
+                    await Task.Delay(Timeout.Infinite, ct);
                 }
             }, cancellationToken);
         }
