@@ -177,6 +177,20 @@ public sealed class HostBehaviourSpecs(HostFixture host) : IClassFixture<HostFix
     private static List<string> ErrorLines(CliWrap.Buffered.BufferedCommandResult result) =>
         result.StandardError.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
 
+    [Fact]
+    public async Task A_run_past_its_time_limit_is_stopped_with_one_line_naming_the_limit()
+    {
+        // 20 GB would take minutes; bytes keep moving, so only the overall limit can stop it.
+        var spec = JobSpecFile.Write(_dir.Path, StorageRoot, "entries: 1\n    bytes: 20000000000", "pipeline:\n  mode: streaming\n  level: fastest\n  timeoutSeconds: 2");
+
+        var result = await Run("run", "--spec", spec);
+
+        result.ExitCode.Should().BeOneOf([4, 5], result.StandardError);
+        result.StandardError.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().MatchRegex("^error: (source 'fake'|storage 'local' \\(.*\\)) stalled while streaming .*: the run took longer than pipeline.timeoutSeconds 2;");
+        Directory.GetFiles(StorageRoot, "*", SearchOption.AllDirectories).Should().BeEmpty("a stopped run stores nothing");
+    }
+
     private Task<CliWrap.Buffered.BufferedCommandResult> Run(params string[] arguments) =>
         PublishedHost.RunAsync([.. arguments, "--plugins-dir", host.PluginsDirectory]);
 }

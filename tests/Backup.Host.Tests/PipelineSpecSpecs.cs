@@ -18,6 +18,21 @@ public sealed class PipelineSpecSpecs
         pipeline.Level.Should().Be(4);
         pipeline.Threads.Should().BeInRange(1, PipelineSpec.MaxDefaultThreads);
         pipeline.BlockSizeMiB.Should().Be(4);
+        pipeline.StallTimeoutSeconds.Should().Be(300);
+        pipeline.TimeoutSeconds.Should().BeNull();
+    }
+
+    [Fact]
+    public void The_stall_timeout_and_the_time_limit_are_read_and_checked()
+    {
+        Parse(Head + "pipeline: {stallTimeoutSeconds: 60, timeoutSeconds: 3600}\n").EffectivePipeline
+            .Should().Be(PipelineSpec.Default with { StallTimeoutSeconds = 60, TimeoutSeconds = 3600 });
+
+        var act = () => Parse(Head + "pipeline: {stallTimeoutSeconds: 0, timeoutSeconds: soon}\n");
+
+        act.Should().Throw<BackupSettingsException>().Which.Problems.Should().BeEquivalentTo(
+            "job.yaml:4:33: pipeline.stallTimeoutSeconds '0' must be a whole number from 1 to 86400",
+            "job.yaml:4:52: pipeline.timeoutSeconds 'soon' must be a whole number from 1 to 604800");
     }
 
     [Fact]
@@ -48,7 +63,7 @@ public sealed class PipelineSpecSpecs
         var act = () => Parse(Head + "pipeline:\n  mode: fast\n  level: 10\n  threads: 0\n  blockSizeMiB: lots\n  colour: red\n");
 
         act.Should().Throw<BackupSettingsException>().Which.Problems.Should().BeEquivalentTo(
-            "job.yaml:9:3: unknown key 'pipeline.colour' (expected one of: mode, compression, level, threads, blockSizeMiB)",
+            "job.yaml:9:3: unknown key 'pipeline.colour' (expected one of: mode, compression, level, threads, blockSizeMiB, stallTimeoutSeconds, timeoutSeconds)",
             "job.yaml:5:9: pipeline.mode 'fast' is not one of: archive, streaming",
             "job.yaml:6:10: pipeline.level '10' must be fastest, optimal, smallest or a number from 1 to 9 for gzip",
             "job.yaml:7:12: pipeline.threads '0' must be a whole number from 1 to 64",

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Backup.Host.Cli;
@@ -37,8 +38,43 @@ internal static class BackupCommandLine
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel(cancellation, () => exitOnSignal = ExitCodes.Interrupted));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel(cancellation, () => exitOnSignal = ExitCodes.Terminated));
 
-        var exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error }, cancellation.Token);
-        return cancellation.IsCancellationRequested && exitOnSignal != ExitCodes.Success ? exitOnSignal : exitCode;
+        var command = parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error }, cancellation.Token);
+        var exitCode = await WithinShutdownBudgetAsync(command, cancellation.Token, error);
+        return cancellation.IsCancellationRequested && exitOnSignal != ExitCodes.Success ? exitOnSignal : exitCode ?? exitOnSignal;
+    }
+
+    /// <summary>How long clean-up may take after SIGINT/SIGTERM before the process exits anyway (<c>BACKUP_SHUTDOWN_SECONDS</c>, default 20).</summary>
+    /// <remarks>
+    /// Kubernetes SIGKILLs a pod <c>terminationGracePeriodSeconds</c> (default 30) after SIGTERM. Aborting a multipart
+    /// upload on a frozen S3 endpoint took 32.6 s, so the pod died mid-clean-up without a word; with a budget below the
+    /// grace period the run says what it could not finish and exits 143 itself. deploy/ keeps the grace period above it.
+    /// </remarks>
+    public static TimeSpan ShutdownBudget =>
+        int.TryParse(Environment.GetEnvironmentVariable("BACKUP_SHUTDOWN_SECONDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(20);
+
+    // The command's exit code, or null when a signal came and its clean-up outlived the shutdown budget.
+    private static async Task<int?> WithinShutdownBudgetAsync(Task<int> command, CancellationToken signalled, TextWriter error)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (signalled.Register(() => signal.TrySetResult()))
+        {
+            if (await Task.WhenAny(command, signal.Task) == command)
+            {
+                return await command;
+            }
+        }
+
+        var budget = ShutdownBudget;
+        if (await Task.WhenAny(command, Task.Delay(budget, CancellationToken.None)) == command)
+        {
+            return await command;
+        }
+
+        error.WriteLine($"error: clean-up did not finish within {budget.TotalSeconds:0} s of the signal (BACKUP_SHUTDOWN_SECONDS); exiting anyway. " +
+            "The next run removes this run's temp files; an unfinished multipart upload is never visible at its key (a bucket lifecycle rule removes its parts)");
+        return null;
     }
 
     private static Action<PosixSignalContext> Cancel(CancellationTokenSource cancellation, Action record) =>

@@ -8,7 +8,7 @@ namespace Backup.Host.Pipeline;
 /// Order: archive (streamed while it is produced), manifest, then <c>&lt;archive&gt;.sha1</c> last. On any failure after
 /// the archive was stored, what this run stored is deleted (if the storage can delete), then the failure is rethrown.
 /// </remarks>
-internal sealed class ArtifactUploader(IBackupStorage storage, string prefix, string storageStage, ILogger logger)
+internal sealed class ArtifactUploader(IBackupStorage storage, string prefix, string storageStage, ILogger logger, StallWatchdog? watchdog = null)
 {
     private readonly List<string> _uploaded = [];
 
@@ -25,7 +25,9 @@ internal sealed class ArtifactUploader(IBackupStorage storage, string prefix, st
             produce,
             // Length unknown until the end, and the SHA-1 too: it goes into the manifest and the .sha1 object instead.
             (content, ct) => GuardStorage(() => storage.UploadAsync(key, content, UploadOptions.For(contentType), ct)),
-            cancellationToken);
+            cancellationToken,
+            watchdog,
+            $"streaming {key}");
         _uploaded.Add(key);
         return new ArchiveInfo(fileName, size, sha1);
     }
@@ -54,6 +56,7 @@ internal sealed class ArtifactUploader(IBackupStorage storage, string prefix, st
     {
         var key = ArtifactNames.Key(prefix, fileName);
         logger.LogInformation("Uploading {Key} ({Bytes:N0} bytes) to {Location}", key, content.Length, storage.Location);
+        watchdog?.Enter($"uploading {key}", () => StallSide.Storage);
         await GuardStorage(() => storage.UploadAsync(key, new MemoryStream(content), new UploadOptions(contentType, content.Length, metadata), cancellationToken));
         _uploaded.Add(key);
     }
@@ -86,7 +89,8 @@ internal sealed class ArtifactUploader(IBackupStorage storage, string prefix, st
             try
             {
                 // Not the run's token: it may be the cancellation that got us here, and the clean-up must still happen.
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                // Short enough that three deletes on a frozen store fit the shutdown budget after SIGTERM.
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await deletable.DeleteAsync(key, timeout.Token);
                 logger.LogWarning("Removed {Key} stored by this failed run", key);
             }

@@ -37,14 +37,33 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads, workspace.Root);
 
         var codec = BlockCodec.Create(pipeline.Compression, pipeline.Level);
-        var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})", _logger);
-        var run = new Run(job, backupId, startedAt, workspace, codec, uploader);
-        var (archive, manifest) = pipeline.Mode == PipelineMode.Streaming
-            ? await StreamAsync(run, cancellationToken)
-            : await ArchiveAsync(run, cancellationToken);
-        _logger.LogInformation("Archive {Archive}: {Bytes:N0} bytes, sha1 {Sha1}", archive.Name, archive.Size, archive.Sha1);
+        var storageStage = $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})";
+        using var watchdog = new StallWatchdog(
+            TimeSpan.FromSeconds(pipeline.StallTimeoutSeconds),
+            pipeline.TimeoutSeconds is { } limit ? TimeSpan.FromSeconds(limit) : null,
+            $"source '{spec.Source.Plugin}'",
+            storageStage,
+            clock,
+            cancellationToken);
+        var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, storageStage, _logger, watchdog);
+        var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog);
+        ArchiveInfo archive;
+        try
+        {
+            BackupManifest manifest;
+            (archive, manifest) = pipeline.Mode == PipelineMode.Streaming
+                ? await StreamAsync(run, watchdog.Token)
+                : await ArchiveAsync(run, watchdog.Token);
+            _logger.LogInformation("Archive {Archive}: {Bytes:N0} bytes, sha1 {Sha1}", archive.Name, archive.Size, archive.Sha1);
 
-        await uploader.UploadManifestAndChecksumAsync(manifest with { Archive = archive }, cancellationToken);
+            await uploader.UploadManifestAndChecksumAsync(manifest with { Archive = archive }, watchdog.Token);
+        }
+        catch (Exception ex) when (watchdog.Failure is { } stalled && !cancellationToken.IsCancellationRequested)
+        {
+            // Whatever the cancellation surfaced as (a cancelled read, a killed client's exit code), the stall is the cause.
+            _logger.LogDebug(ex, "The run failed after the watchdog stopped it");
+            throw stalled;
+        }
 
         var archiveKey = ArtifactNames.Key(spec.Artifact.Prefix, archive.Name);
         _logger.LogInformation("Backup {BackupId} complete: {Location}/{Key} ({Seconds:F1} s)",
@@ -57,7 +76,8 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
 
     private async Task<(ArchiveInfo Archive, BackupManifest Manifest)> ArchiveAsync(Run run, CancellationToken cancellationToken)
     {
-        var entries = new FileEntryWriter(run.Workspace.Subdirectory("entries"));
+        var entries = new FileEntryWriter(run.Workspace.Subdirectory("entries"), run.Watchdog.Source);
+        run.Watchdog.Enter("dumping", () => StallSide.Source);
         var result = await RunSourceAsync(run, entries, cancellationToken);
         EnsureEntries(run, entries.Entries.Count);
         var manifest = Manifest(run, result, entries.Entries);
@@ -82,7 +102,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
                 output,
                 async compressor =>
                 {
-                    var entry = new StreamingEntryWriter(compressor, run.Job.Spec.Source.Plugin);
+                    var entry = new StreamingEntryWriter(compressor, run.Job.Spec.Source.Plugin, run.Watchdog.Source);
                     var result = await RunSourceAsync(run, entry, ct);
                     // Checked before the compressor completes: the upload must not finish for a source that failed.
                     EnsureEntries(run, entry.Entry is null ? 0 : 1);
@@ -137,5 +157,5 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     private static string HostVersion() =>
         typeof(BackupRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
 
-    private sealed record Run(BackupJob Job, string BackupId, DateTimeOffset StartedAt, TempWorkspace Workspace, BlockCodec Codec, ArtifactUploader Uploader);
+    private sealed record Run(BackupJob Job, string BackupId, DateTimeOffset StartedAt, TempWorkspace Workspace, BlockCodec Codec, ArtifactUploader Uploader, StallWatchdog Watchdog);
 }

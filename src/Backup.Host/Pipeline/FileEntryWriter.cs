@@ -4,7 +4,9 @@ namespace Backup.Host.Pipeline;
 
 /// <summary>Stores each entry a source writes as a file in the run's workspace, hashing it on the way.</summary>
 /// <remarks>A <c>.tar.gz</c> needs each entry's size before its data, so entries land on disk first (one raw copy).</remarks>
-internal sealed class FileEntryWriter(string directory) : IBackupWriter
+/// <param name="directory">Where the entry files go.</param>
+/// <param name="meter">Counts the source's bytes for the stall watchdog, when given.</param>
+internal sealed class FileEntryWriter(string directory, ProgressMeter? meter = null) : IBackupWriter
 {
     private readonly List<EntryInfo> _entries = [];
 
@@ -32,7 +34,7 @@ internal sealed class FileEntryWriter(string directory) : IBackupWriter
         {
             EntryInfo entry;
             await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            await using (var hashing = new HashingStream(file, leaveOpen: true))
+            await using (var hashing = new HashingStream(file, leaveOpen: true, meter))
             {
                 await writeContent(hashing, cancellationToken);
                 await hashing.FlushAsync(cancellationToken);

@@ -4,7 +4,10 @@ namespace Backup.Host.Pipeline;
 
 /// <summary>A write-only pass-through stream that computes the SHA-1 and counts the bytes of what flows through it.</summary>
 /// <remarks>SHA-1 because the seed's <c>.sha1</c> files and <c>sha1sum -c</c> use it; it detects corruption, not tampering.</remarks>
-internal sealed class HashingStream(Stream inner, bool leaveOpen = false) : Stream
+/// <param name="inner">Where the bytes go.</param>
+/// <param name="leaveOpen">Whether disposing leaves <paramref name="inner"/> open.</param>
+/// <param name="meter">Counts the bytes for the stall watchdog, when given.</param>
+internal sealed class HashingStream(Stream inner, bool leaveOpen = false, ProgressMeter? meter = null) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
 
@@ -35,6 +38,7 @@ internal sealed class HashingStream(Stream inner, bool leaveOpen = false) : Stre
         _hash.AppendData(buffer);
         BytesWritten += buffer.Length;
         inner.Write(buffer);
+        meter?.Add(buffer.Length);
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -42,6 +46,7 @@ internal sealed class HashingStream(Stream inner, bool leaveOpen = false) : Stre
         _hash.AppendData(buffer.Span);
         BytesWritten += buffer.Length;
         await inner.WriteAsync(buffer, cancellationToken);
+        meter?.Add(buffer.Length);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -7,7 +7,10 @@ namespace Backup.Host.Pipeline;
 /// A <c>.sql.gz</c> holds one file, so a second entry is refused with an error naming the way out (archive mode);
 /// the source fails and the upload is abandoned before anything is stored.
 /// </remarks>
-internal sealed class StreamingEntryWriter(Stream target, string sourcePlugin) : IBackupWriter
+/// <param name="target">The compressor the entry goes into.</param>
+/// <param name="sourcePlugin">The source's name, for messages.</param>
+/// <param name="meter">Counts the source's bytes for the stall watchdog, when given.</param>
+internal sealed class StreamingEntryWriter(Stream target, string sourcePlugin, ProgressMeter? meter = null) : IBackupWriter
 {
     private string? _started;
 
@@ -29,7 +32,7 @@ internal sealed class StreamingEntryWriter(Stream target, string sourcePlugin) :
         }
 
         _started = entryName;
-        await using var hashing = new HashingStream(target, leaveOpen: true);
+        await using var hashing = new HashingStream(target, leaveOpen: true, meter);
         await writeContent(hashing, cancellationToken);
         Entry = new EntryInfo(entryName, hashing.BytesWritten, hashing.HexDigest());
     }

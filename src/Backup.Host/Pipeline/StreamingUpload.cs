@@ -25,27 +25,35 @@ internal static class StreamingUpload
     /// <param name="produce">Writes the object's bytes to the stream it is given.</param>
     /// <param name="upload">Stores the stream it is given (e.g. <see cref="IBackupStorage.UploadAsync"/>), reading it to the end.</param>
     /// <param name="cancellationToken">Cancels both.</param>
+    /// <param name="watchdog">Watches the pipe's two ends for a stall, when given (the stage is entered here).</param>
+    /// <param name="activity">What the upload is, for the watchdog's message.</param>
     public static async Task<(long Size, string Sha1)> RunAsync(
         Func<Stream, CancellationToken, Task> produce,
         Func<Stream, CancellationToken, Task> upload,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        StallWatchdog? watchdog = null,
+        string activity = "uploading")
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeBytes, resumeWriterThreshold: PipeBytes / 2, useSynchronizationContext: false));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         long size = 0;
         var sha1 = "";
+        var produced = false;
+        watchdog?.EnterPipe(activity, () => Volatile.Read(ref produced));
 
         var producer = Task.Run(
             async () =>
             {
                 try
                 {
-                    await using (var hashing = new HashingStream(pipe.Writer.AsStream(leaveOpen: true), leaveOpen: true))
+                    await using (var hashing = new HashingStream(pipe.Writer.AsStream(leaveOpen: true), leaveOpen: true, watchdog?.Produced))
                     {
                         await produce(hashing, linked.Token);
                         await hashing.FlushAsync(linked.Token);
                         (size, sha1) = (hashing.BytesWritten, hashing.HexDigest());
                     }
+
+                    Volatile.Write(ref produced, true);
 
                     await pipe.Writer.CompleteAsync();
                 }
@@ -63,7 +71,8 @@ internal static class StreamingUpload
             {
                 try
                 {
-                    await using var content = pipe.Reader.AsStream(leaveOpen: true);
+                    var reader = pipe.Reader.AsStream(leaveOpen: true);
+                    await using var content = watchdog is null ? reader : new MeteredReadStream(reader, watchdog.Stored);
                     await upload(content, linked.Token);
                     await pipe.Reader.CompleteAsync();
                 }

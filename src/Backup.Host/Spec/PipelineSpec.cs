@@ -8,6 +8,15 @@ namespace Backup.Host.Spec;
 /// <param name="BlockSizeMiB">The size of one independently compressed block; memory is about (2 x threads + 1) x this.</param>
 internal sealed record PipelineSpec(PipelineMode Mode, CompressionKind Compression, int Level, int Threads, int BlockSizeMiB)
 {
+    /// <summary>The default <see cref="StallTimeoutSeconds"/>: longer than any pause a healthy dump or upload makes, short enough to end a frozen run long before the next schedule.</summary>
+    public const int DefaultStallTimeoutSeconds = 300;
+
+    /// <summary>How long no byte may move anywhere in the pipeline before the run fails, naming the stalled side.</summary>
+    public int StallTimeoutSeconds { get; init; } = DefaultStallTimeoutSeconds;
+
+    /// <summary>The most the whole run may take, or null for no limit (the CronJob's activeDeadlineSeconds still applies).</summary>
+    public int? TimeoutSeconds { get; init; }
+
     /// <summary>The largest default thread count: more rarely helps and each thread holds two blocks.</summary>
     public const int MaxDefaultThreads = 4;
 

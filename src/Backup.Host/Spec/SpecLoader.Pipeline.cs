@@ -31,7 +31,9 @@ internal sealed partial class SpecLoader
         var level = ReadLevel(mapping, compression, maxLevel);
         var threads = ReadInt(mapping, "threads", defaults.Threads, 1, 64);
         var blockSize = ReadInt(mapping, "blockSizeMiB", defaults.BlockSizeMiB, 1, 64);
-        return new PipelineSpec(mode, compression, level, threads, blockSize);
+        var stallTimeout = ReadInt(mapping, "stallTimeoutSeconds", defaults.StallTimeoutSeconds, 1, 86_400);
+        int? timeout = Child(mapping, "timeoutSeconds") is null ? null : ReadInt(mapping, "timeoutSeconds", 0, 1, 7 * 86_400);
+        return new PipelineSpec(mode, compression, level, threads, blockSize) { StallTimeoutSeconds = stallTimeout, TimeoutSeconds = timeout };
     }
 
     private T ReadChoice<T>(YamlMappingNode mapping, string key, T fallback, params (string Name, T Value)[] choices)

@@ -1,0 +1,67 @@
+using Backup.Testing;
+
+namespace Backup.EndToEnd.Tests;
+
+/// <summary>The published host dumping a real MariaDB server that freezes mid-dump (behind a freezable proxy): the run ends by itself and says so.</summary>
+public sealed class StallSpecs : IAsyncLifetime
+{
+    private const string Database = "stall_source";
+    private readonly TempDir _dir = new();
+    private readonly FreezableTcpProxy _proxy = new(TestServers.MariaDbPort);
+
+    public async Task InitializeAsync()
+    {
+        // ~8 MB of rows: the dump is still streaming when the test freezes the server's connection after 1 MB.
+        await TestServers.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {Database}");
+        await TestServers.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {Database}.rows (id INT PRIMARY KEY, pad VARCHAR(1000) NOT NULL)");
+        await TestServers.ExecuteAsync($"INSERT IGNORE INTO {Database}.rows SELECT seq, REPEAT(CHAR(65 + seq % 26), 1000) FROM {Database}.seq_1_to_8000");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _proxy.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    [Theory]
+    [InlineData("archive")]
+    [InlineData("streaming")]
+    public async Task A_run_whose_database_freezes_mid_dump_fails_with_exit_4_naming_the_stalled_source(string mode)
+    {
+        var spec = _dir.Combine($"{mode}.yaml");
+        await File.WriteAllTextAsync(spec, $"""
+            name: stall
+            source:
+              plugin: mariadb-ha
+              settings:
+                host: {TestServers.MariaDbHost}
+                port: {_proxy.Port}
+                user: root
+                maxAttempts: 1
+                password:
+                  env: {TestServers.MariaDbPasswordVariable}
+            storage:
+              plugin: local
+              settings:
+                path: {_dir.Combine("store")}
+            tempDirectory: {_dir.Combine("tmp")}
+            pipeline:
+              mode: {mode}
+              stallTimeoutSeconds: 3
+            """);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        var run = PublishedHost.RunAsync(["run", "--spec", spec], cancellationToken: deadline.Token);
+        await _proxy.WaitUntilAsync(p => p.BytesToClient > 1_000_000, TimeSpan.FromMinutes(1));
+        _proxy.Freeze();
+        var result = await run;
+
+        result.ExitCode.Should().Be(4, result.StandardError);
+        var errors = result.StandardError.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+        errors.Should().ContainSingle().Which.Should()
+            .StartWith("error: source 'mariadb-ha' stalled while")
+            .And.Contain("no data moved for 3 s (pipeline.stallTimeoutSeconds 3)");
+        var store = _dir.Combine("store");
+        (Directory.Exists(store) ? Directory.GetFiles(store, "*", SearchOption.AllDirectories) : []).Should().BeEmpty("a stalled run stores nothing");
+    }
+}
