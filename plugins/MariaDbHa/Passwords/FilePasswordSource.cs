@@ -5,6 +5,8 @@ namespace Backup.Plugins.MariaDbHa.Passwords;
 /// <summary>A password read from a file, e.g. a mounted Secret volume.</summary>
 internal sealed class FilePasswordSource(string path) : IPasswordSource
 {
+    public IReadOnlyList<string> SecretVariables => [];
+
     public async Task<string> ResolveAsync(CancellationToken cancellationToken)
     {
         string text;

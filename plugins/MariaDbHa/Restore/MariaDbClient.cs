@@ -3,8 +3,8 @@ using CliWrap;
 
 namespace Backup.Plugins.MariaDbHa.Restore;
 
-/// <summary>Runs the <c>mariadb</c> client against one server, the password coming from the option file (never argv), and checks its exit code.</summary>
-internal sealed class MariaDbClient(OptionFile optionFile, string host, int port, string user, string command = MariaDbClient.DefaultCommand)
+/// <summary>Runs the <c>mariadb</c> client against one server, the password coming from the login's option file (never argv), and checks its exit code.</summary>
+internal sealed class MariaDbClient(ClientLogin login, string host, int port, string user, string command = MariaDbClient.DefaultCommand)
 {
     /// <summary>The client found on PATH, as in the image beside mariadb-dump.</summary>
     public const string DefaultCommand = "mariadb";
@@ -31,9 +31,7 @@ internal sealed class MariaDbClient(OptionFile optionFile, string host, int port
 
     private async Task RunAsync(IReadOnlyList<string> extra, PipeSource input, PipeTarget output, string what, CancellationToken cancellationToken)
     {
-        var cli = Cli.Wrap(command)
-            // The option file must be the first argument, or the client exits 7.
-            .WithArguments([optionFile.Argument, $"--host={host}", $"--port={port}", $"--user={user}", .. extra])
+        var cli = login.Wrap(command, [$"--host={host}", $"--port={port}", $"--user={user}", .. extra])
             .WithStandardInputPipe(input)
             .WithStandardOutputPipe(output);
 
