@@ -7,7 +7,8 @@ namespace Backup.EndToEnd.Tests;
 
 /// <summary>
 /// What mariadb-dump and mariadb get from the published host, seen by shims first on PATH that record it and exec
-/// the real client: the password is in none of their arguments, environments or files on disk; the backup and the restore still work against the real servers.
+/// the real client: the password is in none of their arguments, environments or files on disk, and the restore's
+/// client runs sandboxed; the backup and the restore still work against the real servers.
 /// </summary>
 [Collection(RestoreTargetCollection.Name)]
 public sealed class ChildProcessSecretsSpecs : IAsyncLifetime
@@ -30,7 +31,7 @@ public sealed class ChildProcessSecretsSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_clients_get_the_password_only_through_an_in_memory_option_file()
+    public async Task The_clients_get_the_password_only_through_an_in_memory_option_file_and_the_restore_client_is_sandboxed()
     {
         var temp = _dir.Combine("tmp");
         var environment = new Dictionary<string, string?> { ["PATH"] = $"{Shims(temp, "mariadb-dump", "mariadb")}:{Environment.GetEnvironmentVariable("PATH")}" };
@@ -56,6 +57,8 @@ public sealed class ChildProcessSecretsSpecs : IAsyncLifetime
             argv.Should().NotContain(a => a.Contains(TestServers.MariaDbPassword));
         }
 
+        var clientRuns = (await File.ReadAllTextAsync(_dir.Combine("mariadb.argv"))).Split("--defaults-extra-file=", StringSplitOptions.RemoveEmptyEntries);
+        clientRuns.Should().OnlyContain(r => r.Contains("\n--sandbox\n--binary-mode\n--local-infile=0\n"), "every mariadb run refuses client commands and local files");
     }
 
     /// <summary>Shims that append their argv, environment and the *.cnf files under <paramref name="temp"/> to files named after them, then exec the real client.</summary>
