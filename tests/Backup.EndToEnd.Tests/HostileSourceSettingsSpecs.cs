@@ -40,7 +40,16 @@ public sealed class HostileSourceSettingsSpecs : IAsyncLifetime
         result.ErrorLines().Should().ContainSingle().Which.Should().Contain("source.settings.host must not contain control characters (U+000A at position 5)");
     }
 
-    private async Task<BufferedCommandResult> HostAsync(string command, string settings, bool withHost = true)
+    [Fact]
+    public async Task Dev_zero_as_the_password_file_is_one_credentials_line()
+    {
+        var result = await HostAsync("run", "", password: "file: /dev/zero");
+
+        result.ExitCode.Should().Be(6, result.StandardError);
+        result.ErrorLines().Should().ContainSingle().Which.Should().Be("error: the password file '/dev/zero' is larger than 64 KiB: not a password file");
+    }
+
+    private async Task<BufferedCommandResult> HostAsync(string command, string settings, bool withHost = true, string password = $"env: {TestServers.MariaDbPasswordVariable}")
     {
         var spec = _dir.Combine("job.yaml");
         var host = withHost ? $"host: {TestServers.MariaDbHost}\n    port: {TestServers.MariaDbPort}\n    " : "";
@@ -50,7 +59,7 @@ public sealed class HostileSourceSettingsSpecs : IAsyncLifetime
               plugin: mariadb-ha
               settings:
                 {host}password:
-                  env: {TestServers.MariaDbPasswordVariable}
+                  {password}
                 {settings}
             storage:
               plugin: local
