@@ -16,10 +16,16 @@ internal sealed class BoundedCapture
     /// <summary>What was kept, as text.</summary>
     public string Text => Encoding.UTF8.GetString(_kept.GetBuffer(), 0, (int)_kept.Length);
 
-    /// <summary>The first non-empty lines, joined into one line and shortened, for an error message.</summary>
+    /// <summary>The first non-empty lines, the client's <c>ERROR</c> lines first, joined into one line and shortened, for an error message.</summary>
+    /// <remarks>
+    /// mariadb reports a failed statement as <c>--------------</c>, the statement (maybe megabytes of INSERT),
+    /// <c>--------------</c>, then <c>ERROR ...</c>: in that order the reason would be cut off.
+    /// </remarks>
     public string Summary(int maxLength = 400)
     {
-        var lines = Text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var lines = Text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => line.Trim('-').Length > 0)
+            .OrderBy(line => line.StartsWith("ERROR", StringComparison.Ordinal) ? 0 : 1);
         var joined = string.Join(" | ", lines.Take(3));
         if (joined.Length == 0)
         {

@@ -5,19 +5,18 @@ using CliWrap;
 namespace Backup.Plugins.MariaDbHa;
 
 /// <summary>Runs mariadb-dump into a stream and checks the result instead of trusting it: exit code, stderr and the completion trailer.</summary>
-internal sealed class DumpRunner(string dumpCommand)
+internal sealed class DumpRunner(string dumpCommand, ClientLogin login)
 {
     private string DumpName => Path.GetFileName(dumpCommand);
 
-    /// <summary>Dumps <paramref name="node"/> with <paramref name="arguments"/> (the option file first) into <paramref name="output"/>.</summary>
+    /// <summary>Dumps <paramref name="node"/> with <paramref name="arguments"/> (after the login's option file) into <paramref name="output"/>.</summary>
     /// <returns>The tap that saw the bytes, for their count and the dump's header.</returns>
     /// <exception cref="NodeDumpException">The dump failed or was cut off; another node may do better.</exception>
     /// <exception cref="BackupSourceException">The dump command cannot be started; no node will do better.</exception>
     public async Task<DumpStreamTap> RunAsync(NodeCandidate node, IReadOnlyList<string> arguments, Stream output, CancellationToken cancellationToken)
     {
         var tap = new DumpStreamTap(output);
-        var command = Cli.Wrap(dumpCommand)
-            .WithArguments(arguments)
+        var command = login.Wrap(dumpCommand, arguments)
             .WithStandardOutputPipe(BlockingPipeReader.To(tap));
 
         int exitCode;

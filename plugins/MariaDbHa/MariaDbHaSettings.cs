@@ -45,9 +45,14 @@ internal sealed record MariaDbHaSettings(
 
         var discovery = ReadDiscovery(settings, port);
         var user = settings.GetString("user", "root")!;
+        CheckPrintable(settings, "user", user);
         var password = PasswordSourceReader.Read(settings);
         var dumpCommand = settings.GetString("dumpCommand", "mariadb-dump")!;
         var extraArgs = settings.GetStringList("extraArgs");
+        foreach (var problem in extraArgs.Select(ExtraArgsPolicy.Problem).OfType<string>())
+        {
+            settings.AddProblem("extraArgs", problem);
+        }
         var entryName = settings.GetString("entryName", "all-databases-dump.sql")!;
 
         // The writer takes a plain file name; a path would escape the archive's layout.
@@ -114,12 +119,19 @@ internal sealed record MariaDbHaSettings(
         switch (present[0])
         {
             case "host":
-                return new StaticNodeDiscovery([new NodeCandidate(settings.GetRequiredString("host"), port)]);
+                var host = settings.GetRequiredString("host");
+                CheckPrintable(settings, "host", host);
+                return new StaticNodeDiscovery([new NodeCandidate(host, port)]);
             case "hosts":
                 var hosts = settings.GetStringList("hosts");
                 if (hosts.Count == 0)
                 {
                     settings.AddProblem("hosts", "must list at least one host");
+                }
+
+                foreach (var entry in hosts)
+                {
+                    CheckPrintable(settings, "hosts", entry);
                 }
 
                 return new StaticNodeDiscovery([.. hosts.Select(h => ParseHost(settings, h, port))]);
@@ -137,6 +149,16 @@ internal sealed record MariaDbHaSettings(
                     service.GetString("portName"),
                     port,
                     service.GetString("kubeconfig"));
+        }
+    }
+
+    // A newline in a host or user would split log lines, error lines and the manifest's facts, and no real name has one.
+    private static void CheckPrintable(PluginSettings settings, string key, string value)
+    {
+        var index = Array.FindIndex(value.ToCharArray(), char.IsControl);
+        if (index >= 0)
+        {
+            settings.AddProblem(key, $"must not contain control characters (U+{(int)value[index]:X4} at position {index + 1})");
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
         var candidates = await settings.Discovery.DiscoverAsync(cancellationToken).ConfigureAwait(false);
         var probe = new NodeProbe(settings.User, password, settings.ConnectTimeoutSeconds);
         var ranking = new NodeRanking(settings.Prefer, settings.Avoid);
-        using var optionFile = OptionFile.Create(context.WorkDirectory, password);
+        using var login = ClientLogin.Create(context.WorkDirectory, password, settings.Password.SecretVariables);
 
         // Why each node was not dumped (latest reason); nodes tried once are not tried again.
         var reasons = new Dictionary<NodeCandidate, string>();
@@ -52,7 +52,7 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
                 chosen.Node, chosen.Status!.Summary, attempt, settings.MaxAttempts);
             try
             {
-                return await DumpAsync(chosen, probe, optionFile, context, attempt, cancellationToken).ConfigureAwait(false);
+                return await DumpAsync(chosen, probe, login, context, attempt, cancellationToken).ConfigureAwait(false);
             }
             catch (NodeDumpException ex)
             {
@@ -83,11 +83,11 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
         return new BackupSourceException($"no MariaDB node could be dumped ({candidates.Count} from {settings.Discovery.Description}): {string.Join("; ", each)}", lastFailure);
     }
 
-    private async Task<SourceResult> DumpAsync(NodeReport chosen, NodeProbe probe, OptionFile optionFile, BackupContext context, int attempt, CancellationToken cancellationToken)
+    private async Task<SourceResult> DumpAsync(NodeReport chosen, NodeProbe probe, ClientLogin login, BackupContext context, int attempt, CancellationToken cancellationToken)
     {
         var node = chosen.Node;
         var status = chosen.Status!;
-        var runner = new DumpRunner(settings.DumpCommand);
+        var runner = new DumpRunner(settings.DumpCommand, login);
         var dataArguments = DumpArguments.Data(settings, node, status.LogBin);
         var usersArguments = settings.Layout == DumpLayout.GaleraSafe ? DumpArguments.Users(settings, node) : null;
         var startedAt = DateTimeOffset.UtcNow;
@@ -106,13 +106,13 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
             if (usersArguments is not null)
             {
                 await using var file = new FileStream(usersFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-                await runner.RunAsync(node, [optionFile.Argument, .. usersArguments], file, cancellationToken).ConfigureAwait(false);
+                await runner.RunAsync(node, usersArguments, file, cancellationToken).ConfigureAwait(false);
             }
 
             logger.LogInformation("Dumping {Layout} layout from {Node} as {User} into {Entry}", DumpLayoutNames.Name(settings.Layout), node, settings.User, settings.EntryName);
             await context.Writer.WriteEntryAsync(
                 settings.EntryName,
-                async (stream, ct) => data = await runner.RunAsync(node, [optionFile.Argument, .. dataArguments], stream, ct).ConfigureAwait(false),
+                async (stream, ct) => data = await runner.RunAsync(node, dataArguments, stream, ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
 
             if (usersArguments is not null)

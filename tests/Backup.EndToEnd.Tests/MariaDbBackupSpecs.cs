@@ -154,7 +154,7 @@ public sealed class MariaDbBackupSpecs(ITestOutputHelper output) : IAsyncLifetim
     private static async Task RestoreAsync(string dump)
     {
         var result = await Cli.Wrap("mariadb")
-            .WithArguments(["--no-defaults", $"--host={TestServers.MariaDbHost}", $"--port={TestServers.RestorePort}", "--user=root"])
+            .WithArguments(["--no-defaults", "--sandbox", "--binary-mode", "--local-infile=0", $"--host={TestServers.MariaDbHost}", $"--port={TestServers.RestorePort}", "--user=root"])
             .WithEnvironmentVariables(new Dictionary<string, string?> { ["MYSQL_PWD"] = TestServers.MariaDbPassword })
             .WithStandardInputPipe(PipeSource.FromFile(dump))
             .WithValidation(CommandResultValidation.None)

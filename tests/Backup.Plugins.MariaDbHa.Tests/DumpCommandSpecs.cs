@@ -33,17 +33,16 @@ public sealed class DumpCommandSpecs : IDisposable
     [Fact]
     public async Task The_password_never_appears_in_mariadb_dumps_arguments()
     {
-        // A shim named mariadb-dump records its argv and the option file's mode, then runs the real one.
+        // A shim named mariadb-dump records its argv, then runs the real one.
         var shim = _shims.WriteScript("mariadb-dump", $$"""
             printf '%s\n' "$@" > '{{_shims.Combine("argv.txt")}}'
-            stat -c '%a' "${1#--defaults-extra-file=}" > '{{_shims.Combine("mode.txt")}}'
             exec '{{TestServers.MariaDbDumpPath}}' "$@"
             """);
 
         await _run.RunAsync(Settings(shim, extra: ("extraArgs", new[] { "--skip-dump-date" })));
 
         var argv = File.ReadAllLines(_shims.Combine("argv.txt"));
-        argv[0].Should().StartWith($"--defaults-extra-file={_run.WorkDirectory}/");
+        argv[0].Should().StartWith("--defaults-extra-file=");
         argv.Skip(1).Should().Equal(
             $"--host={TestServers.MariaDbHost}",
             $"--port={TestServers.MariaDbPort}",
@@ -56,9 +55,46 @@ public sealed class DumpCommandSpecs : IDisposable
             "--ignore-table=mysql.global_priv",
             "--skip-dump-date");
         argv.Should().NotContain(a => a.Contains(TestServers.MariaDbPassword));
-        File.ReadAllText(_shims.Combine("mode.txt")).Trim().Should().Be("600");
-        File.Exists(argv[0]["--defaults-extra-file=".Length..]).Should().BeFalse("the option file is deleted after the dump");
         _run.DumpText.TrimEnd().Should().EndWith("-- Dump completed");
+    }
+
+    [Fact]
+    public async Task The_option_file_exists_only_in_memory_while_mariadb_dump_runs()
+    {
+        // The shim looks while the dump runs: a file in the work directory would survive a SIGKILL of the run.
+        var shim = _shims.WriteScript("mariadb-dump", $$"""
+            options="${1#--defaults-extra-file=}"
+            printf '%s\n' "$options" > '{{_shims.Combine("path.txt")}}'
+            readlink "$options" > '{{_shims.Combine("target.txt")}}'
+            stat -L -c '%a' "$options" > '{{_shims.Combine("mode.txt")}}'
+            ls -A '{{_run.WorkDirectory}}' > '{{_shims.Combine("workdir.txt")}}'
+            exec '{{TestServers.MariaDbDumpPath}}' "$@"
+            """);
+
+        await _run.RunAsync(Settings(shim));
+
+        File.ReadAllText(_shims.Combine("path.txt")).Trim().Should().MatchRegex($@"^/proc/{Environment.ProcessId}/fd/\d+$", "the client opens our memfd through /proc");
+        File.ReadAllText(_shims.Combine("target.txt")).Trim().Should().StartWith("/memfd:");
+        File.ReadAllText(_shims.Combine("mode.txt")).Trim().Should().Be("600", "the clients ignore a world-writable option file, and a new memfd is 0777");
+        File.ReadAllText(_shims.Combine("workdir.txt")).Should().BeEmpty("no option file may exist on disk");
+        _run.DumpText.Contains("-- Dump completed", StringComparison.Ordinal).Should().BeTrue("the password reached the real mariadb-dump");
+    }
+
+    [Fact]
+    public async Task Mariadb_dump_does_not_inherit_the_password_variable()
+    {
+        var shim = _shims.WriteScript("mariadb-dump", $$"""
+            env > '{{_shims.Combine("env.txt")}}'
+            exec '{{TestServers.MariaDbDumpPath}}' "$@"
+            """);
+
+        await _run.RunAsync(Settings(shim));
+
+        var environment = File.ReadAllText(_shims.Combine("env.txt"));
+        environment.Should().Contain("PATH=", "the shim saw the rest of the environment")
+            .And.NotContain(TestServers.MariaDbPasswordVariable + "=")
+            .And.NotContain(TestServers.MariaDbPassword);
+        _run.DumpText.Contains("-- Dump completed", StringComparison.Ordinal).Should().BeTrue("the password reached the real mariadb-dump");
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class GaleraSafeLayoutSpecs(GaleraCluster cluster) : IAsyncLifetim
     private async Task LoadAsync(int node, byte[] dump)
     {
         var result = await Cli.Wrap("mariadb")
-            .WithArguments(["--no-defaults", $"--host={TestServers.MariaDbHost}", $"--port={cluster.Port(node)}", "--user=root"])
+            .WithArguments(["--no-defaults", "--sandbox", "--binary-mode", "--local-infile=0", $"--host={TestServers.MariaDbHost}", $"--port={cluster.Port(node)}", "--user=root"])
             .WithEnvironmentVariables(new Dictionary<string, string?> { ["MYSQL_PWD"] = TestServers.MariaDbPassword })
             .WithStandardInputPipe(PipeSource.FromBytes(dump))
             .WithValidation(CommandResultValidation.None)

@@ -76,6 +76,27 @@ public sealed class PasswordSourceSpecs
             .Which.Message.Should().Be($"the password file '{file}' is empty");
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("/dev/zero")]
+    public async Task A_password_file_larger_than_64_KiB_is_a_credentials_error_and_is_not_read_whole(string? path)
+    {
+        // Read whole, /dev/zero filled 4.7 GB of memory before failing; a 1 MiB file stands for a wrong path.
+        using var dir = new TempDir();
+        var file = path ?? dir.Combine("not-a-password");
+        if (path is null)
+        {
+            File.WriteAllBytes(file, new byte[1 << 20]);
+        }
+
+        using var run = new SourceRun();
+
+        var act = () => run.RunAsync(SourceRun.ServerSettings(SourceRun.FilePassword(file)));
+
+        (await act.Should().ThrowAsync<BackupCredentialsException>())
+            .Which.Message.Should().Be($"the password file '{file}' is larger than 64 KiB: not a password file");
+    }
+
     [Fact]
     public async Task An_unset_environment_variable_is_a_credentials_error_naming_it()
     {

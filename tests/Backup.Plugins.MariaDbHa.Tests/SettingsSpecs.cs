@@ -139,6 +139,74 @@ public sealed class SettingsSpecs
         CreateFails(settings).Problems.Should().ContainSingle().Which.Should().EndWith("source.settings.hosts has an entry 'db-1:port' that is not host or host:port");
     }
 
+    [Theory]
+    [InlineData("--result-file=/srv/plain.sql", "--result-file")]
+    [InlineData("--res=/srv/plain.sql", "--res")]
+    [InlineData("--result_file=/srv/plain.sql", "--result_file")]
+    [InlineData("--loose-result-file=/srv/plain.sql", "--loose-result-file")]
+    [InlineData("--tab=/srv", "--tab")]
+    [InlineData("--log-error=/srv/log", "--log-error")]
+    [InlineData("--debug=d:t:o,/srv/trace", "--debug")]
+    [InlineData("--host=elsewhere", "--host")]
+    [InlineData("--ho=elsewhere", "--ho")]
+    [InlineData("--port=3307", "--port")]
+    [InlineData("--socket=/run/other.sock", "--socket")]
+    [InlineData("--protocol=pipe", "--protocol")]
+    [InlineData("--user=other", "--user")]
+    [InlineData("--password=secret", "--password")]
+    [InlineData("--defaults-file=/srv/my.cnf", "--defaults-file")]
+    [InlineData("--defaults-extra-file=/srv/my.cnf", "--defaults-extra-file")]
+    [InlineData("--defaults-group-suffix=x", "--defaults-group-suffix")]
+    [InlineData("--no-defaults", "--no-defaults")]
+    [InlineData("--plugin-dir=/srv/plugins", "--plugin-dir")]
+    [InlineData("--default-auth=evil", "--default-auth")]
+    [InlineData("--delete-master-logs", "--delete-master-logs")]
+    [InlineData("--skip-comments", "--skip-comments")]
+    [InlineData("--skip-dump-dat", "--skip-dump-dat")]
+    [InlineData("-r/srv/plain.sql", "-r")]
+    [InlineData("-T", "-T")]
+    [InlineData("-uother", "-u")]
+    [InlineData("mysql", "mysql")]
+    [InlineData("--", "--")]
+    public void An_extra_argument_that_writes_files_changes_the_target_or_is_abbreviated_is_refused_by_name(string argument, string named)
+    {
+        var settings = Settings(SourceRun.ServerSettings(SourceRun.EnvPassword("PW"), ("extraArgs", new[] { "--skip-dump-date", argument })));
+
+        var problem = CreateFails(settings).Problems.Should().ContainSingle().Subject;
+
+        problem.Should().Contain("source.settings.extraArgs has ").And.Contain($"'{named}'").And.NotContain("/srv");
+    }
+
+    [Fact]
+    public void Extra_arguments_that_only_shape_the_dump_are_accepted_in_every_spelling_the_client_takes()
+    {
+        string[] extraArgs =
+        [
+            "--skip-dump-date", "--hex-blob", "--ignore-table=shop.audit", "--skip_extended_insert", "--loose-skip-triggers",
+            "--disable-keys", "--enable-quote-names", "--where=id < 10", "--max-allowed-packet=1G", "--ssl-verify-server-cert", "--ssl-ca=/etc/ssl/db.pem",
+        ];
+        var settings = Settings(SourceRun.ServerSettings(SourceRun.EnvPassword("PW"), ("extraArgs", extraArgs)));
+
+        new MariaDbHaPlugin().CreateSource(new PluginContext(settings, new CapturingLoggerFactory()));
+
+        settings.Problems.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("host", "db-0\nX-Injected: 1", "U+000A at position 5")]
+    [InlineData("user", "root\r", "U+000D at position 5")]
+    [InlineData("hosts", "db-1\t:3306", "U+0009 at position 5")]
+    public void A_host_or_user_with_a_control_character_is_refused(string key, string escaped, string where)
+    {
+        var value = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        var settings = key == "hosts"
+            ? Settings(new() { ["hosts"] = new[] { "db-0", value }, ["password"] = SourceRun.EnvPassword("PW") })
+            : Settings(SourceRun.ServerSettings(SourceRun.EnvPassword("PW"), (key, value)));
+
+        CreateFails(settings).Problems.Should().ContainSingle()
+            .Which.Should().EndWith($"source.settings.{key} must not contain control characters ({where})");
+    }
+
     [Fact]
     public void Galera_settings_are_read_without_touching_the_network()
     {

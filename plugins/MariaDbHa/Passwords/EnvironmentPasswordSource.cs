@@ -5,6 +5,8 @@ namespace Backup.Plugins.MariaDbHa.Passwords;
 /// <summary>A password read from an environment variable of the backup process.</summary>
 internal sealed class EnvironmentPasswordSource(string variable) : IPasswordSource
 {
+    public IReadOnlyList<string> SecretVariables { get; } = [variable];
+
     public Task<string> ResolveAsync(CancellationToken cancellationToken)
     {
         var value = Environment.GetEnvironmentVariable(variable);

@@ -14,6 +14,8 @@ internal sealed class KubernetesSecretPasswordSource(string @namespace, string n
 {
     private string Where => $"secret {@namespace}/{name} key '{key}'";
 
+    public IReadOnlyList<string> SecretVariables => [];
+
     public async Task<string> ResolveAsync(CancellationToken cancellationToken)
     {
         using var client = KubernetesApi.CreateClient(kubeconfig, (reason, ex) => new BackupCredentialsException($"cannot read {Where}: {reason}", ex));

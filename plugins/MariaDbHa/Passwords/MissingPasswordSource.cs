@@ -9,6 +9,8 @@ internal sealed class MissingPasswordSource : IPasswordSource
     {
     }
 
+    public IReadOnlyList<string> SecretVariables => [];
+
     public Task<string> ResolveAsync(CancellationToken cancellationToken) =>
         throw new InvalidOperationException("The password source was not configured.");
 }

@@ -18,9 +18,9 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
         }
 
         var password = await settings.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
-        using var optionFile = OptionFile.Create(context.WorkDirectory, password);
+        using var login = ClientLogin.Create(context.WorkDirectory, password, settings.Password.SecretVariables);
         var (host, port) = await TargetAsync(context.Target, cancellationToken).ConfigureAwait(false);
-        var client = new MariaDbClient(optionFile, host, port, settings.User);
+        var client = new MariaDbClient(login, host, port, settings.User);
 
         var target = await TargetState.ReadAsync(client, cancellationToken).ConfigureAwait(false);
         if (RestorePlan.RefusalFor(context.Metadata, target.IsGalera) is { } refusal)
