@@ -33,17 +33,7 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
     public JobSpec Load(string path)
     {
         _file = path;
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new BackupSettingsException($"{path}: cannot read the spec file: {ex.Message}");
-        }
-
-        return Parse(text);
+        return Parse(SpecFile.Read(path));
     }
 
     /// <summary>Parses spec text; <paramref name="fileName"/> is used in messages.</summary>
@@ -55,21 +45,7 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
 
     private JobSpec Parse(string text)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw new BackupSettingsException($"{At(ex.Start)}: invalid YAML: {OneLine(ex.Message)}");
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new BackupSettingsException($"{_file}: the spec must be one YAML mapping with the keys {string.Join(", ", TopLevelKeys)}");
-        }
-
+        var root = LoadRoot(text);
         CheckKeys(root, "", TopLevelKeys);
         var name = RequiredScalar(root, "name", "name");
         var source = ReadPlugin(root, "source");
