@@ -174,7 +174,11 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
         var values = new List<SettingValue>();
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            if (KeyOf(keyNode, path) is not { } key)
+            {
+                continue;
+            }
+
             var location = At(valueNode.Start);
             object? value = valueNode switch
             {
@@ -214,12 +218,23 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
     {
         foreach (var keyNode in mapping.Children.Keys)
         {
-            var key = (keyNode as YamlScalarNode)?.Value ?? "";
-            if (!known.Contains(key, StringComparer.Ordinal))
+            if (KeyOf(keyNode, pathPrefix.Length == 0 ? "the spec" : pathPrefix.TrimEnd('.')) is { } key && !known.Contains(key, StringComparer.Ordinal))
             {
                 _problems.Add($"{At(keyNode.Start)}: unknown key '{pathPrefix}{key}' (expected one of: {string.Join(", ", known)})");
             }
         }
+    }
+
+    // YAML allows a list or a mapping as a key; a spec has no use for one, and the plugins read keys as names.
+    private string? KeyOf(YamlNode keyNode, string path)
+    {
+        if (keyNode is YamlScalarNode scalar)
+        {
+            return scalar.Value ?? "";
+        }
+
+        _problems.Add($"{At(keyNode.Start)}: {path} has a key that is not a plain name (a key is a name, not a list or mapping)");
+        return null;
     }
 
     private string RequiredScalar(YamlMappingNode mapping, string key, string path)
@@ -245,11 +260,8 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
 
     private string Substitute(YamlScalarNode scalar, string path)
     {
-        var value = EnvironmentSubstitution.Substitute(scalar.Value ?? "", environment, out var missing);
-        foreach (var variable in missing)
-        {
-            _problems.Add($"{At(scalar.Start)}: {path}: environment variable {variable} is not set (use ${{{variable}:-default}} for a default)");
-        }
+        var value = EnvironmentSubstitution.Substitute(scalar.Value ?? "", environment, out var problems);
+        _problems.AddRange(problems.Select(problem => $"{At(scalar.Start)}: {path}: {problem}"));
 
         return value;
     }
