@@ -1,5 +1,4 @@
 using Backup.Abstractions;
-using Backup.Host.Pipeline;
 using Backup.Host.Retention;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -50,22 +49,17 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
         var name = RequiredScalar(root, "name", "name");
         var source = ReadPlugin(root, "source");
         var storage = ReadPlugin(root, "storage");
-        var artifact = ReadArtifact(root, name);
-        var tempDirectory = OptionalScalar(root, "tempDirectory", "tempDirectory");
+        var artifact = ReadArtifact(root, name, CheckName(root, name));
+        var tempDirectory = ReadTempDirectory(root);
         var retention = ReadRetention(root);
         var pipeline = ReadPipeline(root);
-
-        if (name.Length > 0 && !ArtifactNames.IsSafeName(name))
-        {
-            _problems.Add($"{At(Child(root, "name")!.Start)}: name '{name}' may only contain letters, digits, '.', '_' and '-'");
-        }
 
         if (_problems.Count > 0)
         {
             throw new BackupSettingsException(_problems);
         }
 
-        return new JobSpec(name, source!, storage!, artifact, string.IsNullOrWhiteSpace(tempDirectory) ? null : tempDirectory, _file, retention, pipeline);
+        return new JobSpec(name, source!, storage!, artifact, tempDirectory, _file, retention, pipeline);
     }
 
     private PluginSpec? ReadPlugin(YamlMappingNode root, string section)
@@ -94,38 +88,6 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
             _ => Problem(settingsNode, $"{section}.settings must be a mapping", PluginSettings.Empty($"{section}.settings", At(settingsNode.Start))),
         };
         return new PluginSpec(section, plugin, pluginLocation, settings);
-    }
-
-    private ArtifactSpec ReadArtifact(YamlMappingNode root, string jobName)
-    {
-        if (Child(root, "artifact") is not { } node)
-        {
-            return new ArtifactSpec(jobName, ArtifactSpec.DefaultNameTemplate);
-        }
-
-        if (node is not YamlMappingNode mapping)
-        {
-            return Problem(node, "artifact must be a mapping with 'prefix' and 'name'", new ArtifactSpec(jobName, ArtifactSpec.DefaultNameTemplate));
-        }
-
-        CheckKeys(mapping, "artifact.", ArtifactKeys);
-        var prefix = (OptionalScalar(mapping, "prefix", "artifact.prefix") ?? jobName).Trim('/');
-        var template = OptionalScalar(mapping, "name", "artifact.name");
-        if (string.IsNullOrWhiteSpace(template))
-        {
-            template = ArtifactSpec.DefaultNameTemplate;
-        }
-        else if (ArtifactNames.ValidateTemplate(template) is { } error)
-        {
-            _problems.Add($"{At(Child(mapping, "name")!.Start)}: artifact.name {error}");
-        }
-
-        if (prefix.Split('/').Any(segment => segment is "." or ".."))
-        {
-            _problems.Add($"{At(Child(mapping, "prefix")!.Start)}: artifact.prefix must not contain '.' or '..' segments");
-        }
-
-        return new ArtifactSpec(prefix, template);
     }
 
     private RetentionPolicy? ReadRetention(YamlMappingNode root)
