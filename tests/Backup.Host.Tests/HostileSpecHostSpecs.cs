@@ -13,26 +13,15 @@ public sealed class HostileSpecHostSpecs : IDisposable
 
     [Theory]
     [MemberData(nameof(HostileSpec.Names), MemberType = typeof(HostileSpec))]
-    public async Task Validate_refuses_a_hostile_spec_with_exit_code_2_and_one_error_line(string name)
-    {
-        var hostile = HostileSpec.Named(name);
-        var path = Write(hostile);
-
-        var result = await RunAsync("validate", path);
-
-        ShouldBeOneError(result, $"error: {path[..^HostileSpec.FileName.Length]}{hostile.Expected}");
-    }
+    public async Task Validate_refuses_a_hostile_spec_with_exit_code_2_and_one_error_line(string name) =>
+        await ShouldRefuseAsync("validate", HostileSpec.Named(name));
 
     [Theory]
     [MemberData(nameof(HostileSpec.KeyOrNameNames), MemberType = typeof(HostileSpec))]
     public async Task Run_refuses_a_name_or_prefix_it_could_not_store_before_any_io(string name)
     {
-        var hostile = HostileSpec.Named(name);
-        var path = Write(hostile);
+        await ShouldRefuseAsync("run", HostileSpec.Named(name));
 
-        var result = await RunAsync("run", path);
-
-        ShouldBeOneError(result, $"error: {path[..^HostileSpec.FileName.Length]}{hostile.Expected}");
         Directory.Exists(StorageDirectory).Should().BeFalse("nothing may be stored");
         Directory.EnumerateFileSystemEntries(_dir.Combine("tmp")).Should().BeEmpty("no run may start");
     }
@@ -68,11 +57,12 @@ public sealed class HostileSpecHostSpecs : IDisposable
         result.StandardOutput.Should().BeEmpty();
     }
 
-    private string Write(HostileSpec hostile)
+    private async Task ShouldRefuseAsync(string command, HostileSpec hostile)
     {
         var path = _dir.Combine(HostileSpec.FileName);
-        File.WriteAllText(path, hostile.Yaml);
-        return path;
+        await File.WriteAllTextAsync(path, hostile.Yaml);
+
+        ShouldBeOneError(await RunAsync(command, path), $"error: {_dir.Combine(hostile.Expected)}");
     }
 
     private async Task<BufferedCommandResult> RunAsync(string command, string spec)

@@ -72,12 +72,13 @@ public sealed record HostileSpec(string Name, string Yaml, string Expected, bool
         + "storage:\n  plugin: local\n  settings: {path: '${HOSTILE_STORE}'}\n"
         + tail;
 
+    // Mappings, not lists: the settings walk followed every alias into a mapping, so each level multiplied the work by ten.
     private static string BillionLaughs(int levels)
     {
-        var text = new StringBuilder("    extraArgs: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        var text = new StringBuilder("    extraArgs: &l0 {a: lol, b: lol, c: lol, d: lol, e: lol, f: lol, g: lol, h: lol, i: lol, j: lol}\n");
         for (var level = 1; level < levels; level++)
         {
-            text.Append($"    l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat($"*l{level - 1}", 10))}]\n");
+            text.Append($"    l{level}: &l{level} {{{string.Join(", ", "abcdefghij".Select(key => $"{key}: *l{level - 1}"))}}}\n");
         }
 
         return text.ToString();
