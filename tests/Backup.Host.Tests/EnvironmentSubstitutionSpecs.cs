@@ -17,16 +17,31 @@ public sealed class EnvironmentSubstitutionSpecs
     [InlineData("plain $HOME text", "plain $HOME text")]
     public void Variables_are_replaced_shell_style(string input, string expected)
     {
-        EnvironmentSubstitution.Substitute(input, Lookup, out var missing).Should().Be(expected);
-        missing.Should().BeEmpty();
+        EnvironmentSubstitution.Substitute(input, Lookup, out var problems).Should().Be(expected);
+        problems.Should().BeEmpty();
     }
 
     [Fact]
     public void An_unset_variable_without_default_is_reported_by_name()
     {
-        EnvironmentSubstitution.Substitute("${A}-${BUCKET}-${B}", Lookup, out var missing);
+        EnvironmentSubstitution.Substitute("${A}-${BUCKET}-${B}", Lookup, out var problems);
 
-        missing.Should().Equal("A", "B");
+        problems.Should().Equal(
+            "environment variable A is not set (use ${A:-default} for a default)",
+            "environment variable B is not set (use ${B:-default} for a default)");
+    }
+
+    [Theory]
+    [InlineData("${A${BUCKET}}", "${A${BUCKET}")]
+    [InlineData("${MISSING:-${BUCKET}}", "${MISSING:-${BUCKET}")]
+    [InlineData("root${USER", "${USER")]
+    [InlineData("${}", "${}")]
+    [InlineData("${1A}", "${1A}")]
+    public void A_malformed_reference_is_reported_not_kept(string input, string reference)
+    {
+        EnvironmentSubstitution.Substitute(input, Lookup, out var problems);
+
+        problems.Should().ContainSingle().Which.Should().StartWith($"'{reference}' is not a valid reference");
     }
 
     private static string? Lookup(string name) => Environment.GetValueOrDefault(name);

@@ -89,7 +89,7 @@ public sealed class SpecLoaderSpecs
 
     [Theory]
     [InlineData("name: ../etc\nsource: {plugin: a}\nstorage: {plugin: b}\n", "name '../etc' may only contain")]
-    [InlineData("name: n\nsource: {plugin: a}\nstorage: {plugin: b}\nartifact: {prefix: a/../b}\n", "artifact.prefix must not contain '.' or '..' segments")]
+    [InlineData("name: n\nsource: {plugin: a}\nstorage: {plugin: b}\nartifact: {prefix: a/../b}\n", "artifact.prefix must not contain empty, '.' or '..' segments")]
     [InlineData("name: n\nsource: [a]\nstorage: {plugin: b}\n", "source must be a mapping")]
     [InlineData("- just\n- a list\n", "the spec must be one YAML mapping")]
     [InlineData("name: n\nsource: {plugin: a, settings: {hosts: [{a: 1}]}}\nstorage: {plugin: b}\n", "source.settings.hosts must be a list of plain values")]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace Backup.Host.Pipeline;
@@ -14,6 +15,15 @@ internal static class ArtifactNames
 
     /// <summary>Suffix of the manifest object uploaded beside the archive.</summary>
     public const string ManifestSuffix = ".manifest.json";
+
+    /// <summary>The characters of a safe name: ones every object store and file system takes literally.</summary>
+    public const string SafeNameCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+
+    private static readonly SearchValues<char> SafeCharacters = SearchValues.Create(SafeNameCharacters);
+
+    /// <summary>Every suffix after the backup id of an object a run stores, longest first (so a key is cut at its full suffix whatever suffixes a future format adds).</summary>
+    public static IReadOnlyList<string> ObjectSuffixes { get; } =
+        [.. ArchiveFormat.All.SelectMany(f => new[] { f.Suffix, f.ChecksumSuffix }).Append(ManifestSuffix).OrderByDescending(s => s.Length)];
 
     /// <summary>Returns why <paramref name="template"/> is unusable, or null when it is fine.</summary>
     public static string? ValidateTemplate(string template)
@@ -39,5 +49,5 @@ internal static class ArtifactNames
 
     /// <summary>Whether <paramref name="name"/> is a non-empty run of letters, digits, '.', '_' and '-' (and not '.' or '..').</summary>
     public static bool IsSafeName(string name) =>
-        name.Length > 0 && name is not ("." or "..") && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+        name.Length > 0 && name is not ("." or "..") && !name.AsSpan().ContainsAnyExcept(SafeCharacters);
 }

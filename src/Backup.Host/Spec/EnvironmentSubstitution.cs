@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Backup.Host.Spec;
@@ -7,15 +6,22 @@ namespace Backup.Host.Spec;
 /// <remarks>Applied to scalar values after YAML parsing, so a variable's content can never change the YAML structure.</remarks>
 internal static partial class EnvironmentSubstitution
 {
-    /// <summary>Substitutes every reference in <paramref name="value"/>; returns the names of unset variables without default.</summary>
-    public static string Substitute(string value, Func<string, string?> lookup, out IReadOnlyList<string> missing)
+    /// <summary>Substitutes every reference in <paramref name="value"/>; <paramref name="problems"/> names each unset variable without default and each malformed reference.</summary>
+    public static string Substitute(string value, Func<string, string?> lookup, out IReadOnlyList<string> problems)
     {
-        var unset = new List<string>();
+        var found = new List<string>();
         var result = Reference().Replace(value, match =>
         {
             if (match.Value == "$$")
             {
                 return "$";
+            }
+
+            // Nesting ("${A${B}}", "${A:-${B}}") is not supported: kept as text it would reach a plugin half-substituted.
+            if (match.Groups["malformed"].Success || match.Groups["default"].Value.Contains("${", StringComparison.Ordinal))
+            {
+                found.Add($"'{match.Value}' is not a valid reference: write ${{NAME}} or ${{NAME:-default}} (NAME of letters, digits and '_'; no nesting), or $$ for a literal $");
+                return match.Value;
             }
 
             var name = match.Groups["name"].Value;
@@ -28,17 +34,18 @@ internal static partial class EnvironmentSubstitution
 
             if (current is null)
             {
-                unset.Add(name);
+                found.Add($"environment variable {name} is not set (use ${{{name}:-default}} for a default)");
                 return string.Empty;
             }
 
             return current;
         });
 
-        missing = unset;
+        problems = found;
         return result;
     }
 
-    [GeneratedRegex(@"\$\$|\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(:-(?<default>[^}]*))?\}")]
+    // A "${" that does not start a well-formed reference is matched up to its "}" (or the end) as malformed.
+    [GeneratedRegex(@"\$\$|\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(:-(?<default>[^}]*))?\}|(?<malformed>\$\{[^}]*\}?)")]
     private static partial Regex Reference();
 }

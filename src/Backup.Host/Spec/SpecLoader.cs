@@ -1,5 +1,4 @@
 using Backup.Abstractions;
-using Backup.Host.Pipeline;
 using Backup.Host.Retention;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -33,17 +32,7 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
     public JobSpec Load(string path)
     {
         _file = path;
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new BackupSettingsException($"{path}: cannot read the spec file: {ex.Message}");
-        }
-
-        return Parse(text);
+        return Parse(SpecFile.Read(path));
     }
 
     /// <summary>Parses spec text; <paramref name="fileName"/> is used in messages.</summary>
@@ -55,41 +44,22 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
 
     private JobSpec Parse(string text)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw new BackupSettingsException($"{At(ex.Start)}: invalid YAML: {OneLine(ex.Message)}");
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new BackupSettingsException($"{_file}: the spec must be one YAML mapping with the keys {string.Join(", ", TopLevelKeys)}");
-        }
-
+        var root = LoadRoot(text);
         CheckKeys(root, "", TopLevelKeys);
         var name = RequiredScalar(root, "name", "name");
         var source = ReadPlugin(root, "source");
         var storage = ReadPlugin(root, "storage");
-        var artifact = ReadArtifact(root, name);
-        var tempDirectory = OptionalScalar(root, "tempDirectory", "tempDirectory");
+        var artifact = ReadArtifact(root, name, CheckName(root, name));
+        var tempDirectory = ReadTempDirectory(root);
         var retention = ReadRetention(root);
         var pipeline = ReadPipeline(root);
-
-        if (name.Length > 0 && !ArtifactNames.IsSafeName(name))
-        {
-            _problems.Add($"{At(Child(root, "name")!.Start)}: name '{name}' may only contain letters, digits, '.', '_' and '-'");
-        }
 
         if (_problems.Count > 0)
         {
             throw new BackupSettingsException(_problems);
         }
 
-        return new JobSpec(name, source!, storage!, artifact, string.IsNullOrWhiteSpace(tempDirectory) ? null : tempDirectory, _file, retention, pipeline);
+        return new JobSpec(name, source!, storage!, artifact, tempDirectory, _file, retention, pipeline);
     }
 
     private PluginSpec? ReadPlugin(YamlMappingNode root, string section)
@@ -118,38 +88,6 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
             _ => Problem(settingsNode, $"{section}.settings must be a mapping", PluginSettings.Empty($"{section}.settings", At(settingsNode.Start))),
         };
         return new PluginSpec(section, plugin, pluginLocation, settings);
-    }
-
-    private ArtifactSpec ReadArtifact(YamlMappingNode root, string jobName)
-    {
-        if (Child(root, "artifact") is not { } node)
-        {
-            return new ArtifactSpec(jobName, ArtifactSpec.DefaultNameTemplate);
-        }
-
-        if (node is not YamlMappingNode mapping)
-        {
-            return Problem(node, "artifact must be a mapping with 'prefix' and 'name'", new ArtifactSpec(jobName, ArtifactSpec.DefaultNameTemplate));
-        }
-
-        CheckKeys(mapping, "artifact.", ArtifactKeys);
-        var prefix = (OptionalScalar(mapping, "prefix", "artifact.prefix") ?? jobName).Trim('/');
-        var template = OptionalScalar(mapping, "name", "artifact.name");
-        if (string.IsNullOrWhiteSpace(template))
-        {
-            template = ArtifactSpec.DefaultNameTemplate;
-        }
-        else if (ArtifactNames.ValidateTemplate(template) is { } error)
-        {
-            _problems.Add($"{At(Child(mapping, "name")!.Start)}: artifact.name {error}");
-        }
-
-        if (prefix.Split('/').Any(segment => segment is "." or ".."))
-        {
-            _problems.Add($"{At(Child(mapping, "prefix")!.Start)}: artifact.prefix must not contain '.' or '..' segments");
-        }
-
-        return new ArtifactSpec(prefix, template);
     }
 
     private RetentionPolicy? ReadRetention(YamlMappingNode root)
@@ -198,7 +136,11 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
         var values = new List<SettingValue>();
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            if (KeyOf(keyNode, path) is not { } key)
+            {
+                continue;
+            }
+
             var location = At(valueNode.Start);
             object? value = valueNode switch
             {
@@ -238,12 +180,23 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
     {
         foreach (var keyNode in mapping.Children.Keys)
         {
-            var key = (keyNode as YamlScalarNode)?.Value ?? "";
-            if (!known.Contains(key, StringComparer.Ordinal))
+            if (KeyOf(keyNode, pathPrefix.Length == 0 ? "the spec" : pathPrefix.TrimEnd('.')) is { } key && !known.Contains(key, StringComparer.Ordinal))
             {
                 _problems.Add($"{At(keyNode.Start)}: unknown key '{pathPrefix}{key}' (expected one of: {string.Join(", ", known)})");
             }
         }
+    }
+
+    // YAML allows a list or a mapping as a key; a spec has no use for one, and the plugins read keys as names.
+    private string? KeyOf(YamlNode keyNode, string path)
+    {
+        if (keyNode is YamlScalarNode scalar)
+        {
+            return scalar.Value ?? "";
+        }
+
+        _problems.Add($"{At(keyNode.Start)}: {path} has a key that is not a plain name (a key is a name, not a list or mapping)");
+        return null;
     }
 
     private string RequiredScalar(YamlMappingNode mapping, string key, string path)
@@ -269,11 +222,8 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
 
     private string Substitute(YamlScalarNode scalar, string path)
     {
-        var value = EnvironmentSubstitution.Substitute(scalar.Value ?? "", environment, out var missing);
-        foreach (var variable in missing)
-        {
-            _problems.Add($"{At(scalar.Start)}: {path}: environment variable {variable} is not set (use ${{{variable}:-default}} for a default)");
-        }
+        var value = EnvironmentSubstitution.Substitute(scalar.Value ?? "", environment, out var problems);
+        _problems.AddRange(problems.Select(problem => $"{At(scalar.Start)}: {path}: {problem}"));
 
         return value;
     }

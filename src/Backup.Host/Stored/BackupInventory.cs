@@ -7,10 +7,6 @@ namespace Backup.Host.Stored;
 /// <summary>Finds a job's backups in its storage: the objects directly under its prefix whose names match its template.</summary>
 internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSpec artifact, string jobName)
 {
-    // Longest first, so a name is cut at its full suffix whatever suffixes a future format adds.
-    private static readonly string[] Suffixes =
-        [.. ArchiveFormat.All.SelectMany(f => new[] { f.Suffix, f.ChecksumSuffix }).Append(ArtifactNames.ManifestSuffix).OrderByDescending(s => s.Length)];
-
     private readonly ArtifactNamePattern _pattern = new(artifact.NameTemplate, jobName);
 
     /// <summary>The storage the backups are in.</summary>
@@ -118,7 +114,7 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
         }
 
         var name = stored.Key[ListPrefix.Length..];
-        var suffix = Suffixes.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal));
+        var suffix = ArtifactNames.ObjectSuffixes.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal));
 
         // Deeper keys belong to another prefix (another job may live below this one).
         if (suffix is null || name.Contains('/'))
