@@ -26,6 +26,18 @@ public sealed class CronJobSpecs
 
     [Theory]
     [MemberData(nameof(DeployTree.OverlayData), MemberType = typeof(DeployTree))]
+    public void The_grace_period_outlasts_the_hosts_shutdown_budget(string overlay)
+    {
+        var manifests = DeployTree.Render(overlay);
+        // The host's default (README, "Pipeline and performance"); a container may set its own.
+        var budget = manifests.Container.Env?.SingleOrDefault(e => e.Name == "BACKUP_SHUTDOWN_SECONDS")?.Value is { } value ? int.Parse(value) : 20;
+
+        manifests.Pod.TerminationGracePeriodSeconds.Should().BeGreaterThan(budget + 5,
+            "Kubernetes SIGKILLs the pod when the grace period ends: the host must have exited 143 by itself, with its clean-up line, before that");
+    }
+
+    [Theory]
+    [MemberData(nameof(DeployTree.OverlayData), MemberType = typeof(DeployTree))]
     public void It_mounts_the_spec_config_map_at_the_path_the_image_command_reads(string overlay)
     {
         var manifests = DeployTree.Render(overlay);
