@@ -43,6 +43,12 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
             }
 
             var chosen = usable[0];
+            // Not a reason to fall over: Galera replicates grants, so every node would say the same.
+            if (DumpPrivileges.Problem(settings, chosen) is { } missing)
+            {
+                throw new BackupSourceException(missing);
+            }
+
             if (ranking.IsAvoided(chosen))
             {
                 logger.LogWarning("Only avoided nodes are usable; dumping from {Node} anyway", chosen.Node);
