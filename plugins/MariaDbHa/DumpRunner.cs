@@ -32,7 +32,7 @@ internal sealed class DumpRunner(string dumpCommand, ClientLogin login)
 
         if (exitCode != 0)
         {
-            throw new NodeDumpException($"{DumpName} from {node.Address} failed with exit code {exitCode}: {stderr}");
+            throw new NodeDumpException($"{DumpName} from {node.Address} failed with exit code {exitCode}: {stderr}") { Retryable = TransientDumpErrors.AreIn(stderr) };
         }
 
         // Peers have shipped "success" on a dump that hit error 2013 half-way: only the trailer proves the end.

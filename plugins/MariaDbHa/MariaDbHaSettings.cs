@@ -16,7 +16,7 @@ namespace Backup.Plugins.MariaDbHa;
 /// <param name="Desync">Whether to set <c>wsrep_desync=ON</c> on the dumped node for the dump.</param>
 /// <param name="Prefer">Nodes to try first, in order (host, host:port, pod or wsrep node name).</param>
 /// <param name="Avoid">Nodes to use only when no other is usable (e.g. the one taking the writes).</param>
-/// <param name="MaxAttempts">How many nodes to try before giving up.</param>
+/// <param name="MaxAttempts">How many dumps to try before giving up: on other nodes, or again on the only usable one after an error a retry can fix.</param>
 /// <param name="ConnectTimeoutSeconds">How long to wait for a node to answer a probe.</param>
 /// <param name="RecordBinlogPosition">Whether layouts other than <c>seed</c> add <c>--master-data=2 --gtid</c> when the node writes a binlog.</param>
 internal sealed record MariaDbHaSettings(

@@ -43,6 +43,12 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
             }
 
             var chosen = usable[0];
+            // Not a reason to fall over: Galera replicates grants, so every node would say the same.
+            if (DumpPrivileges.Problem(settings, chosen) is { } missing)
+            {
+                throw new BackupSourceException(missing);
+            }
+
             if (ranking.IsAvoided(chosen))
             {
                 logger.LogWarning("Only avoided nodes are usable; dumping from {Node} anyway", chosen.Node);
@@ -56,18 +62,32 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
             }
             catch (NodeDumpException ex)
             {
-                tried.Add(chosen.Node);
                 // A mariadb-dump whose node dies under it may exit 2 with nothing on stderr: say how the node is now.
                 var now = (await probe.ProbeAsync(chosen.Node, cancellationToken).ConfigureAwait(false)).Problem;
                 var reason = now is null ? ex.Message : $"{ex.Message} (node now: {now})";
                 reasons[chosen.Node] = reason;
                 lastFailure = ex;
+                // With another usable node, the next attempt falls over to it; with none, a race a new snapshot does not
+                // meet again (a TRUNCATE during the dump) is worth another attempt on the same node.
+                if (ex.Retryable && now is null && usable.Count == 1 && attempt < settings.MaxAttempts)
+                {
+                    var backoff = RetryBackoff(attempt);
+                    logger.LogWarning("Dump from {Node} failed: {Reason}; retrying on it, the only usable node, in {Seconds} s", chosen.Node, reason, backoff.TotalSeconds);
+                    await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                tried.Add(chosen.Node);
                 logger.LogWarning("Dump from {Node} failed: {Reason}", chosen.Node, reason);
             }
         }
 
         throw Failure(candidates, reasons, lastFailure);
     }
+
+    // 1 s, 2 s, 4 s ... at most 30 s: a TRUNCATE or an instant ALTER is over in milliseconds (the test's retry after
+    // 1 s succeeds); a COPY ALTER of a big table takes longer, and doubling gives it time without idling in the common case.
+    private static TimeSpan RetryBackoff(int attempt) => TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt - 1, 5)));
 
     private BackupSourceException Failure(IReadOnlyList<NodeCandidate> candidates, Dictionary<NodeCandidate, string> reasons, NodeDumpException? lastFailure)
     {

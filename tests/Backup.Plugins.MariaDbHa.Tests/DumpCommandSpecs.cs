@@ -47,6 +47,7 @@ public sealed class DumpCommandSpecs : IDisposable
             $"--host={TestServers.MariaDbHost}",
             $"--port={TestServers.MariaDbPort}",
             "--user=root",
+            "--max-allowed-packet=1G",
             "--single-transaction",
             "--events",
             "--routines",

@@ -6,7 +6,7 @@ public sealed class NodeRankingSpecs
 {
     private static NodeReport Galera(string name, string state = "Synced", string cluster = "Primary", bool ready = true, long threads = 1) =>
         new(new NodeCandidate("10.0.0." + name[^1], 3306),
-            new NodeStatus(true, state, cluster, ready, 3, name, "10.11.19-MariaDB", false, null, "42", threads),
+            new NodeStatus(true, state, cluster, ready, 3, name, "10.11.19-MariaDB", false, null, "42", threads, GlobalPrivileges.Parse([])),
             null);
 
     private static IReadOnlyList<string?> Order(NodeRanking ranking, params NodeReport[] reports) =>
@@ -29,7 +29,7 @@ public sealed class NodeRankingSpecs
     [Fact]
     public void A_server_without_wsrep_is_standalone_and_usable()
     {
-        var standalone = new NodeReport(new NodeCandidate("db", 3306), new NodeStatus(false, null, null, false, null, null, "10.11", false, null, null, 0), null);
+        var standalone = new NodeReport(new NodeCandidate("db", 3306), new NodeStatus(false, null, null, false, null, null, "10.11", false, null, null, 0, GlobalPrivileges.Parse([])), null);
 
         standalone.Problem.Should().BeNull();
     }

@@ -3,7 +3,7 @@ using MySqlConnector;
 
 namespace Backup.Plugins.MariaDbHa.Nodes;
 
-/// <summary>Connects to nodes with MySqlConnector (the password stays in this process) to read their Galera state and to toggle desync.</summary>
+/// <summary>Connects to nodes with MySqlConnector (the password stays in this process) to read their Galera state and the login's grants, and to toggle desync.</summary>
 internal sealed class NodeProbe(string user, string password, int connectTimeoutSeconds)
 {
     private static readonly string[] StatusNames =
@@ -52,7 +52,8 @@ internal sealed class NodeProbe(string user, string password, int connectTimeout
             await using var connection = await OpenAsync(node, cancellationToken).ConfigureAwait(false);
             var status = await ReadAsync(connection, "STATUS", StatusNames, cancellationToken).ConfigureAwait(false);
             var variables = await ReadAsync(connection, "VARIABLES", VariableNames, cancellationToken).ConfigureAwait(false);
-            return new NodeReport(node, ToStatus(status, variables), null);
+            var grants = await ReadGrantsAsync(connection, cancellationToken).ConfigureAwait(false);
+            return new NodeReport(node, ToStatus(status, variables, grants), null);
         }
         catch (MySqlException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -83,7 +84,20 @@ internal sealed class NodeProbe(string user, string password, int connectTimeout
         return values;
     }
 
-    private static NodeStatus ToStatus(Dictionary<string, string> status, Dictionary<string, string> variables)
+    private static async Task<GlobalPrivileges> ReadGrantsAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand("SHOW GRANTS", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var lines = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return GlobalPrivileges.Parse(lines);
+    }
+
+    private static NodeStatus ToStatus(Dictionary<string, string> status, Dictionary<string, string> variables, GlobalPrivileges privileges)
     {
         string? Get(Dictionary<string, string> values, string name) => values.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
         bool On(string? value) => string.Equals(value, "ON", StringComparison.OrdinalIgnoreCase) || value == "1";
@@ -99,6 +113,7 @@ internal sealed class NodeProbe(string user, string password, int connectTimeout
             LogBin: On(Get(variables, "log_bin")),
             GtidBinlogPos: Get(variables, "gtid_binlog_pos"),
             LastCommitted: Get(status, "wsrep_last_committed"),
-            ThreadsConnected: long.TryParse(Get(status, "Threads_connected"), CultureInfo.InvariantCulture, out var threads) ? threads : 0);
+            ThreadsConnected: long.TryParse(Get(status, "Threads_connected"), CultureInfo.InvariantCulture, out var threads) ? threads : 0,
+            Privileges: privileges);
     }
 }

@@ -12,6 +12,7 @@ namespace Backup.Plugins.MariaDbHa.Nodes;
 /// <param name="GtidBinlogPos"><c>gtid_binlog_pos</c>, empty without a binlog.</param>
 /// <param name="LastCommitted"><c>wsrep_last_committed</c>: the cluster-wide seqno this node has applied.</param>
 /// <param name="ThreadsConnected"><c>Threads_connected</c>: the load figure used to prefer the least busy node.</param>
+/// <param name="Privileges">What the login holds on <c>*.*</c>, which decides whether a dump can contain every database.</param>
 internal sealed record NodeStatus(
     bool IsGalera,
     string? LocalState,
@@ -23,7 +24,8 @@ internal sealed record NodeStatus(
     bool LogBin,
     string? GtidBinlogPos,
     string? LastCommitted,
-    long ThreadsConnected)
+    long ThreadsConnected,
+    GlobalPrivileges Privileges)
 {
     /// <summary>Why this node must not be dumped, or null when it may: Galera nodes must be ready, Synced and in the Primary component.</summary>
     public string? Problem
