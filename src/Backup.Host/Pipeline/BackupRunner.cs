@@ -103,15 +103,30 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         await compressor.CompleteAsync(cancellationToken);
     }
 
-    private static Task<SourceResult> RunSourceAsync(Run run, IBackupWriter writer, CancellationToken cancellationToken)
+    private static async Task<SourceResult> RunSourceAsync(Run run, IBackupWriter writer, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
         var context = new BackupContext(spec.Name, run.BackupId, run.StartedAt, run.Workspace.Subdirectory("work"), writer);
-        return StageFailure.Guard(
-            $"source '{spec.Source.Plugin}'",
-            () => run.Job.Source.BackupAsync(context, cancellationToken),
-            (message, ex) => new BackupSourceException(message, ex));
+        try
+        {
+            return await StageFailure.Guard(
+                $"source '{spec.Source.Plugin}'",
+                () => run.Job.Source.BackupAsync(context, cancellationToken),
+                (message, ex) => new BackupSourceException(message, ex));
+        }
+        catch (Exception ex) when (FullTempDirectory(run, writer, ex) is { } full)
+        {
+            // A full temp disk is the environment's problem, not the source's, whatever the source made of the write error.
+            throw full;
+        }
     }
+
+    private static TempDirectoryException? FullTempDirectory(Run run, IBackupWriter writer, Exception exception) =>
+        exception as TempDirectoryException
+        ?? (writer as FileEntryWriter)?.Full
+        ?? (TempSpace.IsFull(exception)
+            ? TempSpace.Full(run.Workspace.Root, $"the scratch files of source '{run.Job.Spec.Source.Plugin}'", "the source needs room for them", exception)
+            : null);
 
     private static void EnsureEntries(Run run, int count)
     {
