@@ -27,11 +27,9 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var pipeline = spec.EffectivePipeline;
         var startedAt = clock.GetUtcNow();
         var backupId = ArtifactNames.Render(spec.Artifact.NameTemplate, spec.Name, startedAt);
-        var tempParent = spec.TempDirectory
-            ?? (Environment.GetEnvironmentVariable("BACKUP_TEMP_DIR") is { Length: > 0 } fromEnv ? fromEnv : Path.GetTempPath());
 
         // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
-        using var workspace = TempWorkspace.Create(tempParent, spec.Name);
+        using var workspace = TempWorkspace.Create(TempWorkspace.ParentFor(spec), spec.Name, _logger);
         _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads; temp {Temp})",
             backupId, spec.Name, spec.Source.Plugin, job.Storage.Location, spec.Artifact.Prefix,
             pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads, workspace.Root);
