@@ -2,7 +2,7 @@ using Backup.Abstractions;
 
 namespace Backup.TestPlugins.FakeSource;
 
-/// <summary>Source "fake": writes <c>entries</c> of <c>bytes</c> pseudo-random bytes each, or fails / hangs as told.</summary>
+/// <summary>Source "fake": writes <c>entries</c> of <c>bytes</c> pseudo-random bytes each, or fails / hangs (after writing its first entry) as told.</summary>
 public sealed class FakeSourcePlugin : IBackupSourcePlugin
 {
     /// <inheritdoc />
@@ -54,10 +54,12 @@ internal sealed class FakeSource(int entries, long bytes, string behaviour, stri
                 {
                     random.NextBytes(buffer);
                     await stream.WriteAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, bytes - written)), ct);
-                    if (behaviour == "hang")
-                    {
-                        await Task.Delay(Timeout.Infinite, ct);
-                    }
+                }
+
+                // After the whole entry: with enough bytes, part of it has reached the disk or the upload when a test looks.
+                if (behaviour == "hang")
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
                 }
             }, cancellationToken);
         }
