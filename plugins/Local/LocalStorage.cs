@@ -109,7 +109,18 @@ internal sealed class LocalStorage(string root, ILogger logger) : IReadableBacku
             return;
         }
 
-        foreach (var path in Directory.EnumerateFiles(directory, $".*{PartialMarker}*").Where(IsPartialName))
+        string[] candidates;
+        try
+        {
+            candidates = Directory.GetFiles(directory, $".*{PartialMarker}*");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not look for partial files of killed uploads in {Directory}: {Reason}", directory, ex.Message);
+            return;
+        }
+
+        foreach (var path in candidates.Where(IsPartialName))
         {
             try
             {

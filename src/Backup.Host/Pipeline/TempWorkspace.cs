@@ -93,7 +93,18 @@ internal sealed class TempWorkspace : IDisposable
         }
 
         var prefix = $"backup-{jobName}-";
-        foreach (var directory in Directory.EnumerateDirectories(parent, prefix + "*"))
+        string[] candidates;
+        try
+        {
+            candidates = Directory.GetDirectories(parent, prefix + "*");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not look for dead runs' temp directories in {Parent}: {Reason}", parent, ex.Message);
+            return;
+        }
+
+        foreach (var directory in candidates)
         {
             var random = Path.GetFileName(directory)[prefix.Length..];
             if (random.Length == RandomLength && random.All(char.IsAsciiHexDigitLower))
