@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Backup.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace Backup.Plugins.Local;
 
@@ -7,11 +9,19 @@ namespace Backup.Plugins.Local;
 /// <remarks>
 /// Each upload goes to a hidden temporary file in the target directory, is flushed to disk, then renamed
 /// into place: the rename is atomic on one file system, so a crash or a failed run never leaves a file at
-/// the final name that looks complete.
+/// the final name that looks complete. The writer holds an exclusive lock (an flock: FileShare.None) on its
+/// temporary file while it writes; the kernel drops it when the process dies, however it dies. A SIGKILLed run's
+/// temporary file is therefore unlocked, and the first upload or delete in its directory removes it.
 /// </remarks>
-internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDeletableBackupStorage
+internal sealed class LocalStorage(string root, ILogger logger) : IReadableBackupStorage, IDeletableBackupStorage
 {
     private const string PartialMarker = ".partial-";
+
+    // EWOULDBLOCK: another process holds the lock.
+    private const int LockHeld = 11;
+
+    // Once per directory and command: later uploads of the same run would only find their own files.
+    private readonly ConcurrentDictionary<string, bool> _swept = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public string Location => $"local:{root}";
@@ -21,10 +31,11 @@ internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDelet
     {
         var target = PathOf(key);
         var directory = Path.GetDirectoryName(target)!;
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}{PartialMarker}{Guid.NewGuid():N}");
+        RemoveDeadPartials(directory);
+        var temporary = "";
         try
         {
-            await using var file = CreateTemporary(key, directory, temporary);
+            await using var file = CreateTemporary(key, target, out temporary);
             var buffer = new byte[1 << 20];
             int read;
 
@@ -46,24 +57,98 @@ internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDelet
         finally
         {
             // After a successful move there is nothing left; after a failure, the partial file must not linger.
-            if (File.Exists(temporary))
+            if (temporary.Length > 0 && File.Exists(temporary))
             {
                 File.Delete(temporary);
             }
         }
     }
 
-    private FileStream CreateTemporary(string key, string directory, string temporary)
+    /// <summary>Creates and locks <c>.&lt;name&gt;.partial-&lt;random&gt;</c> beside <paramref name="target"/>.</summary>
+    private FileStream CreateTemporary(string key, string target, out string temporary)
     {
+        var directory = Path.GetDirectoryName(target)!;
         try
         {
             Directory.CreateDirectory(directory);
-            return new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+
+            // FileStream creates the file, then locks it: a concurrent clean-up can take the new file for a dead
+            // writer's in between and remove it. Then the file is gone (or still locked by it): take another name.
+            for (var attempt = 1; attempt <= 3; attempt++)
+            {
+                temporary = Path.Combine(directory, $".{Path.GetFileName(target)}{PartialMarker}{Guid.NewGuid():N}");
+                try
+                {
+                    var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+                    if (File.Exists(temporary))
+                    {
+                        return file;
+                    }
+
+                    file.Dispose();
+                }
+                catch (IOException ex) when (ex.HResult == LockHeld)
+                {
+                }
+            }
+
+            throw new IOException("concurrent clean-ups removed three new temporary files in a row");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new BackupStorageException($"local storage: cannot write {key} under {root}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>Removes the temporary files in <paramref name="directory"/> that no live writer holds: those of killed runs.</summary>
+    /// <remarks>Best effort: one that cannot be removed is logged and left; it never fails the upload or delete.</remarks>
+    private void RemoveDeadPartials(string directory)
+    {
+        if (!_swept.TryAdd(directory, true) || !Directory.Exists(directory))
+        {
+            return;
+        }
+
+        string[] candidates;
+        try
+        {
+            candidates = Directory.GetFiles(directory, $".*{PartialMarker}*");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not look for partial files of killed uploads in {Directory}: {Reason}", directory, ex.Message);
+            return;
+        }
+
+        foreach (var path in candidates.Where(IsPartialName))
+        {
+            try
+            {
+                long bytes;
+                using (var dead = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None))
+                {
+                    bytes = dead.Length;
+                    File.Delete(path);
+                }
+
+                logger.LogInformation("Removed {Path}, left by an upload that was killed ({Bytes:N0} bytes)", path, bytes);
+            }
+            catch (IOException ex) when (ex.HResult == LockHeld || ex is FileNotFoundException)
+            {
+                // A live upload's file (locked), or one that has just been renamed into place.
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("Could not remove {Path}, left by an upload that was killed: {Reason}", path, ex.Message);
+            }
+        }
+    }
+
+    private static bool IsPartialName(string path)
+    {
+        var name = Path.GetFileName(path);
+        var marker = name.LastIndexOf(PartialMarker, StringComparison.Ordinal);
+        return name.StartsWith('.') && marker > 0 && name[(marker + PartialMarker.Length)..] is { Length: 32 } random && random.All(char.IsAsciiHexDigitLower);
     }
 
     private async Task Guard(string key, Func<Task> write)
@@ -117,6 +202,7 @@ internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDelet
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
+        RemoveDeadPartials(Path.GetDirectoryName(path)!);
         if (File.Exists(path))
         {
             File.Delete(path);

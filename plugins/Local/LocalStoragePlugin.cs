@@ -1,4 +1,5 @@
 using Backup.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace Backup.Plugins.Local;
 
@@ -13,6 +14,6 @@ public sealed class LocalStoragePlugin : IBackupStoragePlugin
     {
         var path = context.Settings.GetRequiredString("path");
         context.Settings.ThrowIfInvalid();
-        return new LocalStorage(Path.GetFullPath(path));
+        return new LocalStorage(Path.GetFullPath(path), context.LoggerFactory.CreateLogger("Backup.Plugins.Local"));
     }
 }

@@ -4,7 +4,8 @@ namespace Backup.EndToEnd.Tests;
 internal static class JobSpecFile
 {
     /// <summary>A spec for <c>fake</c> -> <c>local</c>; <paramref name="sourceSettings"/> and <paramref name="storagePath"/> are YAML fragments.</summary>
-    public static string Write(string directory, string storagePath, string sourceSettings = "entries: 2", string extra = "")
+    /// <remarks>The temp directory is <c>tmp</c> in <paramref name="directory"/> unless <paramref name="tempDirectory"/> names another (runs that share one).</remarks>
+    public static string Write(string directory, string storagePath, string sourceSettings = "entries: 2", string extra = "", string? tempDirectory = null)
     {
         var path = Path.Combine(directory, "job.yaml");
         File.WriteAllText(path, $"""
@@ -19,7 +20,7 @@ internal static class JobSpecFile
                 path: {storagePath}
             artifact:
               prefix: mariadb-ha-backup
-            tempDirectory: {Path.Combine(directory, "tmp")}
+            tempDirectory: {tempDirectory ?? Path.Combine(directory, "tmp")}
             {extra}
             """);
         return path;

@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -87,6 +88,45 @@ public sealed class ArchiveVerifierSpecs : IDisposable
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should().Contain("is incomplete");
     }
 
+    [Fact]
+    public async Task An_entry_that_inflates_past_its_manifest_size_is_cut_one_byte_after_it_and_is_damage()
+    {
+        // A decompression bomb: 8 MiB of zeros compress to a few KB, the (forged but consistent) manifest says 10 bytes.
+        await StoreAsync(await ForgeAsync(Manifest(("a.sql", 10)), [("a.sql", new byte[8 << 20])]));
+        var target = Directory.CreateDirectory(_dir.Combine("out")).FullName;
+
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, target, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
+            .Be($"backup {Id} matches its .sha1 but the archive is damaged: entry 'a.sql' is longer than the 10 bytes the manifest says");
+        new FileInfo(Path.Combine(target, "a.sql")).Length.Should().Be(11, "extraction stops one byte after the manifest's size");
+    }
+
+    [Fact]
+    public async Task A_manifest_larger_than_the_cap_is_damage_and_is_not_read_whole()
+    {
+        var manifest = Manifest(("a.sql", 1)).ToJsonBytes();
+        var padded = manifest.Concat(Enumerable.Repeat((byte)' ', BackupManifest.MaxBytes)).ToArray();
+        await StoreAsync(await ForgeAsync(padded, [("a.sql", "x"u8.ToArray())]));
+
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
+            .EndWith($"the archive is damaged: the manifest is larger than {BackupManifest.MaxBytes:N0} bytes");
+    }
+
+    [Fact]
+    public async Task Megabytes_after_the_tar_end_are_damage()
+    {
+        var content = "x"u8.ToArray();
+        var manifest = Manifest(("a.sql", content.Length), Convert.ToHexStringLower(SHA1.HashData(content))).ToJsonBytes();
+        await StoreAsync(await ForgeAsync(manifest, [("a.sql", content)], trailingZeros: 2 << 20));
+
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should().EndWith("more than 1,048,576 bytes follow the tar's end");
+    }
+
     private async Task<byte[]> BuildAsync(params (string Name, string Content)[] entries)
     {
         var writer = new FileEntryWriter(Directory.CreateDirectory(_dir.Combine($"entries-{Guid.NewGuid():N}")).FullName);
@@ -104,6 +144,31 @@ public sealed class ArchiveVerifierSpecs : IDisposable
         }
 
         return await File.ReadAllBytesAsync(path);
+    }
+
+    private static BackupManifest Manifest((string Name, long Size) entry, string sha1 = "0000000000000000000000000000000000000000") =>
+        new(1, "job", Id, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "fake", new Dictionary<string, string>(), [new EntryInfo(entry.Name, entry.Size, sha1)], "test", null);
+
+    private static Task<byte[]> ForgeAsync(BackupManifest manifest, (string Name, byte[] Content)[] entries) => ForgeAsync(manifest.ToJsonBytes(), entries);
+
+    /// <summary>A tar.gz written by hand, as a forger would: any manifest bytes, any entries, optionally zeros after the tar's end.</summary>
+    private static async Task<byte[]> ForgeAsync(byte[] manifest, (string Name, byte[] Content)[] entries, int trailingZeros = 0)
+    {
+        using var output = new MemoryStream();
+        await using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+            {
+                foreach (var (name, content) in entries.Prepend((BackupManifest.EntryName, manifest)))
+                {
+                    await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(content) });
+                }
+            }
+
+            await gzip.WriteAsync(new byte[trailingZeros]);
+        }
+
+        return output.ToArray();
     }
 
     /// <summary>Stores the archive with a .sha1 that matches it, whatever it holds.</summary>

@@ -38,7 +38,7 @@ public sealed class BackupRunnerSpecs : IDisposable
         var entries = await ReadTarAsync(bytes);
         entries.Keys.Should().Equal("manifest.json", "dump.sql", "users.sql");
         entries["dump.sql"].Should().Equal(dump);
-        var manifest = BackupManifest.FromJson(new MemoryStream(storage.Objects["p/job-20261125T040000Z.manifest.json"]))!;
+        var manifest = (await BackupManifest.ReadAsync(new MemoryStream(storage.Objects["p/job-20261125T040000Z.manifest.json"]), CancellationToken.None))!;
         manifest.Archive.Should().Be(outcome.Archive);
         manifest.Entries.Select(e => (e.Name, e.Size, e.Sha1)).Should().Equal(("dump.sql", dump.Length, Sha1(dump)), ("users.sql", 1L, Sha1("u"u8.ToArray())));
     }
@@ -65,7 +65,7 @@ public sealed class BackupRunnerSpecs : IDisposable
         using var plain = new MemoryStream();
         await new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress).CopyToAsync(plain);
         plain.ToArray().Should().Equal(dump);
-        var manifest = BackupManifest.FromJson(new MemoryStream(storage.Objects["p/job-20261125T040000Z.manifest.json"]))!;
+        var manifest = (await BackupManifest.ReadAsync(new MemoryStream(storage.Objects["p/job-20261125T040000Z.manifest.json"]), CancellationToken.None))!;
         manifest.Entries.Should().Equal(new EntryInfo("dump.sql", dump.Length, Sha1(dump)));
         manifest.Archive!.Name.Should().Be("job-20261125T040000Z.sql.gz");
     }

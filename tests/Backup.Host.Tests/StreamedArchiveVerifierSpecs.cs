@@ -99,6 +99,20 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
             .Be($"backup {Id}: memory:/p/{Id}.manifest.json is unusable: it belongs to backup job-20250101T000000Z");
     }
 
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task An_entry_that_inflates_past_its_manifest_size_is_cut_one_byte_after_it_and_is_damage(string suffix)
+    {
+        var backup = await StoreAsync(suffix, await CompressAsync(suffix, new byte[8 << 20]), manifestContent: new byte[10]);
+        var target = Directory.CreateDirectory(_dir.Combine("out")).FullName;
+
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, target, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
+            .Be($"backup {Id} matches its .sha1 but the archive is damaged: entry '{EntryName}' is longer than the 10 bytes the manifest says");
+        new FileInfo(Path.Combine(target, EntryName)).Length.Should().Be(11, "extraction stops one byte after the manifest's size");
+    }
+
     private static async Task<byte[]> CompressAsync(string suffix, byte[] content)
     {
         var format = ArchiveFormat.All.Single(f => f.Suffix == suffix);

@@ -68,7 +68,7 @@ public sealed class PublishedHostSpecs(AwsHostFixture host) : IClassFixture<AwsH
         // 40 MB of random bytes do not compress; the source then stalls inside its entry, so when its marker appears at
         // least ~30 MB (the pipes hold the rest) went into a multipart upload of 8 MiB parts that cannot have completed.
         var marker = _dir.Combine("source-started");
-        var source = $"plugin: fake\n  settings:\n    entries: 1\n    bytes: 40000000\n    behaviour: stall\n    markerFile: {marker}";
+        var source = $"plugin: fake\n  settings:\n    entries: 1\n    bytes: 40000000\n    behaviour: hang\n    markerFile: {marker}";
         var settings = S3Emulators.Fauxqs();
         settings["maxConcurrentParts"] = "1";
         var spec = AwsJobSpec.Write(_dir.Path, _prefix, settings, source);

@@ -4,9 +4,9 @@ namespace Backup.TestPlugins.FakeSource;
 
 /// <summary>Source "fake": writes <c>entries</c> of <c>bytes</c> pseudo-random bytes each, or fails / hangs as told.</summary>
 /// <remarks>
-/// Behaviours: <c>ok</c>, <c>fail</c>, <c>crash</c>, <c>empty</c>, <c>hang</c> (after the first 64 KiB), and <c>stall</c>: writes
-/// all of the first entry's bytes, creates <c>markerFile + ".stalled"</c>, then waits until cancelled, so a test knows
-/// for certain that the run is mid-upload with that much data behind it.
+/// Behaviours: <c>ok</c>, <c>fail</c>, <c>crash</c>, <c>empty</c>, and <c>hang</c>: writes all of the first entry's bytes,
+/// creates <c>markerFile + ".stalled"</c> (when a marker file is set), then waits until cancelled, so a test knows for
+/// certain that the run is mid-dump or mid-upload with that much data behind it.
 /// </remarks>
 public sealed class FakeSourcePlugin : IBackupSourcePlugin
 {
@@ -59,15 +59,16 @@ internal sealed class FakeSource(int entries, long bytes, string behaviour, stri
                 {
                     random.NextBytes(buffer);
                     await stream.WriteAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, bytes - written)), ct);
-                    if (behaviour == "hang")
-                    {
-                        await Task.Delay(Timeout.Infinite, ct);
-                    }
                 }
 
-                if (behaviour == "stall" && markerFile is not null)
+                // After the whole entry: with enough bytes, part of it has reached the disk or the upload when a test looks.
+                if (behaviour == "hang")
                 {
-                    await File.WriteAllTextAsync(markerFile + ".stalled", "", ct);
+                    if (markerFile is not null)
+                    {
+                        await File.WriteAllTextAsync(markerFile + ".stalled", "", ct);
+                    }
+
                     await Task.Delay(Timeout.Infinite, ct);
                 }
             }, cancellationToken);

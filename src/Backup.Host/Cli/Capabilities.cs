@@ -1,7 +1,6 @@
 using Backup.Abstractions;
 using Backup.Host.Pipeline;
 using Backup.Host.Retention;
-using Backup.Host.Spec;
 using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
 
@@ -33,9 +32,4 @@ internal static class Capabilities
         var deletable = RequireStorage<IDeletableBackupStorage>(job, "retention");
         return new RetentionEnforcer(new BackupInventory(readable, job.Spec.Artifact, job.Spec.Name), deletable, loggerFactory.CreateLogger("Backup.Retention"));
     }
-
-    /// <summary>Where a command's scratch directory goes: the spec's <c>tempDirectory</c>, else BACKUP_TEMP_DIR, else the system temp dir.</summary>
-    public static string TempParent(JobSpec spec) =>
-        spec.TempDirectory
-        ?? (Environment.GetEnvironmentVariable("BACKUP_TEMP_DIR") is { Length: > 0 } fromEnv ? fromEnv : Path.GetTempPath());
 }

@@ -1,4 +1,5 @@
 using Backup.Abstractions;
+using Backup.Host.Pipeline;
 using Backup.Host.Plugins;
 
 namespace Backup.Host.Cli;
@@ -18,6 +19,7 @@ internal static class ErrorReporter
             BackupStorageException storage => (ExitCodes.StorageFailed, [storage.Message]),
             BackupIntegrityException integrity => (ExitCodes.IntegrityFailed, [integrity.Message]),
             BackupRestoreException restore => (ExitCodes.RestoreFailed, [restore.Message]),
+            TempDirectoryException temp => (ExitCodes.TempDirectoryFailed, [temp.Message]),
             _ => (ExitCodes.InternalError, (IReadOnlyList<string>)[$"internal error: {exception.GetType().Name}: {exception.Message} (run with --verbose for details)"]),
         };
 

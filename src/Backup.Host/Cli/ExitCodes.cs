@@ -30,6 +30,9 @@ internal static class ExitCodes
     /// <summary>A restore was refused (target not empty, wrong layout for the target) or loading into the target failed.</summary>
     public const int RestoreFailed = 8;
 
+    /// <summary>The temp directory is full or not writable; the message names it and the space needed or known.</summary>
+    public const int TempDirectoryFailed = 9;
+
     /// <summary>Interrupted by SIGINT (Ctrl-C); temp files were removed.</summary>
     public const int Interrupted = 130;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Backup.Abstractions;
+using Backup.Host.Pipeline;
+using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Cli;
 
@@ -21,6 +23,12 @@ internal static class PruneCommand
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
             var policy = job.Spec.Retention
                 ?? throw new BackupSettingsException($"{job.Spec.FilePath}: the spec has no retention section, so prune keeps everything; add one (keepLast, keepDaily, keepWeekly, keepMonthly)");
+            if (!parseResult.GetValue(dryRun))
+            {
+                // A killed run's directory (a partial raw dump) would otherwise wait for the job's next run.
+                TempWorkspace.RemoveDead(TempWorkspace.ParentFor(job.Spec), job.Spec.Name, loggerFactory.CreateLogger("Backup.Prune"));
+            }
+
             var decisions = await Capabilities.RetentionEnforcer(job, loggerFactory).ApplyAsync(policy, protectedId: null, parseResult.GetValue(dryRun), cancellationToken);
             var verb = parseResult.GetValue(dryRun) ? "would remove" : "removed";
             foreach (var decision in decisions)
@@ -33,5 +41,4 @@ internal static class PruneCommand
         }));
         return command;
     }
-
 }

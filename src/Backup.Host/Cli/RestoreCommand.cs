@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Backup.Abstractions;
+using Backup.Host.Pipeline;
 using Backup.Host.Stored;
 
 namespace Backup.Host.Cli;
@@ -39,7 +40,7 @@ internal static class RestoreCommand
 
             var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
             var verified = await new RestoreRunner(loggerFactory).RunAsync(
-                job.Spec, source, storage, backup, target, parseResult.GetValue(force), Capabilities.TempParent(job.Spec), cancellationToken);
+                job.Spec, source, storage, backup, target, parseResult.GetValue(force), TempWorkspace.ParentFor(job.Spec), cancellationToken);
             output.WriteLine($"{backup.Id} restored: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
             return ExitCodes.Success;
         }));

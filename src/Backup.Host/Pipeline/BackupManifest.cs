@@ -38,8 +38,20 @@ internal sealed record BackupManifest(
     /// <summary>The manifest as indented JSON (UTF-8).</summary>
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
 
-    /// <summary>Reads a manifest written by <see cref="ToJsonBytes"/>.</summary>
-    public static BackupManifest? FromJson(Stream json) => JsonSerializer.Deserialize<BackupManifest>(json, Options);
+    /// <summary>The largest manifest any reader accepts: this host's are a few KB, and a forged one must not cost memory.</summary>
+    public const int MaxBytes = 1 << 20;
+
+    /// <summary>Reads a manifest written by <see cref="ToJsonBytes"/>, at most <see cref="MaxBytes"/> of it.</summary>
+    /// <exception cref="InvalidDataException">The stream holds more than <see cref="MaxBytes"/>.</exception>
+    /// <exception cref="JsonException">It is not a manifest's JSON.</exception>
+    public static async Task<BackupManifest?> ReadAsync(Stream json, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxBytes + 1];
+        var length = await json.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        return length > MaxBytes
+            ? throw new InvalidDataException($"the manifest is larger than {MaxBytes:N0} bytes")
+            : JsonSerializer.Deserialize<BackupManifest>(buffer.AsSpan(0, length), Options);
+    }
 }
 
 /// <summary>The uploaded archive as recorded in the manifest beside it.</summary>

@@ -27,11 +27,9 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var pipeline = spec.EffectivePipeline;
         var startedAt = clock.GetUtcNow();
         var backupId = ArtifactNames.Render(spec.Artifact.NameTemplate, spec.Name, startedAt);
-        var tempParent = spec.TempDirectory
-            ?? (Environment.GetEnvironmentVariable("BACKUP_TEMP_DIR") is { Length: > 0 } fromEnv ? fromEnv : Path.GetTempPath());
 
         // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
-        using var workspace = TempWorkspace.Create(tempParent, spec.Name);
+        using var workspace = TempWorkspace.Create(TempWorkspace.ParentFor(spec), spec.Name, _logger);
         _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads; temp {Temp})",
             backupId, spec.Name, spec.Source.Plugin, job.Storage.Location, spec.Artifact.Prefix,
             pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads, workspace.Root);
@@ -123,15 +121,30 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         await compressor.CompleteAsync(cancellationToken);
     }
 
-    private static Task<SourceResult> RunSourceAsync(Run run, IBackupWriter writer, CancellationToken cancellationToken)
+    private static async Task<SourceResult> RunSourceAsync(Run run, IBackupWriter writer, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
         var context = new BackupContext(spec.Name, run.BackupId, run.StartedAt, run.Workspace.Subdirectory("work"), writer);
-        return StageFailure.Guard(
-            $"source '{spec.Source.Plugin}'",
-            () => run.Job.Source.BackupAsync(context, cancellationToken),
-            (message, ex) => new BackupSourceException(message, ex));
+        try
+        {
+            return await StageFailure.Guard(
+                $"source '{spec.Source.Plugin}'",
+                () => run.Job.Source.BackupAsync(context, cancellationToken),
+                (message, ex) => new BackupSourceException(message, ex));
+        }
+        catch (Exception ex) when (FullTempDirectory(run, writer, ex) is { } full)
+        {
+            // A full temp disk is the environment's problem, not the source's, whatever the source made of the write error.
+            throw full;
+        }
     }
+
+    private static TempDirectoryException? FullTempDirectory(Run run, IBackupWriter writer, Exception exception) =>
+        exception as TempDirectoryException
+        ?? (writer as FileEntryWriter)?.Full
+        ?? (TempSpace.IsFull(exception)
+            ? TempSpace.Full(run.Workspace.Root, $"the scratch files of source '{run.Job.Spec.Source.Plugin}'", "the source needs room for them", exception)
+            : null);
 
     private static void EnsureEntries(Run run, int count)
     {

@@ -13,6 +13,10 @@ internal sealed class FileEntryWriter(string directory, ProgressMeter? meter = n
     /// <summary>The entries written successfully, in order.</summary>
     public IReadOnlyList<EntryInfo> Entries => _entries;
 
+    /// <summary>The full temp disk that stopped a write, if one did; every later write fails at once with it.</summary>
+    /// <remarks>Kept here because a source may wrap (or retry after) the write error it saw; the runner reports this instead.</remarks>
+    public TempDirectoryException? Full { get; private set; }
+
     /// <summary>The file holding entry <paramref name="name"/>.</summary>
     public string PathOf(string name) => Path.Combine(directory, name);
 
@@ -29,12 +33,18 @@ internal sealed class FileEntryWriter(string directory, ProgressMeter? meter = n
             throw new ArgumentException($"entry '{entryName}' was already written", nameof(entryName));
         }
 
+        if (Full is not null)
+        {
+            throw Full;
+        }
+
         var path = PathOf(entryName);
+        HashingStream? hashing = null;
         try
         {
             EntryInfo entry;
             await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            await using (var hashing = new HashingStream(file, leaveOpen: true, meter))
+            await using (hashing = new HashingStream(file, leaveOpen: true, meter))
             {
                 await writeContent(hashing, cancellationToken);
                 await hashing.FlushAsync(cancellationToken);
@@ -43,9 +53,24 @@ internal sealed class FileEntryWriter(string directory, ProgressMeter? meter = n
 
             _entries.Add(entry);
         }
-        catch
+        catch (Exception ex)
         {
+            // Described before the partial file is deleted, so the free space reported is what the write met.
+            if (TempSpace.IsFull(ex))
+            {
+                Full = TempSpace.Full(
+                    directory,
+                    $"entry '{entryName}' after {hashing?.BytesWritten ?? 0:N0} bytes",
+                    "archive mode keeps one raw copy of every entry there, so it needs at least the dump's size (pipeline.mode: streaming needs none)",
+                    ex);
+            }
+
             File.Delete(path);
+            if (Full is not null)
+            {
+                throw Full;
+            }
+
             throw;
         }
     }

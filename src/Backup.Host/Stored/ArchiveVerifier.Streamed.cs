@@ -7,8 +7,6 @@ namespace Backup.Host.Stored;
 /// <summary>The streaming-mode half of the verifier: one compressed entry, its manifest beside it.</summary>
 internal static partial class ArchiveVerifier
 {
-    private const int MaxManifestBytes = 1 << 20;
-
     /// <summary>Reads the manifest beside a streaming backup; without it the entry's name, size and SHA-1 are unknown, so it is required.</summary>
     private static async Task<BackupManifest> ReadStreamedManifestAsync(IReadableBackupStorage storage, StoredBackup backup, CancellationToken cancellationToken)
     {
@@ -23,11 +21,9 @@ internal static partial class ArchiveVerifier
         try
         {
             await using var stream = await storage.OpenReadAsync(backup.ManifestKey, cancellationToken);
-            var buffer = new byte[MaxManifestBytes];
-            var length = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-            manifest = BackupManifest.FromJson(new MemoryStream(buffer, 0, length));
+            manifest = await BackupManifest.ReadAsync(stream, cancellationToken);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidDataException)
         {
             throw new BackupIntegrityException($"backup {backup.Id}: {where} is not a manifest: {ex.Message.ReplaceLineEndings(" ")}", ex);
         }
@@ -48,7 +44,7 @@ internal static partial class ArchiveVerifier
     private static async Task<BackupManifest> ReadStreamedEntryAsync(Stream raw, ArchiveFormat format, BackupManifest manifest, string? extractTo, CancellationToken cancellationToken)
     {
         await using var decompressed = format.OpenDecompression(raw);
-        await CopyAndCheckEntryAsync(decompressed, manifest.Entries[0], extractTo, cancellationToken);
+        await CopyAndCheckEntryAsync(decompressed, manifest.Entries[0], manifest, extractTo, cancellationToken);
         return manifest;
     }
 }

@@ -20,6 +20,9 @@ internal static partial class ArchiveVerifier
 {
     private const int MaxChecksumFileBytes = 4096;
 
+    // GNU tar pads its end to a 10 KiB record; anything much longer after the end is not a tar this host wrote.
+    private const int MaxBytesAfterTarEnd = 1 << 20;
+
     /// <summary>Verifies <paramref name="backup"/>; when <paramref name="extractTo"/> is set, its entries are written there as files.</summary>
     public static async Task<VerifiedBackup> VerifyAsync(IReadableBackupStorage storage, StoredBackup backup, string? extractTo, CancellationToken cancellationToken)
     {
@@ -81,7 +84,7 @@ internal static partial class ArchiveVerifier
             throw new InvalidDataException($"the first entry is '{first?.Name}', not {BackupManifest.EntryName}");
         }
 
-        var manifest = BackupManifest.FromJson(first.DataStream) ?? throw new InvalidDataException($"{BackupManifest.EntryName} is empty");
+        var manifest = await BackupManifest.ReadAsync(first.DataStream, cancellationToken) ?? throw new InvalidDataException($"{BackupManifest.EntryName} is empty");
         if (manifest.BackupId != backup.Id)
         {
             throw new InvalidDataException($"{BackupManifest.EntryName} belongs to backup {manifest.BackupId}");
@@ -102,7 +105,7 @@ internal static partial class ArchiveVerifier
                 throw new InvalidDataException($"entry '{entry.Name}' appears twice");
             }
 
-            await CopyAndCheckEntryAsync(entry.DataStream ?? Stream.Null, info, extractTo, cancellationToken);
+            await CopyAndCheckEntryAsync(entry.DataStream ?? Stream.Null, info, manifest, extractTo, cancellationToken);
         }
 
         if (expected.Keys.FirstOrDefault(name => !seen.Contains(name)) is { } missing)
@@ -110,26 +113,78 @@ internal static partial class ArchiveVerifier
             throw new InvalidDataException($"entry '{missing}' of the manifest is missing from the archive");
         }
 
-        // Read past the tar's end blocks so gzip checks its CRC-32 and length trailer too.
-        await gzip.CopyToAsync(Stream.Null, cancellationToken);
+        // Read past the tar's end blocks so gzip checks its CRC-32 and length trailer too; but no gigabytes of padding.
+        if (await CopyAtMostAsync(gzip, Stream.Null, MaxBytesAfterTarEnd, cancellationToken) > MaxBytesAfterTarEnd)
+        {
+            throw new InvalidDataException($"more than {MaxBytesAfterTarEnd:N0} bytes follow the tar's end");
+        }
+
         return manifest;
     }
 
     /// <summary>Copies one entry to <c>Stream.Null</c> or a file in <paramref name="extractTo"/>, hashing it, and compares it with the manifest.</summary>
-    private static async Task CopyAndCheckEntryAsync(Stream data, EntryInfo info, string? extractTo, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Reads at most one byte more than the manifest says: enough to prove the entry too long, so a small archive that
+    /// inflates to gigabytes (a decompression bomb) never fills the temp disk or costs more than that byte.
+    /// </remarks>
+    private static async Task CopyAndCheckEntryAsync(Stream data, EntryInfo info, BackupManifest manifest, string? extractTo, CancellationToken cancellationToken)
     {
-        var sink = extractTo is null
-            ? Stream.Null
-            : new FileStream(Path.Combine(extractTo, info.Name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        await using var hashing = new HashingStream(sink);
-        await data.CopyToAsync(hashing, 1 << 16, cancellationToken);
+        if (info.Size < 0)
+        {
+            throw new InvalidDataException($"entry '{info.Name}' has a negative size in the manifest");
+        }
 
-        var sha1 = hashing.HexDigest();
-        if (hashing.BytesWritten != info.Size || sha1 != info.Sha1)
+        HashingStream? hashing = null;
+        long copied;
+        string sha1;
+        try
+        {
+            var sink = extractTo is null
+                ? Stream.Null
+                : new FileStream(Path.Combine(extractTo, info.Name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+
+            // Closed inside the try: closing flushes, and a flush into a full disk fails too.
+            await using (hashing = new HashingStream(sink))
+            {
+                copied = await CopyAtMostAsync(data, hashing, info.Size, cancellationToken);
+                await hashing.FlushAsync(cancellationToken);
+                sha1 = hashing.HexDigest();
+            }
+        }
+        catch (IOException ex) when (extractTo is not null && TempSpace.IsFull(ex))
+        {
+            throw TempSpace.Full(
+                extractTo,
+                $"entry '{info.Name}' after {hashing?.BytesWritten ?? 0:N0} of its {info.Size:N0} bytes",
+                $"restore needs {manifest.Entries.Sum(e => e.Size):N0} bytes there for the backup's entries",
+                ex);
+        }
+
+        if (copied > info.Size)
+        {
+            throw new InvalidDataException($"entry '{info.Name}' is longer than the {info.Size:N0} bytes the manifest says");
+        }
+
+        if (copied != info.Size || sha1 != info.Sha1)
         {
             throw new InvalidDataException(
-                $"entry '{info.Name}' is {hashing.BytesWritten:N0} bytes with SHA-1 {sha1}, the manifest says {info.Size:N0} bytes with SHA-1 {info.Sha1}");
+                $"entry '{info.Name}' is {copied:N0} bytes with SHA-1 {sha1}, the manifest says {info.Size:N0} bytes with SHA-1 {info.Sha1}");
         }
+    }
+
+    /// <summary>Copies <paramref name="data"/> into <paramref name="sink"/> until its end or until one byte more than <paramref name="limit"/>; returns the bytes read.</summary>
+    private static async Task<long> CopyAtMostAsync(Stream data, Stream sink, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1 << 16];
+        long copied = 0;
+        int read;
+        while (copied <= limit && (read = await data.ReadAsync(buffer.AsMemory(0, limit - copied < buffer.Length ? (int)(limit - copied) + 1 : buffer.Length), cancellationToken)) > 0)
+        {
+            await sink.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            copied += read;
+        }
+
+        return copied;
     }
 
     private static async Task<string> ReadExpectedSha1Async(IReadableBackupStorage storage, string key, CancellationToken cancellationToken)

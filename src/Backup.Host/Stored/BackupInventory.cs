@@ -89,12 +89,12 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
         try
         {
             await using var stream = await storage.OpenReadAsync(backup.ManifestKey, cancellationToken);
-            var manifest = BackupManifest.FromJson(stream);
+            var manifest = await BackupManifest.ReadAsync(stream, cancellationToken);
 
             // JSON without the fields (not written by this host) is as good as no manifest.
             return manifest?.SourceMetadata is null || manifest.Entries is null ? null : manifest;
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or BackupStorageException or IOException)
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException or BackupStorageException or IOException)
         {
             return null;
         }

@@ -22,7 +22,7 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
         string tempParent,
         CancellationToken cancellationToken)
     {
-        using var workspace = TempWorkspace.Create(tempParent, spec.Name);
+        using var workspace = TempWorkspace.Create(tempParent, spec.Name, _logger);
         _logger.LogInformation("Restoring backup {BackupId} from {Location} (temp {Temp})", backup.Id, storage.Location, workspace.Root);
 
         // Everything is checked before the first byte reaches the target: a damaged backup loads nothing.
