@@ -37,7 +37,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads, workspace.Root);
 
         var codec = BlockCodec.Create(pipeline.Compression, pipeline.Level);
-        var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})", _logger);
+        var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})", _logger, clock);
         var run = new Run(job, backupId, startedAt, workspace, codec, uploader);
         var (archive, manifest) = pipeline.Mode == PipelineMode.Streaming
             ? await StreamAsync(run, cancellationToken)
