@@ -7,9 +7,10 @@ namespace Backup.Plugins.Local;
 /// <remarks>
 /// Each upload goes to a hidden temporary file in the target directory, is flushed to disk, then renamed
 /// into place: the rename is atomic on one file system, so a crash or a failed run never leaves a file at
-/// the final name that looks complete.
+/// the final name that looks complete. A create-only upload moves it with <see cref="NoReplaceRename"/>,
+/// so of two runs writing one name exactly one succeeds.
 /// </remarks>
-internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDeletableBackupStorage
+internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage
 {
     private const string PartialMarker = ".partial-";
 
@@ -17,7 +18,17 @@ internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDelet
     public string Location => $"local:{root}";
 
     /// <inheritdoc />
-    public async Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
+    public Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken) =>
+        WriteAsync(key, content, replace: true, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> CreateAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
+    {
+        await WriteAsync(key, content, replace: false, cancellationToken);
+        return File.GetLastWriteTimeUtc(PathOf(key));
+    }
+
+    private async Task WriteAsync(string key, Stream content, bool replace, CancellationToken cancellationToken)
     {
         var target = PathOf(key);
         var directory = Path.GetDirectoryName(target)!;
@@ -39,7 +50,15 @@ internal sealed class LocalStorage(string root) : IReadableBackupStorage, IDelet
             {
                 file.Flush(flushToDisk: true);
                 file.Close();
-                File.Move(temporary, target, overwrite: true);
+                if (replace)
+                {
+                    File.Move(temporary, target, overwrite: true);
+                }
+                else if (!NoReplaceRename.TryMove(temporary, target))
+                {
+                    throw new BackupObjectExistsException(Location, key);
+                }
+
                 return Task.CompletedTask;
             });
         }
