@@ -25,6 +25,7 @@ internal sealed class AwsStorage : IReadableBackupStorage, IDeletableBackupStora
     private readonly S3Errors _errors;
     private readonly ILogger _logger;
     private readonly BufferPool _pool;
+    private bool _headDenied;
 
     public AwsStorage(AwsSettings settings, Func<IAmazonS3> createClient, ILogger logger)
     {
@@ -50,7 +51,8 @@ internal sealed class AwsStorage : IReadableBackupStorage, IDeletableBackupStora
     /// <inheritdoc />
     public async Task<DateTimeOffset?> CreateAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
     {
-        if (await HeadAsync(key, cancellationToken) is not null)
+        // Named as the upload it belongs to: an unreachable endpoint or a denied role reads "to upload <key>".
+        if (await HeadAsync("upload", key, cancellationToken) is not null)
         {
             throw new BackupObjectExistsException(Location, key);
         }
@@ -63,11 +65,11 @@ internal sealed class AwsStorage : IReadableBackupStorage, IDeletableBackupStora
     private S3Uploader Uploader() => new(Client, _settings, _pool, _errors, _logger);
 
     /// <summary>The object's HEAD, or null when there is none, or when the role may not read it (then nothing can be known).</summary>
-    private async Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken cancellationToken)
+    private async Task<GetObjectMetadataResponse?> HeadAsync(string operation, string key, CancellationToken cancellationToken)
     {
         try
         {
-            return await _errors.Guard("check", key, () => Client.GetObjectMetadataAsync(_settings.Bucket, key, cancellationToken), cancellationToken);
+            return await _errors.Guard(operation, key, () => Client.GetObjectMetadataAsync(_settings.Bucket, key, cancellationToken), cancellationToken);
         }
         catch (BackupStorageException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
         {
@@ -76,7 +78,14 @@ internal sealed class AwsStorage : IReadableBackupStorage, IDeletableBackupStora
         catch (BackupStorageException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden })
         {
             // A write-only role (no s3:GetObject) is a sound setup for backups; the checks are a safety net, not a requirement.
-            _logger.LogWarning("Cannot read {Key} back to check it (access denied to HEAD); relying on the store for the upload's checks", key);
+            if (!_headDenied)
+            {
+                _headDenied = true;
+                _logger.LogWarning(
+                    "Cannot read the metadata of {Key} (access denied to HEAD): from now on neither whether an object exists nor its stored size is checked; If-None-Match still applies where the store enforces it",
+                    key);
+            }
+
             return null;
         }
     }
@@ -88,7 +97,7 @@ internal sealed class AwsStorage : IReadableBackupStorage, IDeletableBackupStora
     /// <param name="cancellationToken">Cancels the check.</param>
     private async Task<GetObjectMetadataResponse?> CheckStoredAsync(string key, long sent, string? etag, CancellationToken cancellationToken)
     {
-        var stored = await HeadAsync(key, cancellationToken);
+        var stored = await HeadAsync("check", key, cancellationToken);
         if (stored is null)
         {
             return null;
