@@ -38,6 +38,9 @@ internal sealed record AwsSettings(
 {
     private const long MiB = 1024 * 1024;
 
+    /// <summary>The storage's location for logs and errors, <c>s3://bucket</c>.</summary>
+    public string Location => $"s3://{Bucket}";
+
     // AWS's classes; an S3-compatible store may define its own, so they are checked only against AWS.
     private static readonly string[] AwsStorageClasses =
     [

@@ -38,6 +38,14 @@ internal sealed class S3Errors(AwsSettings settings)
     {
         var where = $"bucket '{settings.Bucket}', key '{key}', {Endpoint}";
         var error = exception as AmazonServiceException;
+
+        // Only a create-only upload (If-None-Match: *) is refused this way: 412 when the key is taken, 409 while another
+        // conditional write to it is in flight.
+        if (operation == "upload" && error?.ErrorCode is "PreconditionFailed" or "ConditionalRequestConflict")
+        {
+            return new BackupObjectExistsException(settings.Location, key, exception);
+        }
+
         var message = error?.ErrorCode switch
         {
             "NoSuchBucket" => $"aws storage: bucket '{settings.Bucket}' does not exist ({operation} {key}, {Endpoint})",

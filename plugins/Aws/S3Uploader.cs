@@ -12,6 +12,8 @@ namespace Backup.Plugins.Aws;
 /// Buffered parts also let the SDK retry a part, which a non-seekable stream could not. The low-level API (rather than
 /// TransferUtility) is used because it exposes UseChunkEncoding per request, which s3rver-like stores need off.
 /// A multipart upload is aborted on any failure or cancellation; S3 shows nothing at the key until it completes.
+/// A create-only upload sends <c>If-None-Match: *</c> with the PutObject or the CompleteMultipartUpload, so S3 refuses it
+/// atomically when the key is taken (412, or 409 while another conditional write to the key is in flight).
 /// </remarks>
 internal sealed class S3Uploader(IAmazonS3 client, AwsSettings settings, BufferPool pool, S3Errors errors, ILogger logger)
 {
@@ -19,8 +21,13 @@ internal sealed class S3Uploader(IAmazonS3 client, AwsSettings settings, BufferP
     // endpoint answers an abort in milliseconds, and parts left by a failed abort never show at the key.
     private static readonly TimeSpan AbortTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Uploads <paramref name="content"/> to <paramref name="key"/> and returns the number of bytes sent.</summary>
-    public async Task<long> UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
+    /// <summary>Uploads <paramref name="content"/> to <paramref name="key"/>; returns the number of bytes sent and the new object's ETag.</summary>
+    /// <param name="key">The object key.</param>
+    /// <param name="content">The bytes, read to the end.</param>
+    /// <param name="options">Content type and metadata.</param>
+    /// <param name="createOnly">Send <c>If-None-Match: *</c>: the store refuses the upload when an object exists at the key.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    public async Task<(long Sent, string? ETag)> UploadAsync(string key, Stream content, UploadOptions options, bool createOnly, CancellationToken cancellationToken)
     {
         var sizing = PartSizing.For(settings.PartSize, options.Length, settings.MaxParts);
         if (options.Length is { } length && length > sizing.Capacity())
@@ -46,8 +53,7 @@ internal sealed class S3Uploader(IAmazonS3 client, AwsSettings settings, BufferP
         {
             try
             {
-                await PutAsync(key, buffer, count, options, cancellationToken);
-                return count;
+                return (count, await PutAsync(key, buffer, count, options, createOnly, cancellationToken));
             }
             finally
             {
@@ -55,10 +61,10 @@ internal sealed class S3Uploader(IAmazonS3 client, AwsSettings settings, BufferP
             }
         }
 
-        return await MultipartAsync(key, content, options, sizing, buffer, count, cancellationToken);
+        return await MultipartAsync(key, content, options, createOnly, sizing, buffer, count, cancellationToken);
     }
 
-    private async Task PutAsync(string key, byte[] buffer, int count, UploadOptions options, CancellationToken cancellationToken)
+    private async Task<string?> PutAsync(string key, byte[] buffer, int count, UploadOptions options, bool createOnly, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
         {
@@ -71,12 +77,14 @@ internal sealed class S3Uploader(IAmazonS3 client, AwsSettings settings, BufferP
             StorageClass = settings.StorageClass,
             ServerSideEncryptionMethod = settings.ServerSideEncryption,
             ServerSideEncryptionKeyManagementServiceKeyId = settings.KmsKeyId,
+            IfNoneMatch = createOnly ? "*" : null,
         };
         AddMetadata(request.Metadata, options);
-        await errors.Guard("upload", key, () => client.PutObjectAsync(request, cancellationToken), cancellationToken);
+        return (await errors.Guard("upload", key, () => client.PutObjectAsync(request, cancellationToken), cancellationToken)).ETag;
     }
 
-    private async Task<long> MultipartAsync(string key, Stream content, UploadOptions options, PartSizing sizing, byte[] first, int firstCount, CancellationToken cancellationToken)
+    private async Task<(long Sent, string? ETag)> MultipartAsync(
+        string key, Stream content, UploadOptions options, bool createOnly, PartSizing sizing, byte[] first, int firstCount, CancellationToken cancellationToken)
     {
         var initiate = new InitiateMultipartUploadRequest
         {
@@ -141,11 +149,11 @@ internal sealed class S3Uploader(IAmazonS3 client, AwsSettings settings, BufferP
             }
 
             var responses = await Task.WhenAll(parts);
-            var complete = new CompleteMultipartUploadRequest { BucketName = settings.Bucket, Key = key, UploadId = uploadId };
+            var complete = new CompleteMultipartUploadRequest { BucketName = settings.Bucket, Key = key, UploadId = uploadId, IfNoneMatch = createOnly ? "*" : null };
             complete.AddPartETags(responses);
-            await errors.Guard("upload", key, () => client.CompleteMultipartUploadAsync(complete, cancellationToken), cancellationToken);
+            var completed = await errors.Guard("upload", key, () => client.CompleteMultipartUploadAsync(complete, cancellationToken), cancellationToken);
             logger.LogDebug("Uploaded {Key} in {Parts} parts ({Bytes:N0} bytes)", key, responses.Length, total);
-            return total;
+            return (total, completed.ETag);
         }
         catch (Exception ex)
         {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Azure;
 using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using Backup.Abstractions;
@@ -11,15 +12,23 @@ namespace Backup.Plugins.Azure;
 /// up to one block is one Put Blob; a longer one is staged block by block (at most <c>maxConcurrency</c> blocks in
 /// memory, also for a stream of unknown length) and becomes visible only with the final Put Block List. A failed or
 /// cancelled upload therefore leaves only uncommitted blocks, which are invisible at the key and which the service
-/// discards after a week.
+/// discards after a week. A create-only upload carries <c>If-None-Match: *</c> on the Put Blob or the final Put Block
+/// List, so the service refuses it atomically (409 BlobAlreadyExists) when the blob exists.
 /// </remarks>
-internal sealed class AzureBlobStorage(AzureSettings settings, AzureClientFactory clients) : IReadableBackupStorage, IDeletableBackupStorage
+internal sealed class AzureBlobStorage(AzureSettings settings, AzureClientFactory clients) : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage
 {
     /// <inheritdoc />
     public string Location => clients.Location;
 
     /// <inheritdoc />
-    public async Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
+    public Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken) =>
+        StoreAsync(key, content, options, conditions: null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> CreateAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken) =>
+        (await StoreAsync(key, content, options, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false)).LastModified;
+
+    private async Task<BlobContentInfo> StoreAsync(string key, Stream content, UploadOptions options, BlobRequestConditions? conditions, CancellationToken cancellationToken)
     {
         var container = await clients.GetContainerAsync(cancellationToken).ConfigureAwait(false);
         var upload = new BlobUploadOptions
@@ -34,9 +43,11 @@ internal sealed class AzureBlobStorage(AzureSettings settings, AzureClientFactor
                 MaximumTransferSize = settings.BlockSize,
                 MaximumConcurrency = settings.MaxConcurrency,
             },
+            Conditions = conditions,
         };
-        await AzureErrors.GuardAsync(settings.Container, Location, "uploading", key, () =>
+        var response = await AzureErrors.GuardAsync(settings.Container, Location, "uploading", key, () =>
             container.GetBlobClient(key).UploadAsync(content, upload, cancellationToken)).ConfigureAwait(false);
+        return response.Value;
     }
 
     /// <inheritdoc />

@@ -42,6 +42,9 @@ internal static class AzureErrors
             OperationCanceledException => null,
             RequestFailedException { Status: 404, ErrorCode: "ContainerNotFound" } =>
                 new BackupStorageException($"azure: container '{container}' does not exist ({what} in {where})", exception),
+            // Only a create-only upload (If-None-Match: *) is refused this way.
+            RequestFailedException { Status: 409, ErrorCode: "BlobAlreadyExists" } or RequestFailedException { Status: 412 } when key is not null =>
+                new BackupObjectExistsException(location, key, exception),
             RequestFailedException { Status: 404, ErrorCode: "BlobNotFound" } =>
                 new BackupStorageException($"azure: {key} does not exist in {where}", exception),
             RequestFailedException { Status: 401 or 403 } failed =>

@@ -29,6 +29,9 @@ internal static class GcsErrors
         return exception switch
         {
             OperationCanceledException => null,
+            // Only a create-only upload (ifGenerationMatch=0) is refused this way.
+            GoogleApiException { HttpStatusCode: HttpStatusCode.PreconditionFailed } when operation == "uploading" =>
+                new BackupObjectExistsException(where, key, exception),
             GoogleApiException { HttpStatusCode: HttpStatusCode.NotFound } when operation == "reading" =>
                 new BackupStorageException($"gcp: {key} does not exist in {where}", exception),
             // Creating or listing objects only fails with 404 when the bucket itself is missing.

@@ -12,9 +12,11 @@ namespace Backup.Plugins.Gcp;
 /// Every upload is a resumable upload in chunks of <c>chunkSizeMiB</c>: the SDK buffers one chunk of a stream of unknown
 /// length, and the object exists only once the last chunk is accepted, so a failed, cancelled or killed upload leaves
 /// only an abandoned session (which GCS expires after a week), never an object. The final request carries the CRC32C
-/// of everything sent, and the service rejects a mismatch before creating the object.
+/// of everything sent, and the service rejects a mismatch before creating the object. A create-only upload carries
+/// <c>ifGenerationMatch=0</c> ("no live object"), checked when the session starts and again when the object is created,
+/// so the service refuses it atomically (412) when the object exists.
 /// </remarks>
-internal sealed class GcsStorage(GcsSettings settings) : IReadableBackupStorage, IDeletableBackupStorage
+internal sealed class GcsStorage(GcsSettings settings) : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage
 {
     private StorageClient? _client;
 
@@ -22,7 +24,14 @@ internal sealed class GcsStorage(GcsSettings settings) : IReadableBackupStorage,
     public string Location => settings.Location;
 
     /// <inheritdoc />
-    public async Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
+    public Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken) =>
+        StoreAsync(key, content, options, ifGenerationMatch: null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> CreateAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken) =>
+        (await StoreAsync(key, content, options, ifGenerationMatch: 0, cancellationToken).ConfigureAwait(false)).UpdatedDateTimeOffset;
+
+    private async Task<Object> StoreAsync(string key, Stream content, UploadOptions options, long? ifGenerationMatch, CancellationToken cancellationToken)
     {
         var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
         var destination = new Object
@@ -38,8 +47,9 @@ internal sealed class GcsStorage(GcsSettings settings) : IReadableBackupStorage,
             ChunkSize = settings.ChunkSize,
             KmsKeyName = settings.KmsKeyName,
             UploadValidationMode = UploadValidationMode.RejectAndThrow,
+            IfGenerationMatch = ifGenerationMatch,
         };
-        await GcsErrors.GuardAsync(settings, "uploading", key, () =>
+        return await GcsErrors.GuardAsync(settings, "uploading", key, () =>
             client.UploadObjectAsync(destination, content, upload, cancellationToken)).ConfigureAwait(false);
     }
 

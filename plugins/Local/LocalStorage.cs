@@ -9,11 +9,12 @@ namespace Backup.Plugins.Local;
 /// <remarks>
 /// Each upload goes to a hidden temporary file in the target directory, is flushed to disk, then renamed
 /// into place: the rename is atomic on one file system, so a crash or a failed run never leaves a file at
-/// the final name that looks complete. The writer holds an exclusive lock (an flock: FileShare.None) on its
-/// temporary file while it writes; the kernel drops it when the process dies, however it dies. A SIGKILLed run's
-/// temporary file is therefore unlocked, and the first upload or delete in its directory removes it.
+/// the final name that looks complete. A create-only upload moves it with <see cref="NoReplaceRename"/>,
+/// so of two runs writing one name exactly one succeeds. The writer holds an exclusive lock (an flock:
+/// FileShare.None) on its temporary file while it writes; the kernel drops it when the process dies, however it
+/// dies. A SIGKILLed run's temporary file is therefore unlocked, and the first upload or delete in its directory removes it.
 /// </remarks>
-internal sealed class LocalStorage(string root, ILogger logger) : IReadableBackupStorage, IDeletableBackupStorage
+internal sealed class LocalStorage(string root, ILogger logger) : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage
 {
     private const string PartialMarker = ".partial-";
 
@@ -27,7 +28,17 @@ internal sealed class LocalStorage(string root, ILogger logger) : IReadableBacku
     public string Location => $"local:{root}";
 
     /// <inheritdoc />
-    public async Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
+    public Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken) =>
+        WriteAsync(key, content, replace: true, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> CreateAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
+    {
+        await WriteAsync(key, content, replace: false, cancellationToken);
+        return File.GetLastWriteTimeUtc(PathOf(key));
+    }
+
+    private async Task WriteAsync(string key, Stream content, bool replace, CancellationToken cancellationToken)
     {
         var target = PathOf(key);
         var directory = Path.GetDirectoryName(target)!;
@@ -49,8 +60,18 @@ internal sealed class LocalStorage(string root, ILogger logger) : IReadableBacku
             await Guard(key, () =>
             {
                 file.Flush(flushToDisk: true);
+                // Moved while still open, so still locked: a clean-up in another process must never take the finished
+                // file for a dead writer's between the close and the move. rename() and link() ignore the flock.
+                if (replace)
+                {
+                    File.Move(temporary, target, overwrite: true);
+                }
+                else if (!NoReplaceRename.TryMove(temporary, target))
+                {
+                    throw new BackupObjectExistsException(Location, key);
+                }
+
                 file.Close();
-                File.Move(temporary, target, overwrite: true);
                 return Task.CompletedTask;
             });
         }

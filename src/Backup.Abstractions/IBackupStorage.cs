@@ -2,8 +2,9 @@ namespace Backup.Abstractions;
 
 /// <summary>Moves backup objects into a store (a bucket, a container, a directory).</summary>
 /// <remarks>
-/// This is the minimum every storage implements. Reading, listing and deleting are separate, optional
-/// capabilities (<see cref="IReadableBackupStorage"/>, <see cref="IDeletableBackupStorage"/>) so the
+/// This is the minimum every storage implements. Reading, listing, deleting and create-only uploads are separate,
+/// optional capabilities (<see cref="IReadableBackupStorage"/>, <see cref="IDeletableBackupStorage"/>,
+/// <see cref="ICreateOnlyBackupStorage"/>) so the
 /// contract grows by new interfaces and existing plugins keep working. Implementations must be safe to
 /// call for several objects one after another; they are not called concurrently for the same key.
 /// </remarks>

@@ -28,6 +28,10 @@ public abstract class StorageConformanceTests
     /// <summary>How much the process's peak working set may grow while uploading the large object.</summary>
     protected virtual long LargeObjectMemoryBudget => 200L * 1024 * 1024;
 
+    /// <summary>Whether the server enforces create-only uploads itself (S3's <c>If-None-Match: *</c>, ...), so that of two racing uploads exactly one wins.</summary>
+    /// <remarks>Override with false for a server known to ignore the condition (then the plugin can only check before and after, which a race slips through).</remarks>
+    protected virtual bool ServerEnforcesCreateOnly => true;
+
     /// <summary>Settings for a working storage, as the spec's <c>storage.settings</c> would give them. Called once per storage created.</summary>
     protected abstract PluginSettings CreateSettings();
 
@@ -193,6 +197,63 @@ public abstract class StorageConformanceTests
 
         var error = (await act.Should().ThrowAsync<BackupStorageException>()).Which;
         error.Message.Should().NotContain("\n").And.Contain(key);
+    }
+
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(20 * 1024 * 1024)]
+    public async Task A_create_only_upload_to_a_taken_key_fails_naming_it_and_leaves_the_object_as_it_was(int size)
+    {
+        // Only for plugins that claim it (contract 1.2); an older plugin simply cannot create-only.
+        if (CreateStorage() is not ICreateOnlyBackupStorage storage)
+        {
+            return;
+        }
+
+        var key = $"{Prefix}/taken-{size}.bin";
+        var before = DateTimeOffset.UtcNow;
+        var stamped = await storage.CreateAsync(key, new MemoryStream("first"u8.ToArray()), UploadOptions.For("text/plain"), default);
+        var after = DateTimeOffset.UtcNow;
+
+        var act = () => storage.CreateAsync(key, new PatternStream(size, seekable: false), UploadOptions.For("application/gzip"), default);
+
+        var error = (await act.Should().ThrowAsync<BackupObjectExistsException>()).Which;
+        error.Key.Should().Be(key);
+        error.Message.Should().Contain(key).And.NotContain("\n");
+        (await ReadAllAsync(storage, key)).Should().Equal("first"u8.ToArray());
+        (await Readable(storage).ListAsync(Prefix, default).ToListAsync()).Should().ContainSingle("a refused upload leaves nothing of its own");
+        if (stamped is { } time)
+        {
+            // The store's clock, second resolution: within the upload, give or take the tolerance of a test machine's clock.
+            time.Should().BeOnOrAfter(before.AddMinutes(-1)).And.BeOnOrBefore(after.AddMinutes(1));
+        }
+    }
+
+    [Fact]
+    public async Task Of_two_create_only_uploads_racing_for_one_key_exactly_one_is_stored()
+    {
+        if (!ServerEnforcesCreateOnly || CreateStorage() is not ICreateOnlyBackupStorage storage)
+        {
+            return;
+        }
+
+        var key = $"{Prefix}/raced.bin";
+        var contents = new[] { new PatternStream(3_000_000, seekable: false), new PatternStream(3_000_001, seekable: false) };
+
+        var attempts = contents.Select(c => Task.Run(() => storage.CreateAsync(key, c, UploadOptions.For("application/gzip"), default))).ToList();
+        try
+        {
+            await Task.WhenAll(attempts);
+        }
+        catch (BackupObjectExistsException)
+        {
+            // Inspected below.
+        }
+
+        attempts.Count(a => a.IsCompletedSuccessfully).Should().Be(1);
+        attempts.Single(a => !a.IsCompletedSuccessfully).Exception!.InnerException.Should().BeOfType<BackupObjectExistsException>();
+        var winner = contents[attempts.FindIndex(a => a.IsCompletedSuccessfully)];
+        (await ReadSha1Async(storage, key)).Should().Be(winner.Sha1OfBytesRead());
     }
 
     /// <summary>The storage as a readable one; every storage in this repository must support restore.</summary>

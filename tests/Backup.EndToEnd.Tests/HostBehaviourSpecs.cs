@@ -23,7 +23,7 @@ public sealed class HostBehaviourSpecs(HostFixture host) : IClassFixture<HostFix
         var files = Directory.GetFiles(Path.Combine(StorageRoot, "mariadb-ha-backup")).Select(Path.GetFileName).ToList();
         files.Should().HaveCount(3).And.Contain(f => f!.EndsWith(".tar.gz")).And.Contain(f => f!.EndsWith(".tar.gz.sha1")).And.Contain(f => f!.EndsWith(".manifest.json"));
         var archive = Directory.GetFiles(Path.Combine(StorageRoot, "mariadb-ha-backup"), "*.tar.gz").Single();
-        Path.GetFileName(archive).Should().MatchRegex(@"^e2e-\d{8}T\d{6}Z\.tar\.gz$");
+        Path.GetFileName(archive).Should().MatchRegex(@"^e2e-\d{8}T\d{6}Z-[0-9a-f]{6}\.tar\.gz$");
 
         var sha1Line = await File.ReadAllTextAsync(archive + ".sha1");
         var actual = Convert.ToHexStringLower(SHA1.HashData(await File.ReadAllBytesAsync(archive)));

@@ -12,6 +12,18 @@ public sealed class ArtifactNamesSpecs
         ArtifactNames.Render("{job}-{timestamp}", "nightly", startedAt).Should().Be("nightly-20261125T020007Z");
     }
 
+    [Fact]
+    public void Unique_is_six_random_hex_digits_drawn_anew_for_every_id()
+    {
+        var startedAt = new DateTimeOffset(2026, 11, 25, 4, 0, 7, TimeSpan.Zero);
+
+        var ids = Enumerable.Range(0, 50).Select(_ => ArtifactNames.Render("{job}-{timestamp}-{unique}", "nightly", startedAt)).ToList();
+
+        ids.Should().AllSatisfy(id => id.Should().MatchRegex("^nightly-20261125T040007Z-[0-9a-f]{6}$"));
+        ids.Distinct().Should().HaveCountGreaterThan(45, "24 random bits rarely repeat in 50 draws");
+        ArtifactNames.Render("{job}-{unique}", "nightly", startedAt, unique: "abc123").Should().Be("nightly-abc123");
+    }
+
     [Theory]
     [InlineData("", "a.tar.gz", "a.tar.gz")]
     [InlineData("mariadb-ha-backup", "a.tar.gz", "mariadb-ha-backup/a.tar.gz")]
@@ -21,6 +33,7 @@ public sealed class ArtifactNamesSpecs
 
     [Theory]
     [InlineData("{job}-{timestamp}", true)]
+    [InlineData("{job}-{timestamp}-{unique}", true)]
     [InlineData("fixed-name", true)]
     [InlineData("{job}/{timestamp}", false)]
     [InlineData("{job} {timestamp}", false)]

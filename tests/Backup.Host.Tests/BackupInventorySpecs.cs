@@ -9,8 +9,8 @@ public sealed class BackupInventorySpecs
 {
     private readonly MemoryStorage _storage = new();
 
-    private BackupInventory Inventory(string prefix = "db", string template = ArtifactSpec.DefaultNameTemplate) =>
-        new(_storage, new ArtifactSpec(prefix, template), "nightly");
+    private BackupInventory Inventory(string prefix = "db", string template = ArtifactSpec.DefaultNameTemplate, TimeProvider? clock = null) =>
+        new(_storage, new ArtifactSpec(prefix, template), "nightly", clock);
 
     private void Put(params string[] keys)
     {
@@ -77,6 +77,32 @@ public sealed class BackupInventorySpecs
         Put("db/nightly-20260101T000000Z.tar.gz", "db/nightly-20260101T000000Z.tar.gz.sha1", "db/nightly-20260102T000000Z.tar.gz");
 
         (await Inventory().FindAsync(null, CancellationToken.None)).Id.Should().Be("nightly-20260101T000000Z");
+    }
+
+    [Fact]
+    public async Task A_backup_dated_beyond_now_plus_the_tolerance_is_flagged_and_never_the_latest()
+    {
+        Put("db/nightly-20260101T000000Z.tar.gz", "db/nightly-20260101T000000Z.tar.gz.sha1",
+            "db/nightly-20260101T120400Z-0a1b2c.tar.gz", "db/nightly-20260101T120400Z-0a1b2c.tar.gz.sha1",
+            "db/nightly-20260101T120600Z-3d4e5f.tar.gz", "db/nightly-20260101T120600Z-3d4e5f.tar.gz.sha1",
+            "db/nightly-20310101T000000Z.tar.gz", "db/nightly-20310101T000000Z.tar.gz.sha1");
+        var inventory = Inventory(clock: new FixedClock(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero)));
+
+        var backups = await inventory.ListAsync(CancellationToken.None);
+
+        backups.Select(b => (b.Id, b.IsFutureDated)).Should().Equal(
+            ("nightly-20310101T000000Z", true), ("nightly-20260101T120600Z-3d4e5f", true), ("nightly-20260101T120400Z-0a1b2c", false), ("nightly-20260101T000000Z", false));
+        (await inventory.FindAsync(null, CancellationToken.None)).Id.Should().Be("nightly-20260101T120400Z-0a1b2c");
+        (await inventory.FindAsync("nightly-20310101T000000Z", CancellationToken.None)).IsFutureDated.Should().BeTrue("--id still reaches it");
+    }
+
+    [Fact]
+    public async Task With_only_future_dated_complete_backups_latest_fails_naming_them()
+    {
+        Put("db/nightly-20310101T000000Z.tar.gz", "db/nightly-20310101T000000Z.tar.gz.sha1", "db/nightly-20260102T000000Z.tar.gz");
+
+        await FluentActions.Awaiting(() => Inventory().FindAsync(null, CancellationToken.None)).Should().ThrowAsync<BackupIntegrityException>()
+            .WithMessage("job 'nightly' has no complete backup in memory:/db/ (1 incomplete; dated in the future, so not taken as the latest: nightly-20310101T000000Z (give --id to use one))");
     }
 
     [Fact]

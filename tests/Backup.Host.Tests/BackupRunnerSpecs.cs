@@ -160,21 +160,103 @@ public sealed class BackupRunnerSpecs : IDisposable
         storage.Objects.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Two_runs_started_in_the_same_second_get_different_ids_by_the_default_name()
+    {
+        var storage = new MemoryStorage();
+
+        var first = await RunAsync(ScriptedSource.Writing(("dump.sql", TestData.Dump(1000))), storage, Pipeline(PipelineMode.Archive), template: ArtifactSpec.DefaultNameTemplate);
+        var second = await RunAsync(ScriptedSource.Writing(("dump.sql", TestData.Dump(1000))), storage, Pipeline(PipelineMode.Archive), template: ArtifactSpec.DefaultNameTemplate);
+
+        first.BackupId.Should().MatchRegex("^job-20261125T040000Z-[0-9a-f]{6}$");
+        second.BackupId.Should().MatchRegex("^job-20261125T040000Z-[0-9a-f]{6}$").And.NotBe(first.BackupId);
+        storage.Objects.Should().HaveCount(6);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_run_whose_archive_key_is_taken_fails_naming_it_and_leaves_that_object_as_it_was(bool streaming)
+    {
+        var storage = new MemoryStorage();
+        var suffix = streaming ? ".sql.gz" : ".tar.gz";
+        storage.Objects[$"p/job-20261125T040000Z{suffix}"] = [1, 2, 3];
+
+        var act = () => RunAsync(ScriptedSource.Writing(("dump.sql", TestData.Dump(4 << 20))), storage, Pipeline(streaming ? PipelineMode.Streaming : PipelineMode.Archive));
+
+        (await act.Should().ThrowAsync<BackupObjectExistsException>()).Which.Message.Should()
+            .Be($"memory:/p/job-20261125T040000Z{suffix} already exists; this run did not create it and left it as it is (another run with the same backup id?)");
+        storage.Objects.Keys.Should().Equal($"p/job-20261125T040000Z{suffix}");
+        storage.Objects.Values.Single().Should().Equal(1, 2, 3);
+    }
+
+    [Fact]
+    public async Task A_run_whose_checksum_key_is_taken_removes_only_the_objects_it_created()
+    {
+        var storage = new MemoryStorage();
+        storage.Objects["p/job-20261125T040000Z.tar.gz.sha1"] = [7];
+
+        var act = () => RunAsync(ScriptedSource.Writing(("dump.sql", TestData.Dump(1000))), storage, Pipeline(PipelineMode.Archive));
+
+        (await act.Should().ThrowAsync<BackupObjectExistsException>()).Which.Key.Should().Be("p/job-20261125T040000Z.tar.gz.sha1");
+        storage.Uploads.Select(u => u.Key).Should().Equal("p/job-20261125T040000Z.tar.gz", "p/job-20261125T040000Z.manifest.json");
+        storage.Objects.Keys.Should().Equal("p/job-20261125T040000Z.tar.gz.sha1");
+        storage.Objects.Values.Single().Should().Equal(7);
+    }
+
+    [Fact]
+    public async Task A_storage_built_against_contract_1_1_is_asked_whether_each_key_exists_before_it_is_uploaded()
+    {
+        var inner = new MemoryStorage();
+        inner.Objects["p/job-20261125T040000Z.manifest.json"] = [7];
+
+        var act = () => RunAsync(ScriptedSource.Writing(("dump.sql", TestData.Dump(1000))), new ContractOneOneStorage(inner), Pipeline(PipelineMode.Archive));
+
+        (await act.Should().ThrowAsync<BackupObjectExistsException>()).Which.Key.Should().Be("p/job-20261125T040000Z.manifest.json");
+        inner.Objects.Keys.Should().Equal("p/job-20261125T040000Z.manifest.json");
+        inner.Objects.Values.Single().Should().Equal(7);
+    }
+
+    [Theory]
+    [InlineData(-30, true)]
+    [InlineData(90, true)]
+    [InlineData(4, false)]
+    public async Task A_store_clock_off_by_more_than_the_tolerance_is_warned_about_once(int storeMinutesAhead, bool warned)
+    {
+        var storage = new MemoryStorage { StampAt = Start.AddMinutes(storeMinutesAhead) };
+        var logs = new CapturingLoggerFactory();
+
+        await RunAsync(ScriptedSource.Writing(("dump.sql", TestData.Dump(1000))), storage, Pipeline(PipelineMode.Archive), logs: logs);
+
+        var warnings = logs.Messages.Where(m => m.StartsWith("This host's clock is", StringComparison.Ordinal)).ToList();
+        if (warned)
+        {
+            var direction = storeMinutesAhead > 0 ? "behind" : "ahead of";
+            warnings.Should().ContainSingle().Which.Should().StartWith($"This host's clock is {TimeSpan.FromMinutes(Math.Abs(storeMinutesAhead)):c} {direction} the storage's");
+        }
+        else
+        {
+            warnings.Should().BeEmpty();
+        }
+    }
+
     private static PipelineSpec Pipeline(PipelineMode mode, CompressionKind kind = CompressionKind.Gzip) =>
         new(mode, kind, PipelineSpec.DefaultLevel(kind), 2, 1);
 
-    private Task<BackupOutcome> RunAsync(IBackupSource source, MemoryStorage storage, PipelineSpec pipeline, CancellationToken cancellationToken = default)
+    // The pipeline specs name backups by the template without {unique}, so their keys are known in advance.
+    private Task<BackupOutcome> RunAsync(
+        IBackupSource source, IBackupStorage storage, PipelineSpec pipeline, CancellationToken cancellationToken = default, string template = "{job}-{timestamp}", CapturingLoggerFactory? logs = null)
     {
         var settings = PluginSettings.Empty("settings", "job.yaml:1:1");
         var spec = new JobSpec(
             "job",
             new PluginSpec("source", "fake", "job.yaml:2:3", settings),
             new PluginSpec("storage", "memory", "job.yaml:4:3", settings),
-            new ArtifactSpec("p", ArtifactSpec.DefaultNameTemplate),
+            new ArtifactSpec("p", template),
             _temp.Path,
             "job.yaml",
             Pipeline: pipeline);
-        var runner = new BackupRunner(new CapturingLoggerFactory(), new FixedClock(Start));
+        var runner = new BackupRunner(logs ?? new CapturingLoggerFactory(), new FixedClock(Start));
         return runner.RunAsync(new BackupJob(spec, source, storage), cancellationToken);
     }
 
@@ -192,10 +274,5 @@ public sealed class BackupRunnerSpecs : IDisposable
         }
 
         return entries;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

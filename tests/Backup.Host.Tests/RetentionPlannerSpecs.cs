@@ -9,6 +9,8 @@ public sealed class RetentionPlannerSpecs
 
     private static RetentionCandidate Incomplete(string timestamp) => new($"job-{timestamp}", Parse(timestamp), IsComplete: false);
 
+    private static RetentionCandidate FutureDated(string timestamp) => new($"job-{timestamp}", Parse(timestamp), IsComplete: true, IsFutureDated: true);
+
     private static DateTimeOffset Parse(string timestamp) =>
         DateTimeOffset.ParseExact(timestamp, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
@@ -103,6 +105,25 @@ public sealed class RetentionPlannerSpecs
         decisions.Single(d => d.Id == "job-20260314T230000Z").Reasons.Should().Equal("daily");
         decisions.Single(d => d.Id == "job-20260302T120000Z").Reasons.Should().Equal("weekly");
         decisions.Single(d => d.Id == "job-20251231T120000Z").Reasons.Should().Equal("no rule keeps it");
+    }
+
+    [Fact]
+    public void A_backup_dated_in_the_future_is_kept_but_counts_for_no_rule_and_does_not_shield_incomplete_ones()
+    {
+        var candidates = new[]
+        {
+            FutureDated("20310101T000000Z"), Incomplete("20260107T000000Z"), Complete("20260106T000000Z"), Incomplete("20260105T000000Z"),
+            Complete("20260104T000000Z"), Complete("20260103T000000Z"),
+        };
+
+        var decisions = RetentionPlanner.Plan(candidates, Policy(last: 2, daily: 1));
+
+        decisions.Select(d => (d.Id["job-".Length..], d.Keep)).Should().Equal(
+            ("20310101T000000Z", true), ("20260107T000000Z", true), ("20260106T000000Z", true), ("20260105T000000Z", false),
+            ("20260104T000000Z", true), ("20260103T000000Z", false));
+        decisions[0].Reasons.Should().Equal("dated in the future (wrong clock?), counts for no rule; remove it by hand if unwanted");
+        decisions[2].Reasons.Should().Equal("last", "daily");
+        decisions[4].Reasons.Should().Equal("last");
     }
 
     [Fact]

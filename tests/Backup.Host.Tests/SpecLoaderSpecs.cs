@@ -53,7 +53,7 @@ public sealed class SpecLoaderSpecs
     {
         var spec = Parse("name: nightly\nsource: {plugin: a}\nstorage: {plugin: b}\n");
 
-        spec.Artifact.Should().Be(new ArtifactSpec("nightly", "{job}-{timestamp}"));
+        spec.Artifact.Should().Be(new ArtifactSpec("nightly", "{job}-{timestamp}-{unique}"));
         spec.Source.Settings.Keys.Should().BeEmpty();
     }
 
@@ -74,7 +74,7 @@ public sealed class SpecLoaderSpecs
             "job.yaml:3:3: unknown key 'source.colour' (expected one of: plugin, settings)",
             "job.yaml:1:1: name is required",
             "job.yaml:5:3: storage.plugin is required",
-            "job.yaml:7:9: artifact.name '{job}-{when}' has an unknown placeholder (known: {job}, {timestamp})");
+            "job.yaml:7:9: artifact.name '{job}-{when}' has an unknown placeholder (known: {job}, {timestamp}, {unique})");
     }
 
     [Fact]

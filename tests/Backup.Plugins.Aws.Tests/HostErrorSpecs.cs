@@ -17,7 +17,7 @@ public sealed class HostErrorSpecs(AwsHostFixture host) : IClassFixture<AwsHostF
 
         result.ExitCode.Should().Be(5, result.StandardError);
         AwsJobSpec.ErrorLines(result.StandardError).Should().ContainSingle()
-            .Which.Should().MatchRegex(@"^error: aws storage: bucket 'no-such-bucket' does not exist \(upload nightly/aws-e2e-\d{8}T\d{6}Z\.tar\.gz, http://127\.0\.0\.1:\d+\)$");
+            .Which.Should().MatchRegex(@"^error: aws storage: bucket 'no-such-bucket' does not exist \(upload nightly/aws-e2e-\d{8}T\d{6}Z-[0-9a-f]{6}\.tar\.gz, http://127\.0\.0\.1:\d+\)$");
         result.StandardError.Should().NotContain("   at ");
     }
 

@@ -133,6 +133,30 @@ public sealed class PublishedHostSpecs(AwsHostFixture host) : IClassFixture<AwsH
 
     public void Dispose() => _dir.Dispose();
 
+    [Fact]
+    public async Task On_s3rver_two_runs_at_once_get_their_own_ids_and_a_run_whose_id_is_taken_exits_5_leaving_it_whole()
+    {
+        var spec = AwsJobSpec.Write(_dir.Path, _prefix, S3Emulators.S3rver());
+        var storage = Storage(S3Emulators.S3rver());
+
+        var runs = await Task.WhenAll(host.RunAsync(spec, S3Emulators.ChildEnvironment(_dir.Path)), host.RunAsync(spec, S3Emulators.ChildEnvironment(_dir.Path)));
+
+        runs.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.StandardError));
+        runs.Select(r => r.StandardOutput.Split(' ')[0]).Distinct().Should().HaveCount(2);
+        (await storage.ListAsync(_prefix + "/", default).ToListAsync()).Should().HaveCount(6);
+
+        var taken = AwsJobSpec.Write(_dir.Path, _prefix + "/taken", S3Emulators.S3rver(), name: "{job}-fixed");
+        (await host.RunAsync(taken, S3Emulators.ChildEnvironment(_dir.Path))).ExitCode.Should().Be(0);
+        var before = await storage.ListAsync(_prefix + "/taken/", default).ToListAsync();
+
+        var again = await host.RunAsync(taken, S3Emulators.ChildEnvironment(_dir.Path));
+
+        again.ExitCode.Should().Be(5, again.StandardError);
+        AwsJobSpec.ErrorLines(again.StandardError).Should().ContainSingle().Which.Should().Be(
+            $"error: s3://{S3Emulators.Bucket}/{_prefix}/taken/aws-e2e-fixed.tar.gz already exists; this run did not create it and left it as it is (another run with the same backup id?)");
+        (await storage.ListAsync(_prefix + "/taken/", default).ToListAsync()).Should().BeEquivalentTo(before, "nothing was replaced or removed");
+    }
+
     private static IReadableBackupStorage Storage(Dictionary<string, object> settings) =>
         (IReadableBackupStorage)new AwsStoragePlugin().CreateStorage(new PluginContext(settings.ToSettings(), NullLoggerFactory.Instance));
 

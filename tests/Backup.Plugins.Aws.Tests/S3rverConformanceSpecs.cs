@@ -10,6 +10,10 @@ public sealed class S3rverConformanceSpecs : StorageConformanceTests
 {
     protected override IBackupStoragePlugin Plugin { get; } = new AwsStoragePlugin();
 
+    // s3rver 3.7 ignores If-None-Match on PutObject and CompleteMultipartUpload and overwrites: the plugin's HEAD before and
+    // ETag after catch a taken key, but not two uploads racing between them.
+    protected override bool ServerEnforcesCreateOnly => false;
+
     protected override PluginSettings CreateSettings() => S3Emulators.S3rver().ToSettings();
 
     protected override PluginSettings CreateMissingContainerSettings() => S3Emulators.S3rver("no-such-bucket").ToSettings();

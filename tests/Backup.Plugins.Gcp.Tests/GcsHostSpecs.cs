@@ -29,6 +29,21 @@ public sealed class GcsHostSpecs : HostStorageSpecs, IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    [Fact]
+    public async Task A_run_against_a_store_whose_clock_is_two_hours_ahead_warns_once_and_still_stores_the_backup()
+    {
+        await using var skewed = new GcsTestServer { ClockOffset = TimeSpan.FromHours(2) };
+        await skewed.StartAsync();
+        skewed.AddBucket(Gcs.Bucket);
+        var storage = Working with { Settings = new Dictionary<string, string>(_settings) { ["baseUri"] = skewed.BaseUri } };
+
+        var result = await RunAsync(WriteSpec(storage, FakeSource("entries: 1")), storage, await FakeAndStoragePluginsAsync());
+
+        result.ExitCode.Should().Be(0, result.StandardError);
+        result.StandardError.Split('\n').Where(l => l.Contains("clock", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().MatchRegex(@"This host's clock is (01:59:\d\d(\.\d+)?|02:00:00) behind the storage's \(gs://backups at [^ ]+ stamped [^ ]+/e2e-\d{8}T\d{6}Z-[0-9a-f]{6}\.tar\.gz at ");
+    }
+
     protected override Task<(string ContentType, string? Sha1)> ReadPropertiesAsync(string key)
     {
         var stored = _server.Describe(Gcs.Bucket, key) ?? throw new InvalidOperationException($"{key} is not stored");

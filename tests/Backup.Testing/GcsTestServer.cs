@@ -21,7 +21,9 @@ namespace Backup.Testing;
 /// Resumable upload as GCS does it: POST starts a session (gzip-encoded JSON metadata; 404 for a missing bucket), PUTs
 /// carry <c>Content-Range</c> chunks answered by 308 + <c>Range</c> until the total is known, the last one creates the
 /// object (rejected with 400 when its <c>x-goog-hash</c> CRC32C does not match). An unfinished session never creates
-/// an object. Listing pages are at most <see cref="PageSize"/> long so that clients must follow <c>nextPageToken</c>.
+/// an object. <c>ifGenerationMatch=0</c> on the POST makes it create-only, as in GCS: 412 at the start, or at the last
+/// chunk, when the object exists then. Listing pages are at most <see cref="PageSize"/> long so that clients must follow
+/// <c>nextPageToken</c>.
 /// </remarks>
 public sealed class GcsTestServer : IAsyncDisposable
 {
@@ -32,6 +34,9 @@ public sealed class GcsTestServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, UploadSession> _sessions = new();
     private WebApplication? _app;
     private long _generation;
+
+    /// <summary>Added to the real time in the objects' <c>updated</c> stamps: a server whose clock is wrong.</summary>
+    public TimeSpan ClockOffset { get; set; }
 
     /// <summary>The longest page a listing returns.</summary>
     public int PageSize { get; init; } = 2;
@@ -126,8 +131,15 @@ public sealed class GcsTestServer : IAsyncDisposable
         var body = http.Request.Headers.ContentEncoding == "gzip" ? new GZipStream(http.Request.Body, CompressionMode.Decompress) : http.Request.Body;
         var metadata = (await JsonNode.ParseAsync(body))!.AsObject();
         var name = metadata["name"]?.GetValue<string>() ?? http.Request.Query["name"].ToString();
+        var createOnly = http.Request.Query["ifGenerationMatch"] == "0";
+        if (createOnly && _objects.ContainsKey((bucket, name)))
+        {
+            await ErrorAsync(http, 412, "At least one of the pre-conditions you specified did not hold.");
+            return;
+        }
+
         var id = Guid.NewGuid().ToString("N");
-        _sessions[id] = new UploadSession(bucket, name, metadata, http.Request.Query["kmsKeyName"].ToString(), _dir.Combine($"upload-{id}"));
+        _sessions[id] = new UploadSession(bucket, name, metadata, http.Request.Query["kmsKeyName"].ToString(), _dir.Combine($"upload-{id}"), createOnly);
         http.Response.Headers.Location = $"{Address}/upload/storage/v1/b/{Uri.EscapeDataString(bucket)}/o?uploadType=resumable&upload_id={id}";
     }
 
@@ -172,14 +184,28 @@ public sealed class GcsTestServer : IAsyncDisposable
             return;
         }
 
-        var stored = new StoredGcsObject(session.Bucket, session.Name, session.Metadata, session.KmsKeyName, _dir.Combine($"object-{Guid.NewGuid():N}"), session.Received, md5, crc32c, Interlocked.Increment(ref _generation), DateTimeOffset.UtcNow);
+        var stored = new StoredGcsObject(session.Bucket, session.Name, session.Metadata, session.KmsKeyName, _dir.Combine($"object-{Guid.NewGuid():N}"), session.Received, md5, crc32c, Interlocked.Increment(ref _generation), DateTimeOffset.UtcNow + ClockOffset);
         File.Move(session.Path, stored.Path);
-        if (_objects.TryGetValue((stored.Bucket, stored.Name), out var replaced))
+        if (session.CreateOnly)
         {
-            File.Delete(replaced.Path);
+            // One atomic step, as GCS checks the precondition when it creates the object: of two racing uploads one wins.
+            if (!_objects.TryAdd((stored.Bucket, stored.Name), stored))
+            {
+                File.Delete(stored.Path);
+                await ErrorAsync(http, 412, "At least one of the pre-conditions you specified did not hold.");
+                return;
+            }
+        }
+        else
+        {
+            if (_objects.TryGetValue((stored.Bucket, stored.Name), out var replaced))
+            {
+                File.Delete(replaced.Path);
+            }
+
+            _objects[(stored.Bucket, stored.Name)] = stored;
         }
 
-        _objects[(stored.Bucket, stored.Name)] = stored;
         await http.Response.WriteAsJsonAsync(stored.ToJson());
     }
 
@@ -279,7 +305,7 @@ public sealed class GcsTestServer : IAsyncDisposable
     private static async Task ErrorAsync(HttpContext http, int status, string message)
     {
         http.Response.StatusCode = status;
-        var reason = status switch { 404 => "notFound", 403 => "forbidden", _ => "invalid" };
+        var reason = status switch { 404 => "notFound", 403 => "forbidden", 412 => "conditionNotMet", _ => "invalid" };
         await http.Response.WriteAsJsonAsync(new JsonObject
         {
             ["error"] = new JsonObject
@@ -307,7 +333,7 @@ public sealed class GcsTestServer : IAsyncDisposable
         return (Convert.ToBase64String(md5.GetHashAndReset()), crc.ToBase64());
     }
 
-    private sealed class UploadSession(string bucket, string name, JsonObject metadata, string kmsKeyName, string path)
+    private sealed class UploadSession(string bucket, string name, JsonObject metadata, string kmsKeyName, string path, bool createOnly)
     {
         public string Bucket { get; } = bucket;
 
@@ -318,6 +344,8 @@ public sealed class GcsTestServer : IAsyncDisposable
         public string KmsKeyName { get; } = kmsKeyName;
 
         public string Path { get; } = path;
+
+        public bool CreateOnly { get; } = createOnly;
 
         public long Received { get; set; }
     }

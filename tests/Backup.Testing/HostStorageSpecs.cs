@@ -167,12 +167,15 @@ public abstract class HostStorageSpecs : IDisposable
     /// <summary>Settings that make the upload slow enough to be caught in the middle (small blocks/chunks, one at a time).</summary>
     protected abstract IReadOnlyDictionary<string, string> SlowUpload(IReadOnlyDictionary<string, string> settings);
 
-    private static string FakeSource(string settings) => $"plugin: fake\n  settings:\n    {settings}";
+    /// <summary>The spec's source section for the <c>fake</c> test source with <paramref name="settings"/>.</summary>
+    protected static string FakeSource(string settings) => $"plugin: fake\n  settings:\n    {settings}";
 
-    private async Task<string> FakeAndStoragePluginsAsync() =>
+    /// <summary>A plugins directory with the fake source and this storage plugin.</summary>
+    protected async Task<string> FakeAndStoragePluginsAsync() =>
         PublishedHost.ComposePluginsDirectory(_dir.Combine("fake"), await PublishedHost.FakeSourcePluginAsync(), await PublishedHost.PluginFolderAsync(PluginFolder));
 
-    private string WriteSpec(StorageCase storage, string source)
+    /// <summary>Writes a job spec for <paramref name="storage"/> and <paramref name="source"/> under this test's prefix; returns its path.</summary>
+    protected string WriteSpec(StorageCase storage, string source)
     {
         var settings = string.Join("\n", storage.Settings.Select(s => $"    {s.Key}: '{s.Value.Replace("'", "''")}'"));
         var path = _dir.Combine("job.yaml");
@@ -207,7 +210,8 @@ public abstract class HostStorageSpecs : IDisposable
         return info;
     }
 
-    private async Task<BufferedCommandResult> RunAsync(string spec, StorageCase storage, string pluginsDirectory) =>
+    /// <summary>Runs <c>backup run</c> of <paramref name="spec"/> in the published host with <paramref name="storage"/>'s environment.</summary>
+    protected static async Task<BufferedCommandResult> RunAsync(string spec, StorageCase storage, string pluginsDirectory) =>
         await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", pluginsDirectory], storage.Environment);
 
     private IReadableBackupStorage Reader()

@@ -17,6 +17,7 @@ internal static class ErrorReporter
             BackupCredentialsException credentials => (ExitCodes.CredentialsFailed, [credentials.Message]),
             BackupSourceException source => (ExitCodes.SourceFailed, [source.Message]),
             BackupStorageException storage => (ExitCodes.StorageFailed, [storage.Message]),
+            BackupObjectExistsException exists => (ExitCodes.StorageFailed, [exists.Message]),
             BackupIntegrityException integrity => (ExitCodes.IntegrityFailed, [integrity.Message]),
             BackupRestoreException restore => (ExitCodes.RestoreFailed, [restore.Message]),
             TempDirectoryException temp => (ExitCodes.TempDirectoryFailed, [temp.Message]),

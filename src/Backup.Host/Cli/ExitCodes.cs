@@ -18,7 +18,7 @@ internal static class ExitCodes
     /// <summary>The source failed (e.g. the dump failed or was truncated); nothing was uploaded.</summary>
     public const int SourceFailed = 4;
 
-    /// <summary>The storage failed; nothing that looks like a complete backup was left.</summary>
+    /// <summary>The storage failed, or an object the run was to create already existed (left untouched); nothing that looks like a complete backup was left.</summary>
     public const int StorageFailed = 5;
 
     /// <summary>A credential (e.g. the database password secret) could not be read.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Security.Cryptography;
 
 namespace Backup.Host.Pipeline;
 
@@ -8,6 +9,13 @@ internal static class ArtifactNames
 {
     /// <summary>The UTC timestamp format of <c>{timestamp}</c>: sortable and free of ':' (not allowed in some stores and file systems).</summary>
     public const string TimestampFormat = "yyyyMMdd'T'HHmmss'Z'";
+
+    /// <summary>The length of <c>{unique}</c>: lower-case hex digits, random per run.</summary>
+    /// <remarks>
+    /// 24 bits: two runs started in the same second (a manual <c>kubectl create job --from=cronjob</c> beside the schedule)
+    /// get the same id once in 16.7 million, and then the create-only upload stops the second one instead of overwriting.
+    /// </remarks>
+    public const int UniqueLength = 6;
 
     /// <summary>Appended to the archive's name for its checksum object (sha1sum format), uploaded last: its presence marks a complete backup.</summary>
     /// <remarks>The archive suffixes themselves are in <see cref="ArchiveFormat.All"/>.</remarks>
@@ -31,17 +39,22 @@ internal static class ArtifactNames
         var sample = Render(template, "job", DateTimeOffset.UnixEpoch);
         if (sample.Contains('{') || sample.Contains('}'))
         {
-            return $"'{template}' has an unknown placeholder (known: {{job}}, {{timestamp}})";
+            return $"'{template}' has an unknown placeholder (known: {{job}}, {{timestamp}}, {{unique}})";
         }
 
-        return IsSafeName(sample) ? null : $"'{template}' may only contain letters, digits, '.', '_', '-' and the placeholders {{job}}, {{timestamp}}";
+        return IsSafeName(sample) ? null : $"'{template}' may only contain letters, digits, '.', '_', '-' and the placeholders {{job}}, {{timestamp}}, {{unique}}";
     }
 
     /// <summary>Renders the backup id for a job started at <paramref name="startedAt"/>.</summary>
-    public static string Render(string template, string jobName, DateTimeOffset startedAt) =>
+    /// <param name="template">The spec's <c>artifact.name</c>.</param>
+    /// <param name="jobName">The job's name, for <c>{job}</c>.</param>
+    /// <param name="startedAt">The run's start, for <c>{timestamp}</c>.</param>
+    /// <param name="unique">The value of <c>{unique}</c> (<see cref="UniqueLength"/> hex digits); null draws a new random one.</param>
+    public static string Render(string template, string jobName, DateTimeOffset startedAt, string? unique = null) =>
         template
             .Replace("{job}", jobName, StringComparison.Ordinal)
-            .Replace("{timestamp}", startedAt.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            .Replace("{timestamp}", startedAt.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{unique}", unique ?? RandomNumberGenerator.GetHexString(UniqueLength, lowercase: true), StringComparison.Ordinal);
 
     /// <summary>The object key of <paramref name="fileName"/> under <paramref name="prefix"/>, as the seed's <c>dir/basename</c>.</summary>
     public static string Key(string prefix, string fileName) =>

@@ -43,7 +43,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             storageStage,
             clock,
             cancellationToken);
-        var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, storageStage, _logger, watchdog);
+        var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, storageStage, _logger, clock, watchdog);
         var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog);
         ArchiveInfo archive;
         try

@@ -4,4 +4,5 @@ namespace Backup.Host.Retention;
 /// <param name="Id">The backup id.</param>
 /// <param name="Timestamp">When it was made (UTC).</param>
 /// <param name="IsComplete">Whether its <c>.sha1</c> (and archive) exist.</param>
-internal sealed record RetentionCandidate(string Id, DateTimeOffset Timestamp, bool IsComplete);
+/// <param name="IsFutureDated">Whether it is dated later than now plus the clock-skew tolerance (made under a wrong clock).</param>
+internal sealed record RetentionCandidate(string Id, DateTimeOffset Timestamp, bool IsComplete, bool IsFutureDated = false);

@@ -11,7 +11,7 @@ internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBac
     public async Task<IReadOnlyList<RetentionDecision>> ApplyAsync(RetentionPolicy policy, string? protectedId, bool dryRun, CancellationToken cancellationToken)
     {
         var backups = (await inventory.ListAsync(cancellationToken)).ToDictionary(b => b.Id, StringComparer.Ordinal);
-        var decisions = RetentionPlanner.Plan(backups.Values.Select(b => new RetentionCandidate(b.Id, b.Timestamp, b.IsComplete)), policy, protectedId);
+        var decisions = RetentionPlanner.Plan(backups.Values.Select(b => new RetentionCandidate(b.Id, b.Timestamp, b.IsComplete, b.IsFutureDated)), policy, protectedId);
         var doomed = decisions.Where(d => !d.Keep).ToList();
         logger.LogInformation("Retention ({Policy}) over {Count} backup(s) in {Where}: keeping {Kept}, {Verb} {Removed}",
             policy, decisions.Count, inventory.Where, decisions.Count - doomed.Count, dryRun ? "would remove" : "removing", doomed.Count);

@@ -10,6 +10,9 @@ namespace Backup.Host.Retention;
 /// backup may be kept by several rules.</para>
 /// <para>Incomplete backups (no <c>.sha1</c>: a failed or interrupted upload) count for no rule. One older than the
 /// newest complete backup is removed; a newer one is kept, because it may be an upload still in progress.</para>
+/// <para>A backup dated in the future (beyond the clock-skew tolerance) was made under a wrong clock: it counts for no
+/// rule and is not "the newest", so it can neither push real backups out nor shield incomplete ones; it is kept, because
+/// its content may be a good backup, and <c>backup list</c> flags it for a person to decide.</para>
 /// <para>The protected backup (the one a run just made) is always kept, and an empty policy keeps everything.</para>
 /// </remarks>
 internal static class RetentionPlanner
@@ -25,7 +28,7 @@ internal static class RetentionPlanner
             new Rule("weekly", policy.KeepWeekly, (c, _) => Week(c.Timestamp)),
             new Rule("monthly", policy.KeepMonthly, (c, _) => Month(c.Timestamp)),
         };
-        var newestComplete = ordered.FirstOrDefault(c => c.IsComplete)?.Timestamp;
+        var newestComplete = ordered.FirstOrDefault(c => c.IsComplete && !c.IsFutureDated)?.Timestamp;
 
         var decisions = new List<RetentionDecision>();
         var completeIndex = 0;
@@ -40,6 +43,10 @@ internal static class RetentionPlanner
             if (policy.IsEmpty)
             {
                 reasons.Add("no retention rule");
+            }
+            else if (candidate.IsFutureDated)
+            {
+                reasons.Add("dated in the future (wrong clock?), counts for no rule; remove it by hand if unwanted");
             }
             else if (candidate.IsComplete)
             {

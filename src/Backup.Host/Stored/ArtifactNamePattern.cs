@@ -21,13 +21,16 @@ internal sealed class ArtifactNamePattern
     {
         var pattern = new StringBuilder("^");
         var hasTimestamp = false;
-        foreach (var part in Regex.Split(template, @"(\{job\}|\{timestamp\})"))
+        // {unique} is optional together with the separator before it: ids written before it existed (the earlier
+        // default {job}-{timestamp}) must still be listed, verified, restored and pruned under the current default.
+        foreach (var part in Regex.Split(template, @"(\{job\}|\{timestamp\}|[-._]?\{unique\})"))
         {
             pattern.Append(part switch
             {
                 "{job}" => Regex.Escape(jobName),
                 "{timestamp}" when hasTimestamp => $@"\k<{TimestampGroup}>",
                 "{timestamp}" => $@"(?<{TimestampGroup}>\d{{8}}T\d{{6}}Z)",
+                _ when part.EndsWith("{unique}", StringComparison.Ordinal) => $"(?:{Regex.Escape(part[..^"{unique}".Length])}[0-9a-f]{{{ArtifactNames.UniqueLength}}})?",
                 _ => Regex.Escape(part),
             });
             hasTimestamp |= part == "{timestamp}";

@@ -5,7 +5,11 @@ using Backup.Host.Spec;
 namespace Backup.Host.Stored;
 
 /// <summary>Finds a job's backups in its storage: the objects directly under its prefix whose names match its template.</summary>
-internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSpec artifact, string jobName)
+/// <param name="storage">The job's storage.</param>
+/// <param name="artifact">The job's prefix and name template.</param>
+/// <param name="jobName">The job's name, for <c>{job}</c>.</param>
+/// <param name="clock">Tells which backups are dated in the future (<see cref="ClockSkew"/>); the system clock when null.</param>
+internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSpec artifact, string jobName, TimeProvider? clock = null)
 {
     private readonly ArtifactNamePattern _pattern = new(artifact.NameTemplate, jobName);
 
@@ -34,6 +38,7 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
             throw new BackupStorageException($"cannot list {Where}: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", ex);
         }
 
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
         var backups = new List<StoredBackup>();
         foreach (var (id, parts) in objects)
         {
@@ -53,7 +58,7 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
             parts.TryGetValue(ArtifactNames.ManifestSuffix, out var manifest);
             var time = timestamp ?? (archive ?? manifest ?? checksum ?? parts.Values.First()).LastModified.ToUniversalTime();
             var keys = parts.Values.Select(p => p.Key).ToList();
-            backups.Add(new StoredBackup(id, time, format, archive?.Key, archive?.Length, manifest?.Key, checksum?.Key, keys));
+            backups.Add(new StoredBackup(id, time, format, archive?.Key, archive?.Length, manifest?.Key, checksum?.Key, keys, ClockSkew.IsFuture(time, now)));
         }
 
         return backups
@@ -62,7 +67,7 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
             .ToList();
     }
 
-    /// <summary>The backup named <paramref name="id"/>, or the newest complete one when <paramref name="id"/> is null.</summary>
+    /// <summary>The backup named <paramref name="id"/>, or the newest complete one not dated in the future when <paramref name="id"/> is null.</summary>
     /// <exception cref="BackupSettingsException">No backup has that id.</exception>
     /// <exception cref="BackupIntegrityException">The job has no complete backup (asked for the latest).</exception>
     public async Task<StoredBackup> FindAsync(string? id, CancellationToken cancellationToken)
@@ -70,8 +75,10 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
         var backups = await ListAsync(cancellationToken);
         if (id is null)
         {
-            return backups.FirstOrDefault(b => b.IsComplete)
-                ?? throw new BackupIntegrityException($"job '{jobName}' has no complete backup in {Where} ({backups.Count} incomplete)");
+            var future = backups.Where(b => b.IsComplete && b.IsFutureDated).Select(b => b.Id).ToList();
+            var besides = future.Count == 0 ? "" : $"; dated in the future, so not taken as the latest: {string.Join(", ", future)} (give --id to use one)";
+            return backups.FirstOrDefault(b => b.IsComplete && !b.IsFutureDated)
+                ?? throw new BackupIntegrityException($"job '{jobName}' has no complete backup in {Where} ({backups.Count(b => !b.IsComplete)} incomplete{besides})");
         }
 
         return backups.FirstOrDefault(b => b.Id == id)

@@ -11,6 +11,7 @@ namespace Backup.Host.Stored;
 /// <param name="ManifestKey">The <c>.manifest.json</c> object's key, or null when missing.</param>
 /// <param name="ChecksumKey">The archive's <c>.sha1</c> object's key, or null when missing.</param>
 /// <param name="Keys">Every object of the backup, including any left by a run in another format under the same id.</param>
+/// <param name="IsFutureDated">Its timestamp is later than now plus <see cref="ClockSkew.Tolerance"/>: made under a wrong clock, so it is never the latest and counts for no retention rule.</param>
 internal sealed record StoredBackup(
     string Id,
     DateTimeOffset Timestamp,
@@ -19,7 +20,8 @@ internal sealed record StoredBackup(
     long? ArchiveSize,
     string? ManifestKey,
     string? ChecksumKey,
-    IReadOnlyList<string> Keys)
+    IReadOnlyList<string> Keys,
+    bool IsFutureDated = false)
 {
     /// <summary>Archive and checksum are both present: the upload finished (the <c>.sha1</c> is written last).</summary>
     public bool IsComplete => ArchiveKey is not null && ChecksumKey is not null;

@@ -29,6 +29,9 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
     /// <summary>The key prefix of this test's backups.</summary>
     protected string Prefix { get; } = $"it-{Guid.NewGuid():N}";
 
+    /// <summary>Whether the server enforces create-only uploads itself, so two runs racing for one id end with exactly one backup.</summary>
+    protected virtual bool ServerEnforcesCreateOnly => true;
+
     /// <summary>Readies the store before <see cref="Storage"/> is read (start an in-process server, create a container); nothing by default.</summary>
     protected virtual Task PrepareStorageAsync() => Task.CompletedTask;
 
@@ -78,7 +81,7 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
         list.ExitCode.Should().Be(0, list.StandardError);
         var listed = JsonDocument.Parse(list.StandardOutput).RootElement.EnumerateArray().Should().ContainSingle().Subject;
         var id = listed.GetProperty("id").GetString()!;
-        id.Should().MatchRegex($@"^{Job}-\d{{8}}T\d{{6}}Z$");
+        id.Should().MatchRegex($@"^{Job}-\d{{8}}T\d{{6}}Z-[0-9a-f]{{6}}$");
         listed.GetProperty("checksum").GetString().Should().Be("complete");
         listed.GetProperty("node").GetString().Should().Be($"{TestServers.MariaDbHost}:{TestServers.MariaDbPort}");
         listed.GetProperty("size").GetInt64().Should().BeGreaterThan(0);
@@ -304,6 +307,91 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
         ErrorLines(restore).Should().ContainSingle().Which.Should().Contain("source plugin 'fake' cannot restore backups");
     }
 
+    [Fact]
+    public async Task Two_runs_started_in_the_same_second_both_succeed_with_different_ids_and_both_verify()
+    {
+        var spec = WriteSpec(FakeSource("entries: 1\n    bytes: 2000000"));
+        await EarlyInASecondAsync();
+
+        var runs = await Task.WhenAll(Host(["run", "--spec", spec]), Host(["run", "--spec", spec]));
+
+        runs.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.StandardError));
+        var ids = runs.Select(r => r.StandardOutput.Split(' ')[0]).ToList();
+        ids.Distinct().Should().HaveCount(2, "two runs never share an id, even in the same second");
+        (await KeysAsync()).Should().BeEquivalentTo(ids.SelectMany(id => Objects(id, complete: true)));
+        foreach (var id in ids)
+        {
+            var verify = await Host(["verify", "--spec", spec, "--id", id]);
+            verify.ExitCode.Should().Be(0, verify.StandardError);
+        }
+    }
+
+    [Fact]
+    public async Task A_run_whose_id_is_taken_exits_5_naming_the_key_and_the_backup_there_stays_whole()
+    {
+        var spec = WriteSpec(FakeSource("entries: 1\n    bytes: 300000"), name: "{job}-fixed");
+        var first = await Host(["run", "--spec", spec]);
+        first.ExitCode.Should().Be(0, first.StandardError);
+        var archive = $"{Prefix}/{Job}-fixed.tar.gz";
+        var before = await ReadAsync(archive);
+
+        var second = await Host(["run", "--spec", spec]);
+
+        second.ExitCode.Should().Be(5, second.StandardError);
+        ErrorLines(second).Should().ContainSingle().Which.Should().Contain($"{archive} already exists");
+        (await KeysAsync()).Should().BeEquivalentTo(Objects($"{Job}-fixed", complete: true));
+        (await ReadAsync(archive)).Should().Equal(before);
+        var verify = await Host(["verify", "--spec", spec, "--id", $"{Job}-fixed"]);
+        verify.ExitCode.Should().Be(0, verify.StandardError);
+    }
+
+    [Fact]
+    public async Task Two_runs_racing_for_one_id_end_with_one_stored_backup_and_one_clean_failure()
+    {
+        if (!ServerEnforcesCreateOnly)
+        {
+            return;
+        }
+
+        var spec = WriteSpec(FakeSource("entries: 1\n    bytes: 2000000"), name: "{job}-fixed");
+
+        var runs = await Task.WhenAll(Host(["run", "--spec", spec]), Host(["run", "--spec", spec]));
+
+        runs.Select(r => r.ExitCode).Should().BeEquivalentTo([0, 5], string.Join("\n", runs.Select(r => r.StandardError)));
+        ErrorLines(runs.Single(r => r.ExitCode == 5)).Should().ContainSingle().Which.Should().Contain("already exists");
+        (await KeysAsync()).Should().BeEquivalentTo(Objects($"{Job}-fixed", complete: true));
+        var verify = await Host(["verify", "--spec", spec, "--latest"]);
+        verify.ExitCode.Should().Be(0, verify.StandardError);
+    }
+
+    [Fact]
+    public async Task A_backup_dated_in_the_future_is_flagged_in_list_never_latest_and_never_pushes_real_backups_out()
+    {
+        var future = $"{Job}-20310101T000000Z";
+        var old = $"{Job}-20240101T000000Z";
+        await PutBackupAsync(future, complete: true);
+        await PutBackupAsync(old, complete: true);
+        var spec = WriteSpec(FakeSource("entries: 1"), "retention:\n  keepLast: 1\n");
+        var run = await Host(["run", "--spec", spec]);
+        run.ExitCode.Should().Be(0, run.StandardError);
+        var id = run.StandardOutput.Split(' ')[0];
+
+        var json = await Host(["list", "--spec", spec, "--output", "json"]);
+        var table = await Host(["list", "--spec", spec]);
+        var verify = await Host(["verify", "--spec", spec, "--latest"]);
+
+        json.ExitCode.Should().Be(0, json.StandardError);
+        JsonDocument.Parse(json.StandardOutput).RootElement.EnumerateArray()
+            .Select(e => (e.GetProperty("id").GetString(), e.GetProperty("futureDated").GetBoolean()))
+            .Should().Equal((future, true), (id, false));
+        table.StandardOutput.Split('\n').Single(l => l.StartsWith(future, StringComparison.Ordinal)).Should().Contain("dated in the future");
+        table.StandardOutput.Split('\n').Single(l => l.StartsWith(id, StringComparison.Ordinal)).Should().NotContain("future");
+        verify.ExitCode.Should().Be(0, verify.StandardError);
+        verify.StandardOutput.Should().StartWith($"{id} ok: sha1 ", "--latest is the newest backup not dated in the future");
+        (await KeysAsync()).Should().BeEquivalentTo(Objects(future, complete: true).Concat(Objects(id, complete: true)),
+            "retention after the run kept the real newest backup, removed the old one by keepLast 1, and only kept the future-dated one aside");
+    }
+
     private static string MariaDbSource => TestServers.MariaDbHaSource;
 
     private static string FakeSource(string settings) => $"plugin: fake\n  settings:\n    {settings}";
@@ -313,11 +401,21 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
     private static List<string> ErrorLines(BufferedCommandResult result) =>
         result.StandardError.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
 
-    private string WriteSpec(string source, string extra = "")
+    private string WriteSpec(string source, string extra = "", string? name = null)
     {
         var path = Dir.Combine($"job-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, $"name: {Job}\nsource:\n  {source}\n{Storage.SpecSection()}artifact:\n  prefix: {Prefix}\ntempDirectory: {Dir.Combine("tmp")}\n{extra}");
+        var artifactName = name is null ? "" : $"  name: '{name}'\n";
+        File.WriteAllText(path, $"name: {Job}\nsource:\n  {source}\n{Storage.SpecSection()}artifact:\n  prefix: {Prefix}\n{artifactName}tempDirectory: {Dir.Combine("tmp")}\n{extra}");
         return path;
+    }
+
+    /// <summary>Returns early in a wall-clock second, so that runs started now read the same second when they name their backup.</summary>
+    private static async Task EarlyInASecondAsync()
+    {
+        while (DateTime.UtcNow.Millisecond > 100)
+        {
+            await Task.Delay(5);
+        }
     }
 
     private Task<BufferedCommandResult> Host(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>

@@ -3,8 +3,8 @@ using Backup.Abstractions;
 
 namespace Backup.Host.Tests.Support;
 
-/// <summary>A readable, deletable storage in memory; <see cref="FailReadsAfter"/> makes downloads break like a dropped connection.</summary>
-internal sealed class MemoryStorage : IReadableBackupStorage, IDeletableBackupStorage
+/// <summary>A readable, deletable, create-only storage in memory; <see cref="FailReadsAfter"/> makes downloads break like a dropped connection.</summary>
+internal sealed class MemoryStorage : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage
 {
     private readonly List<(string Key, UploadOptions Options, bool CanSeek)> _uploads = [];
 
@@ -19,6 +19,9 @@ internal sealed class MemoryStorage : IReadableBackupStorage, IDeletableBackupSt
     /// <summary>When set, reads of any object throw <see cref="IOException"/> after this many bytes.</summary>
     public int? FailReadsAfter { get; set; }
 
+    /// <summary>What a create-only upload reports as the store's timestamp of the new object; null reports none.</summary>
+    public DateTimeOffset? StampAt { get; set; }
+
     public string Location => "memory:";
 
     public async Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
@@ -32,6 +35,18 @@ internal sealed class MemoryStorage : IReadableBackupStorage, IDeletableBackupSt
 
         Objects[key] = copy.ToArray();
         _uploads.Add((key, options, content.CanSeek));
+    }
+
+    /// <summary>Refuses a taken key before reading any content, as a store that checks first (an S3 HEAD, a GCS session start) does.</summary>
+    public async Task<DateTimeOffset?> CreateAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
+    {
+        if (Objects.ContainsKey(key))
+        {
+            throw new BackupObjectExistsException(Location, key);
+        }
+
+        await UploadAsync(key, content, options, cancellationToken);
+        return StampAt;
     }
 
     public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
