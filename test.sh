@@ -78,10 +78,10 @@ phase publish
 build/publish.sh "$app_dir"
 export BACKUP_HOST_DIR=$app_dir
 # Published here, not by the tests: test projects run in parallel and must not build the same projects
-# at once. Each takes a few seconds after the publish above (everything is already compiled).
+# at once. Taken from the publish above, as the Dockerfile's build stage does.
 layouts_dir=$REPO_ROOT/artifacts/image
 for storage in $(build/publish-image-layout.sh --list); do
-  build/publish-image-layout.sh "$storage" "$layouts_dir/$storage"
+  build/publish-image-layout.sh --from "$app_dir" "$storage" "$layouts_dir/$storage"
 done
 export BACKUP_IMAGE_LAYOUTS_DIR=$layouts_dir
 
