@@ -164,6 +164,7 @@ build() {
     log "built $IMAGE_REPOSITORY:$storage in $((SECONDS - start))s"
     report_sizes "$IMAGE_REPOSITORY:$storage"
   done
+  mkdir -p "$(dirname "$env_file")"
   cat >"$env_file" <<EOF
 export CONTAINERS_CONF=$CONTAINERS_CONF
 export BACKUP_TEST_IMAGE_REPOSITORY=$IMAGE_REPOSITORY

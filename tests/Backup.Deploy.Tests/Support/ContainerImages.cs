@@ -64,8 +64,8 @@ internal static class ContainerImages
             return names.ToDictionary(name => name, name => Environment.GetEnvironmentVariable(name)!);
         }
 
-        // "export NAME=value" lines; the values hold no spaces or quotes.
-        var file = Path.Combine(RepositoryPaths.Artifacts("test-images"), "env");
+        // "export NAME=value" lines (the values hold no spaces or quotes), where test.sh has them too.
+        var file = Path.Combine(RepositoryPaths.Root, "artifacts", "test-images.env");
         File.Delete(file);
         var result = await Bash([Script, "build", file]).ExecuteBufferedAsync();
         if (result.ExitCode != 0 || !File.Exists(file))
