@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image per storage: the `backup` host, the mariadb-ha source with the MariaDB client tools it runs,
 # and ONLY the storage plugin named by STORAGE.
 #
@@ -10,35 +9,56 @@
 # needs the full framework anyway. The shared runtime layer is the same for all four images, so a node
 # pulls it once; what differs per image is a few MB of app.
 #
-# .NET 10 ships no Debian images: the default 10.0 tags are Ubuntu 24.04 (noble), named explicitly here.
-# Not the chiseled variant: it has no apt, and the source needs mariadb-dump.
+# Built and run for real by the tests (scripts/test-images.sh, tests/Backup.Deploy.Tests/ImageSpecs.cs):
+# every storage, on local stand-ins for the two bases, read-only, as uid 10001.
 
 ARG STORAGE=local
+# .NET 10 ships no Debian images: the default 10.0 tags are Ubuntu 24.04 (noble), named explicitly here.
+# Not the chiseled variant: groupadd below needs a shell. Arguments so that a mirror or a local stand-in
+# can be named without editing this file.
+ARG DOTNET_SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0-noble
+ARG DOTNET_RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime:10.0-noble
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
-ARG STORAGE
+FROM ${DOTNET_SDK_IMAGE} AS build
 WORKDIR /src
 # Only what the publish needs (see .dockerignore), so test or doc edits do not invalidate this layer.
 COPY Directory.Build.props Directory.Packages.props ./
-COPY build/ build/
+COPY build/publish.sh build/publish-image-layout.sh build/
 COPY src/ src/
 COPY plugins/ plugins/
-# The same script the tests use to build and check this exact folder (build/publish-image-layout.sh).
+# The host and EVERY plugin, without STORAGE: the four images share this layer (built once, then cached).
 RUN --mount=type=cache,target=/root/.nuget/packages \
-    build/publish-image-layout.sh "$STORAGE" /out
+    build/publish.sh /out/app
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0-noble AS runtime
+FROM build AS layout
 ARG STORAGE
-# mariadb-dump (the dump) and mariadb (restores) only; no recommends, no apt lists left behind.
-RUN apt-get update \
+# The same script the tests use to build and check this exact folder (build/publish-image-layout.sh).
+RUN build/publish-image-layout.sh --from /out/app "$STORAGE" /out/image
+
+# The source runs two C programs; their package (mariadb-client) brings perl and its modules, 82 MB for
+# 10 MB of programs. So they are installed here, on the runtime base (same libc and libraries), and the
+# runtime stage copies only them and the shared libraries they load that the base lacks.
+FROM ${DOTNET_RUNTIME_IMAGE} AS mariadb-tools
+COPY build/copy-with-libraries.sh /usr/local/bin/
+# mariadb-dump (the dump), mariadb (restores), and the client's authentication plugins (loaded with dlopen
+# when a server account uses ed25519 or caching_sha2_password).
+RUN find / -xdev \( -type f -o -type l \) -print | sort >/tmp/base-files \
+ && apt-get update \
  && apt-get install -y --no-install-recommends mariadb-client \
- && rm -rf /var/lib/apt/lists/*
-# A fixed, unprivileged uid/gid the Kubernetes securityContext names (runAsUser: 10001).
-RUN groupadd --gid 10001 backup \
- && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin backup
+ && copy-with-libraries.sh /out /tmp/base-files /usr/bin/mariadb-dump /usr/bin/mariadb \
+      "$(dpkg -L libmariadb3 | grep '/plugin$')"
+
+FROM ${DOTNET_RUNTIME_IMAGE} AS runtime
+ARG STORAGE
+COPY --from=mariadb-tools /out/ /
+# A fixed, unprivileged uid/gid the Kubernetes securityContext names (runAsUser: 10001). Not "backup":
+# Debian's and Ubuntu's base-passwd already have that group (gid 34), and groupadd fails on it.
+RUN groupadd --gid 10001 startree-backup \
+ && useradd --uid 10001 --gid 10001 --no-create-home --no-log-init --home-dir /nonexistent \
+      --shell /usr/sbin/nologin startree-backup
 
 # Owned by root and not writable by the backup user: the root filesystem can be mounted read-only.
-COPY --from=build /out /app
+COPY --from=layout /out/image /app
 
 # Scratch space for the dump and archive: the CronJob mounts an emptyDir at /tmp (readOnlyRootFilesystem).
 ENV BACKUP_TEMP_DIR=/tmp/backup

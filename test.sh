@@ -11,10 +11,12 @@
 #   BACKUP_TEST_SERVERS_DIR       passed to scripts/test-servers.sh
 #   BACKUP_KEEP_TEST_SERVERS=1    leave servers this run started running afterwards (faster reruns)
 #   BACKUP_TEST_HANG_TIMEOUT      kill a test host whose test hangs this long (default 10m; 0 = never)
+#   BACKUP_TEST_IMAGES_REQUIRED=1 fail, not skip, where the container images cannot be built (.ci/run sets it)
 #
 # Exported to the tests: BACKUP_TEST_MARIADB_HOST/PORT/PASSWORD, BACKUP_TEST_RESTORE_PORT (from the
-# servers' env file), BACKUP_HOST_DIR (the published app, artifacts/app) and BACKUP_IMAGE_LAYOUTS_DIR
-# (artifacts/image/<storage>: the folder each storage's container image carries).
+# servers' env file), BACKUP_HOST_DIR (the published app, artifacts/app), BACKUP_IMAGE_LAYOUTS_DIR
+# (artifacts/image/<storage>: the folder each storage's container image carries) and, where images can be
+# built (root, buildah, podman), CONTAINERS_CONF and BACKUP_TEST_IMAGE_* (scripts/test-images.sh).
 # Output: TestResults/<UTC timestamp>/*.trx, artifacts/app/, artifacts/image/.
 # Exit status: non-zero when a phase or `dotnet test` failed, any test failed, or no test ran.
 set -euo pipefail
@@ -78,12 +80,23 @@ phase publish
 build/publish.sh "$app_dir"
 export BACKUP_HOST_DIR=$app_dir
 # Published here, not by the tests: test projects run in parallel and must not build the same projects
-# at once. Each takes a few seconds after the publish above (everything is already compiled).
+# at once. Taken from the publish above, as the Dockerfile's build stage does.
 layouts_dir=$REPO_ROOT/artifacts/image
 for storage in $(build/publish-image-layout.sh --list); do
-  build/publish-image-layout.sh "$storage" "$layouts_dir/$storage"
+  build/publish-image-layout.sh --from "$app_dir" "$storage" "$layouts_dir/$storage"
 done
 export BACKUP_IMAGE_LAYOUTS_DIR=$layouts_dir
+
+phase images
+# The container image of every storage, built from the Dockerfile for the Deploy tests to run with podman. Here, not
+# in the tests, so that its time shows as a phase (cold: stand-in bases + one publish; later runs: cache hits).
+images_env=$REPO_ROOT/artifacts/test-images.env
+rm -f "$images_env"
+scripts/test-images.sh build "$images_env"
+if [[ -f $images_env ]]; then
+  # shellcheck source=/dev/null
+  . "$images_env"
+fi
 
 phase test
 test_args=(test Framework.sln -c Release --logger trx --results-directory "$results_dir")

@@ -102,6 +102,16 @@ need_zstd() {
   have_tool zstd || APT_PACKAGES+=(zstd)
 }
 
+# buildah, podman and mmdebstrap for scripts/test-images.sh: the container images are built from the Dockerfile
+# and run (on local stand-ins for the .NET base images, made with mmdebstrap). runc: crun refuses some hosts'
+# cgroup layouts.
+need_container_tools() {
+  local tool
+  for tool in buildah podman mmdebstrap runc; do
+    have_tool "$tool" || { APT_PACKAGES+=(buildah podman mmdebstrap runc); return 0; }
+  done
+}
+
 # Run as root directly, otherwise through sudo (CI images often run as root and have no sudo).
 as_root() {
   if (( EUID == 0 )); then
@@ -147,6 +157,7 @@ main() {
   need_azurite
   need_s3_emulators
   need_zstd
+  need_container_tools
   if (( ${#APT_PACKAGES[@]} > 0 )); then
     apt_install
   fi

@@ -54,6 +54,9 @@ public static class TestServers
     public static string AzuriteConnectionStringWithKey(string accountKey) =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={accountKey};BlobEndpoint={AzuriteBlobUrl};";
 
+    /// <summary>fauxqs, the S3 emulator that behaves like AWS with the SDK's defaults, bucket "backups" (BACKUP_TEST_S3_URL, default http://127.0.0.1:14900).</summary>
+    public static string FauxqsUrl => Environment.GetEnvironmentVariable("BACKUP_TEST_S3_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:14900";
+
     /// <summary>The real mariadb-dump on PATH, which shims exec.</summary>
     public static string MariaDbDumpPath =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)

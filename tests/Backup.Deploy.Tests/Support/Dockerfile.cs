@@ -18,6 +18,26 @@ internal sealed class Dockerfile
     public IReadOnlyList<(string Instruction, string Arguments)> RuntimeStage =>
         Instructions.Skip(Instructions.Select((item, index) => (item, index)).Last(x => x.item.Instruction == "FROM").index).ToList();
 
+    /// <summary>The ARG defaults declared before the first FROM, which FROM lines may use.</summary>
+    public IReadOnlyDictionary<string, string> GlobalArguments =>
+        Instructions.TakeWhile(i => i.Instruction != "FROM").Where(i => i.Instruction == "ARG")
+            .Select(i => i.Arguments.Split('=', 2)).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]);
+
+    /// <summary>The instructions of the stage named <paramref name="name"/> (<c>FROM ... AS name</c>), its FROM first.</summary>
+    public IReadOnlyList<(string Instruction, string Arguments)> Stage(string name)
+    {
+        var start = Instructions.ToList().FindIndex(i => i.Instruction == "FROM" && i.Arguments.EndsWith(" AS " + name, StringComparison.OrdinalIgnoreCase));
+        if (start < 0)
+        {
+            throw new InvalidOperationException($"the Dockerfile has no stage '{name}'");
+        }
+
+        return [Instructions[start], .. Instructions.Skip(start + 1).TakeWhile(i => i.Instruction != "FROM")];
+    }
+
+    /// <summary>The image the runtime stage starts from, with a global ARG default substituted.</summary>
+    public string RuntimeBase => Substitute(Single("FROM").Split(' ')[0]);
+
     /// <summary>The runtime stage's ENV variables.</summary>
     public IReadOnlyDictionary<string, string> Environment =>
         RuntimeStage.Where(i => i.Instruction == "ENV")
@@ -58,6 +78,9 @@ internal sealed class Dockerfile
 
     /// <summary>The arguments of the runtime stage's only <paramref name="instruction"/>.</summary>
     public string Single(string instruction) => RuntimeStage.Single(i => i.Instruction == instruction).Arguments;
+
+    private string Substitute(string text) =>
+        GlobalArguments.Aggregate(text, (current, argument) => current.Replace("${" + argument.Key + "}", argument.Value, StringComparison.Ordinal));
 
     // The exec (JSON array) form: the shell form would run under /bin/sh, which does not forward SIGTERM.
     private string[] Exec(string instruction) => JsonSerializer.Deserialize<string[]>(Single(instruction))!;

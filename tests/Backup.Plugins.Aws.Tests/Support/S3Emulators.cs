@@ -20,8 +20,8 @@ internal static class S3Emulators
     /// <summary>The secret that goes with <see cref="AccessKey"/>.</summary>
     public const string SecretKey = "S3RVER";
 
-    /// <summary>fauxqs: lenient, like AWS with the SDK's defaults (BACKUP_TEST_S3_URL, default http://127.0.0.1:14900).</summary>
-    public static string FauxqsUrl => Environment.GetEnvironmentVariable("BACKUP_TEST_S3_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:14900";
+    /// <summary>fauxqs: lenient, like AWS with the SDK's defaults.</summary>
+    public static string FauxqsUrl => TestServers.FauxqsUrl;
 
     /// <summary>s3rver: strict, like on-prem S3-compatible stores (BACKUP_TEST_S3RVER_URL, default http://127.0.0.1:14901).</summary>
     public static string S3rverUrl => Environment.GetEnvironmentVariable("BACKUP_TEST_S3RVER_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:14901";
