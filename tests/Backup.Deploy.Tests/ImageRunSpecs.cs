@@ -95,21 +95,20 @@ public sealed class ImageRunSpecs(ImageTargets targets) : IClassFixture<ImageTar
     [MemberData(nameof(Storages))]
     public async Task SIGTERM_to_the_container_ends_the_run_with_143_and_removes_its_temp_files(string storage)
     {
-        // The probes reach the real server; mariadb-dump (its --port overridden by extraArgs, which come last) reaches a
-        // listener that accepts and never answers: the run waits in the dump with its temp dir made, until the signal.
-        using var blackHole = new TcpListener(IPAddress.Loopback, 0);
-        blackHole.Start();
-        var dumpConnected = blackHole.AcceptTcpClientAsync();
+        // The real server behind a proxy that freezes mid-dump (after the probes' few KB): the run waits in the dump with
+        // its temp dir made, until the signal.
+        await using var proxy = new FreezableTcpProxy(TestServers.MariaDbPort);
+        var frozen = proxy.FreezeWhen(p => p.BytesToClient > 200_000);
         var tmp = Directory.CreateDirectory(_dir.Combine("tmp")).FullName;
         File.SetUnixFileMode(tmp, (UnixFileMode)0b1_111_111_111); // 1777, as an emptyDir is world-writable
         var name = $"backup-sigterm-{Guid.NewGuid():N}";
-        var source = TestServers.MariaDbHaSource + $"\n    extraArgs: [\"--port={((IPEndPoint)blackHole.LocalEndpoint).Port}\"]";
+        var source = TestServers.MariaDbHaSource.Replace($"port: {TestServers.MariaDbPort}", $"port: {proxy.Port}", StringComparison.Ordinal);
         var job = targets.Job(storage, _dir, _prefix, source) with { Name = name, TmpDirectory = tmp };
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         try
         {
             var run = ContainerImages.RunAsync(job, timeout.Token);
-            using var dump = await dumpConnected.WaitAsync(timeout.Token);
+            await frozen.WaitAsync(timeout.Token);
             var kill = await ContainerImages.PodmanAsync(["kill", "--signal", "TERM", name]);
             var result = await run;
 

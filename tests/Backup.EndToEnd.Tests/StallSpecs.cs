@@ -53,10 +53,11 @@ public sealed class StallSpecs : IAsyncLifetime
             """);
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
-        var run = PublishedHost.RunAsync(["run", "--spec", spec], cancellationToken: deadline.Token);
-        await _proxy.WaitUntilAsync(p => p.BytesToClient > 500_000, TimeSpan.FromMinutes(1));
-        _proxy.Freeze();
-        var result = await run;
+        var frozen = _proxy.FreezeWhen(p => p.BytesToClient > 500_000);
+
+        var result = await PublishedHost.RunAsync(["run", "--spec", spec], cancellationToken: deadline.Token);
+
+        frozen.IsCompleted.Should().BeTrue("the server's connection froze mid-dump");
 
         result.ExitCode.Should().Be(4, result.StandardError);
         var errors = result.StandardError.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();

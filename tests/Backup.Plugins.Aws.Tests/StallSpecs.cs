@@ -22,12 +22,12 @@ public sealed class StallSpecs(AwsHostFixture host) : IClassFixture<AwsHostFixtu
     [Fact]
     public async Task A_run_whose_S3_endpoint_freezes_mid_upload_fails_with_exit_5_naming_the_stalled_storage()
     {
+        // After 10 MB through the proxy the multipart upload is under way; then the endpoint stops answering.
+        var frozen = _proxy.FreezeWhen(p => p.BytesToServer > 10_000_000);
         using var process = Start(stallTimeoutSeconds: 3);
         var stderr = process.StandardError.ReadToEndAsync();
 
-        // 10 MB through the proxy: the multipart upload is under way when the endpoint stops answering.
-        await _proxy.WaitUntilAsync(p => p.BytesToServer > 10_000_000, TimeSpan.FromMinutes(2));
-        _proxy.Freeze();
+        await frozen.WaitAsync(TimeSpan.FromMinutes(2));
         var exited = await ExitAsync(process, TimeSpan.FromMinutes(2));
 
         exited.Should().BeTrue("the watchdog must end a run that moves no bytes");
@@ -43,10 +43,10 @@ public sealed class StallSpecs(AwsHostFixture host) : IClassFixture<AwsHostFixtu
     [Fact]
     public async Task SIGTERM_with_a_frozen_S3_endpoint_ends_the_run_within_the_shutdown_budget_and_says_what_was_left()
     {
+        var frozen = _proxy.FreezeWhen(p => p.BytesToServer > 10_000_000);
         using var process = Start(stallTimeoutSeconds: 600, shutdownSeconds: 2);
         var stderr = process.StandardError.ReadToEndAsync();
-        await _proxy.WaitUntilAsync(p => p.BytesToServer > 10_000_000, TimeSpan.FromMinutes(2));
-        _proxy.Freeze();
+        await frozen.WaitAsync(TimeSpan.FromMinutes(2));
 
         Signals.Terminate(process.Id);
         var exited = await ExitAsync(process, TimeSpan.FromMinutes(1));
