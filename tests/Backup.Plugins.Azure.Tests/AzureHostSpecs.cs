@@ -34,6 +34,16 @@ public sealed class AzureHostSpecs : HostStorageSpecs, IAsyncLifetime
         new Dictionary<string, string?> { [WrongKeyVariable] = TestServers.AzuriteConnectionStringWithKey(WrongKey) },
         WrongKey);
 
+    protected override int ServerPort => new Uri(TestServers.AzuriteBlobUrl).Port;
+
+    protected override StorageCase Through(int port) => Working with
+    {
+        Environment = new Dictionary<string, string?>
+        {
+            [TestServers.AzuriteConnectionStringVariable] = TestServers.AzuriteConnectionString.Replace($":{ServerPort}/", $":{port}/", StringComparison.Ordinal),
+        },
+    };
+
     public Task InitializeAsync() => Azurite.ContainerAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -21,6 +21,11 @@ public sealed class GcsHostSpecs : HostStorageSpecs, IAsyncLifetime
     // The test server answers 403 for this bucket, as GCS does for a credential without a role on it.
     protected override StorageCase BadCredentials => new(Gcs.DeniedBucket, new Dictionary<string, string>(_settings) { ["bucket"] = Gcs.DeniedBucket }, new Dictionary<string, string?>());
 
+    protected override int ServerPort => new Uri(_settings["baseUri"]).Port;
+
+    protected override StorageCase Through(int port) =>
+        Working with { Settings = new Dictionary<string, string>(_settings) { ["baseUri"] = new UriBuilder(_settings["baseUri"]) { Port = port }.Uri.ToString() } };
+
     public async Task InitializeAsync()
     {
         _server = await Gcs.ServerAsync();

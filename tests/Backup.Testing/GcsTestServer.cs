@@ -140,7 +140,8 @@ public sealed class GcsTestServer : IAsyncDisposable
 
         var id = Guid.NewGuid().ToString("N");
         _sessions[id] = new UploadSession(bucket, name, metadata, http.Request.Query["kmsKeyName"].ToString(), _dir.Combine($"upload-{id}"), createOnly);
-        http.Response.Headers.Location = $"{Address}/upload/storage/v1/b/{Uri.EscapeDataString(bucket)}/o?uploadType=resumable&upload_id={id}";
+        // Addressed to the host the client called, as GCS does: a client behind a proxy keeps going through it.
+        http.Response.Headers.Location = $"{http.Request.Scheme}://{http.Request.Host}/upload/storage/v1/b/{Uri.EscapeDataString(bucket)}/o?uploadType=resumable&upload_id={id}";
     }
 
     private async Task ContinueUploadAsync(HttpContext http, UploadSession session)

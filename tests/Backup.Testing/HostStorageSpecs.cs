@@ -48,6 +48,12 @@ public abstract class HostStorageSpecs : IDisposable
     /// <summary>The content type and <c>sha1</c> metadata stored with an object, as the provider reports them.</summary>
     protected abstract Task<(string ContentType, string? Sha1)> ReadPropertiesAsync(string key);
 
+    /// <summary>The port of the storage's server on 127.0.0.1.</summary>
+    protected abstract int ServerPort { get; }
+
+    /// <summary>The working storage reached through 127.0.0.1:<paramref name="port"/> (a proxy in front of its server).</summary>
+    protected abstract StorageCase Through(int port);
+
     /// <summary>Whether an upload of an object under <paramref name="prefix"/> has sent bytes but not finished (uncommitted blocks, an open resumable session).</summary>
     protected abstract Task<bool> UploadInProgressAsync(string prefix);
 
@@ -67,6 +73,27 @@ public abstract class HostStorageSpecs : IDisposable
         // the checksum object and the manifest beside it carry it as metadata.
         (await ReadPropertiesAsync(archive)).Item1.Should().Be("application/gzip");
         (await ReadPropertiesAsync(archive + ".sha1")).Should().Be(("text/plain", sha1));
+    }
+
+    [Fact]
+    public async Task A_run_whose_storage_freezes_mid_upload_fails_with_exit_5_naming_the_stalled_storage()
+    {
+        // The real server behind a proxy that stops moving bytes after 10 MB, as a SIGSTOPped server would.
+        await using var proxy = new FreezableTcpProxy(ServerPort);
+        var frozen = proxy.FreezeWhen(p => p.BytesToServer > 10_000_000);
+        var storage = Through(proxy.Port);
+        var spec = WriteSpec(storage, FakeSource("entries: 1\n    bytes: 60000000"));
+        await File.AppendAllTextAsync(spec, "\npipeline:\n  stallTimeoutSeconds: 3\n");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+
+        var result = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", await FakeAndStoragePluginsAsync()], storage.Environment, deadline.Token);
+
+        frozen.IsCompleted.Should().BeTrue("the storage froze mid-upload");
+        result.ExitCode.Should().Be(5, result.StandardError);
+        ErrorLines(result).Should().ContainSingle().Which.Should()
+            .StartWith($"error: storage '{PluginName}' (").And.Contain(") stalled while streaming ").And.Contain("no data moved for 3 s");
+        proxy.Thaw();
+        (await ListAsync()).Should().BeEmpty("nothing of a stalled run may be visible at a key");
     }
 
     [Fact]
