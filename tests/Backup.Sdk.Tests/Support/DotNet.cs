@@ -1,20 +1,31 @@
 using System.Diagnostics;
+using Backup.Testing;
 using CliWrap;
 using CliWrap.Buffered;
 
 namespace Backup.Sdk.Tests.Support;
 
-/// <summary>Runs the <c>dotnet</c> CLI the way a plugin author does, failing with its output when it fails.</summary>
+/// <summary>Runs the <c>dotnet</c> CLI (and the repository's scripts) the way a plugin author does, failing with its output when it fails.</summary>
 internal static class DotNet
 {
-    /// <summary>Runs <c>dotnet <paramref name="arguments"/></c> in <paramref name="workingDirectory"/> and returns how long it took.</summary>
-    public static async Task<TimeSpan> RunAsync(string workingDirectory, params string[] arguments)
+    /// <summary>Runs <c>dotnet <paramref name="arguments"/></c> (a build command) in <paramref name="workingDirectory"/> and returns how long it took.</summary>
+    /// <remarks>No build servers: a test must not leave MSBuild or compiler server processes running after it.</remarks>
+    public static Task<TimeSpan> RunAsync(string workingDirectory, params string[] arguments) =>
+        ExecuteAsync("dotnet", workingDirectory, [.. arguments, "--nologo", "--disable-build-servers", "-v", "q"]);
+
+    /// <summary>Runs <c>dotnet new <paramref name="arguments"/></c> against the template store in <paramref name="hive"/>, never the user's.</summary>
+    public static Task<TimeSpan> NewAsync(string workingDirectory, string hive, params string[] arguments) =>
+        ExecuteAsync("dotnet", workingDirectory, ["new", .. arguments, "--debug:custom-hive", hive]);
+
+    /// <summary>Runs <c>bash <paramref name="script"/></c> (a path under the repository) with <paramref name="arguments"/>.</summary>
+    public static Task<TimeSpan> ScriptAsync(string script, params string[] arguments) =>
+        ExecuteAsync("bash", RepositoryPaths.Root, [Path.Combine(RepositoryPaths.Root, script), .. arguments]);
+
+    private static async Task<TimeSpan> ExecuteAsync(string program, string workingDirectory, string[] arguments)
     {
         var stopwatch = Stopwatch.StartNew();
-
-        // No build servers: a test must not leave MSBuild or compiler server processes running after it.
-        var result = await Cli.Wrap("dotnet")
-            .WithArguments([.. arguments, "--nologo", "--disable-build-servers", "-v", "q"])
+        var result = await Cli.Wrap(program)
+            .WithArguments(arguments)
             .WithWorkingDirectory(workingDirectory)
             .WithEnvironmentVariables(new Dictionary<string, string?>
             {
@@ -26,7 +37,7 @@ internal static class DotNet
             .ExecuteBufferedAsync();
         if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed ({result.ExitCode}):\n{result.StandardOutput}\n{result.StandardError}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({result.ExitCode}):\n{result.StandardOutput}\n{result.StandardError}");
         }
 
         return stopwatch.Elapsed;

@@ -3,7 +3,7 @@ using Backup.Testing;
 namespace Backup.Sdk.Tests.Support;
 
 /// <summary>
-/// Packs the contract into a local feed and builds the sample plugin against it, as a third party would: a copy of
+/// Builds the sample plugin against the packed contract, as a third party would: a copy of
 /// <c>samples/</c> beside an <c>artifacts/packages</c> feed, so the sample's own nuget.config finds the feed unchanged.
 /// </summary>
 internal static class SamplePlugin
@@ -15,23 +15,6 @@ internal static class SamplePlugin
     public const string AssemblyName = "Contoso.Backup.DirectorySource";
 
     private const string PackageReference = "Include=\"Backup.Abstractions\" Version=\"";
-
-    /// <summary>Packs <paramref name="projects"/> (paths under <c>src/</c>) with <paramref name="contractVersion"/> into <c>workspace/artifacts/packages</c>.</summary>
-    /// <remarks>Builds into the workspace (<c>--artifacts-path</c>), never into the repository's bin/obj that other test projects build concurrently.</remarks>
-    public static async Task<TimeSpan> PackAsync(string workspace, string contractVersion, params string[] projects)
-    {
-        var feed = FeedOf(workspace);
-        var elapsed = TimeSpan.Zero;
-        foreach (var project in projects)
-        {
-            elapsed += await DotNet.RunAsync(RepositoryPaths.Root,
-                "pack", Path.Combine("src", project), "-c", "Release", "-o", feed,
-                "--artifacts-path", Path.Combine(workspace, "contract-build"),
-                $"-p:BackupContractVersion={contractVersion}");
-        }
-
-        return elapsed;
-    }
 
     /// <summary>Copies <c>samples/</c> into the workspace, points the sample at <paramref name="contractVersion"/> and publishes it; returns the plugin folder.</summary>
     /// <remarks>
