@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Xml.Linq;
 using Backup.Testing;
 using CliWrap;
 using CliWrap.Buffered;
@@ -12,6 +13,16 @@ internal static class DotNet
     /// <remarks>No build servers: a test must not leave MSBuild or compiler server processes running after it.</remarks>
     public static Task<TimeSpan> RunAsync(string workingDirectory, params string[] arguments) =>
         ExecuteAsync("dotnet", workingDirectory, [.. arguments, "--nologo", "--disable-build-servers", "-v", "q"]);
+
+    /// <summary>Runs <c>dotnet test <paramref name="project"/></c> and returns the counts of its TRX report (a run of no test is visible as Total 0).</summary>
+    public static async Task<(int Total, int Passed, int Failed)> TestAsync(string workingDirectory, string project, params string[] arguments)
+    {
+        var results = Path.Combine(workingDirectory, "TestResults");
+        await RunAsync(workingDirectory, ["test", project, "--logger", "trx;LogFileName=tests.trx", "--results-directory", results, .. arguments]);
+        var counters = XDocument.Load(Path.Combine(results, "tests.trx")).Descendants().Single(e => e.Name.LocalName == "Counters");
+        int Count(string name) => int.Parse(counters.Attribute(name)!.Value);
+        return (Count("total"), Count("passed"), Count("failed"));
+    }
 
     /// <summary>Runs <c>dotnet new <paramref name="arguments"/></c> against the template store in <paramref name="hive"/>, never the user's.</summary>
     public static Task<TimeSpan> NewAsync(string workingDirectory, string hive, params string[] arguments) =>

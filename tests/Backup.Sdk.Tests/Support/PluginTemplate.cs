@@ -1,5 +1,3 @@
-using System.Xml.Linq;
-
 namespace Backup.Sdk.Tests.Support;
 
 /// <summary>
@@ -47,14 +45,8 @@ internal sealed class PluginTemplate
     }
 
     /// <summary>Runs <c>dotnet test</c> on the generated solution; returns the counts of its TRX report.</summary>
-    public async Task<(int Total, int Passed, int Failed)> TestAsync()
-    {
-        var results = Path.Combine(Directory, "TestResults");
-        await DotNet.RunAsync(Directory, "test", $"{Name}.slnx", "--logger", "trx;LogFileName=tests.trx", "--results-directory", results, $"-p:RestorePackagesPath={_packages}");
-        var counters = XDocument.Load(Path.Combine(results, "tests.trx")).Descendants().Single(e => e.Name.LocalName == "Counters");
-        int Count(string name) => int.Parse(counters.Attribute(name)!.Value);
-        return (Count("total"), Count("passed"), Count("failed"));
-    }
+    public Task<(int Total, int Passed, int Failed)> TestAsync() =>
+        DotNet.TestAsync(Directory, $"{Name}.slnx", $"-p:RestorePackagesPath={_packages}");
 
     /// <summary>Publishes the plugin project into <c><paramref name="parent"/>/&lt;Name&gt;</c>, the plugin folder the host loads.</summary>
     public async Task<string> PublishAsync(string parent)

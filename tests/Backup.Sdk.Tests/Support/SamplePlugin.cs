@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Backup.Testing;
 
 namespace Backup.Sdk.Tests.Support;
@@ -14,36 +15,55 @@ internal static class SamplePlugin
     /// <summary>The sample's assembly (and plugin folder) name.</summary>
     public const string AssemblyName = "Contoso.Backup.DirectorySource";
 
-    private const string PackageReference = "Include=\"Backup.Abstractions\" Version=\"";
+    /// <summary>The storage sample's project and assembly name (a storage on SQLite, with a native library).</summary>
+    public const string StorageProject = "SqliteStorage/Contoso.Backup.SqliteStorage.csproj";
 
-    /// <summary>Copies <c>samples/</c> into the workspace, points the sample at <paramref name="contractVersion"/> and publishes it; returns the plugin folder.</summary>
+    /// <summary>The storage sample's conformance tests, relative to <c>samples/</c>.</summary>
+    public const string StorageTestProject = "SqliteStorage.Tests/Contoso.Backup.SqliteStorage.Tests.csproj";
+
+    /// <summary>The storage sample's assembly (and plugin folder) name.</summary>
+    public const string StorageAssemblyName = "Contoso.Backup.SqliteStorage";
+
+    private static readonly Regex BackupPackageVersion = new("""(Include="Backup\.(?:Abstractions|PluginTesting)" Version=")[^"]*(")""");
+
+    /// <summary>Copies <c>samples/</c> into the workspace, points every sample at <paramref name="contractVersion"/> and publishes the source sample; returns its plugin folder.</summary>
     /// <remarks>
-    /// The sample names the contract version it was written for; pointing it at the version just packed keeps this test
-    /// about the package path, not about which minor the sample happens to name. Packages restore into the workspace,
+    /// The samples name the contract version they were written for; pointing them at the version just packed keeps this
+    /// test about the package path, not about which minor a sample happens to name. Packages restore into the workspace,
     /// so a stale Backup.Abstractions of the same version in the user's NuGet cache can never be used instead.
     /// </remarks>
     public static async Task<(string Folder, TimeSpan Elapsed)> PublishAsync(string workspace, string contractVersion)
     {
-        var samples = Path.Combine(workspace, "samples");
+        var samples = SamplesOf(workspace);
         CopyDirectory(Path.Combine(RepositoryPaths.Root, "samples"), samples);
-        var project = Path.Combine(samples, Project);
-        var text = await File.ReadAllTextAsync(project);
-        var at = text.IndexOf(PackageReference, StringComparison.Ordinal);
-        if (at < 0)
+        foreach (var project in Directory.EnumerateFiles(samples, "*.csproj", SearchOption.AllDirectories))
         {
-            throw new InvalidOperationException($"{project} has no PackageReference {PackageReference}...\"");
+            var text = await File.ReadAllTextAsync(project);
+            if (!BackupPackageVersion.IsMatch(text))
+            {
+                throw new InvalidOperationException($"{project} has no PackageReference Include=\"Backup.Abstractions\" Version=...");
+            }
+
+            await File.WriteAllTextAsync(project, BackupPackageVersion.Replace(text, $"${{1}}{contractVersion}${{2}}"));
         }
 
-        var versionStart = at + PackageReference.Length;
-        var versionEnd = text.IndexOf('"', versionStart);
-        await File.WriteAllTextAsync(project, text[..versionStart] + contractVersion + text[versionEnd..]);
+        return await PublishSampleAsync(workspace, Project, AssemblyName);
+    }
 
-        var folder = Path.Combine(workspace, "publish", AssemblyName);
-        var elapsed = await DotNet.RunAsync(samples,
-            "publish", project, "-c", "Release", "-o", folder,
-            $"-p:RestorePackagesPath={Path.Combine(workspace, "nuget-packages")}");
+    /// <summary>Publishes the copied sample <paramref name="project"/> into <c>workspace/publish/<paramref name="assemblyName"/></c>, framework-dependent for linux-x64 as docs/writing-a-plugin.md says.</summary>
+    public static async Task<(string Folder, TimeSpan Elapsed)> PublishSampleAsync(string workspace, string project, string assemblyName)
+    {
+        var folder = Path.Combine(workspace, "publish", assemblyName);
+        var elapsed = await DotNet.RunAsync(SamplesOf(workspace),
+            "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", folder, RestorePackagesPath(workspace));
         return (folder, elapsed);
     }
+
+    /// <summary>The copy of <c>samples/</c> in a workspace.</summary>
+    public static string SamplesOf(string workspace) => Path.Combine(workspace, "samples");
+
+    /// <summary>The MSBuild property that restores into the workspace's own package folder.</summary>
+    public static string RestorePackagesPath(string workspace) => $"-p:RestorePackagesPath={Path.Combine(workspace, "nuget-packages")}";
 
     /// <summary>The local feed of a workspace (where <c>samples/nuget.config</c> looks: <c>../artifacts/packages</c>).</summary>
     public static string FeedOf(string workspace) => Path.Combine(workspace, "artifacts", "packages");
