@@ -16,21 +16,9 @@ public sealed class TemplateSpecs(SdkFixture sdk, ITestOutputHelper output)
     [Fact]
     public async Task The_storage_template_passes_its_tests_and_its_plugin_stores_a_backup_the_host_verifies()
     {
-        var dir = sdk.NewTestDirectory();
-        var clock = Stopwatch.StartNew();
-        var template = await PluginTemplate.CreateAsync(dir, SamplePlugin.FeedOf(sdk.Current), Packages, "backup-storage", "Contoso.Backup.Shelf", "shelf");
-        var created = clock.Elapsed;
+        var (dir, tests, plugins) = await InstantiateTestAndLoadAsync("backup-storage", "Contoso.Backup.Shelf", "shelf", "storage", await PublishedHost.FakeSourcePluginAsync());
 
-        var tests = await template.TestAsync();
-        var tested = clock.Elapsed;
-        var plugins = PublishedHost.ComposePluginsDirectory(dir, await PublishedHost.FakeSourcePluginAsync(), await template.PublishAsync(Path.Combine(dir, "publish")));
-        var listing = await PublishedHost.RunAsync(["plugins", "--plugins-dir", plugins]);
-        Report(created, tested, clock.Elapsed);
-
-        tests.Failed.Should().Be(0);
-        tests.Passed.Should().BeGreaterThan(10, "every test of the conformance kit runs").And.Be(tests.Total);
-        listing.ExitCode.Should().Be(0, listing.StandardOutput + listing.StandardError);
-        listing.StandardOutput.Should().MatchRegex(@"(?m)^shelf\s+storage\s+0\.1\.0\s+" + Regex.Escape(SdkFixture.HostContractVersion) + @"\s+\S+/Contoso\.Backup\.Shelf\.dll$");
+        tests.Passed.Should().BeGreaterThan(10, "every test of the conformance kit runs");
         var store = Directory.CreateDirectory(Path.Combine(dir, "store")).FullName;
         var spec = await WriteSpecAsync(dir, "source: {plugin: fake, settings: {entries: 2, bytes: 300000}}", $"storage: {{plugin: shelf, settings: {{path: {store}}}}}");
         await RunAsync(["run", "--spec", spec, "--plugins-dir", plugins]);
@@ -40,23 +28,9 @@ public sealed class TemplateSpecs(SdkFixture sdk, ITestOutputHelper output)
     [Fact]
     public async Task The_source_template_passes_its_tests_and_its_plugin_backs_up_into_local_storage()
     {
-        var dir = sdk.NewTestDirectory();
-        var clock = Stopwatch.StartNew();
-        var template = await PluginTemplate.CreateAsync(dir, SamplePlugin.FeedOf(sdk.Current), Packages, "backup-source", "Contoso.Backup.Greeting", "greeting");
-        var created = clock.Elapsed;
+        var (dir, _, plugins) = await InstantiateTestAndLoadAsync("backup-source", "Contoso.Backup.Greeting", "greeting", "source", await PublishedHost.PluginFolderAsync("Backup.Plugins.Local"));
 
-        var tests = await template.TestAsync();
-        var tested = clock.Elapsed;
-        var plugins = PublishedHost.ComposePluginsDirectory(dir, await PublishedHost.PluginFolderAsync("Backup.Plugins.Local"), await template.PublishAsync(Path.Combine(dir, "publish")));
-        var listing = await PublishedHost.RunAsync(["plugins", "--plugins-dir", plugins]);
-        Report(created, tested, clock.Elapsed);
-
-        tests.Failed.Should().Be(0);
-        tests.Passed.Should().BeGreaterThan(0).And.Be(tests.Total);
-        listing.ExitCode.Should().Be(0, listing.StandardOutput + listing.StandardError);
-        listing.StandardOutput.Should().MatchRegex(@"(?m)^greeting\s+source\s+0\.1\.0\s+" + Regex.Escape(SdkFixture.HostContractVersion) + @"\s+\S+/Contoso\.Backup\.Greeting\.dll$");
-        var store = Path.Combine(dir, "store");
-        var spec = await WriteSpecAsync(dir, "source: {plugin: greeting, settings: {text: hello}}", $"storage: {{plugin: local, settings: {{path: {store}}}}}");
+        var spec = await WriteSpecAsync(dir, "source: {plugin: greeting, settings: {text: hello}}", $"storage: {{plugin: local, settings: {{path: {Path.Combine(dir, "store")}}}}}");
         await RunAsync(["run", "--spec", spec, "--plugins-dir", plugins]);
         await RunAsync(["verify", "--spec", spec, "--latest", "--plugins-dir", plugins]);
     }
@@ -86,9 +60,32 @@ public sealed class TemplateSpecs(SdkFixture sdk, ITestOutputHelper output)
 
     private string Packages => Path.Combine(sdk.Current, "nuget-packages");
 
-    private void Report(TimeSpan created, TimeSpan tested, TimeSpan loaded) =>
-        output.WriteLine($"dotnet new: {created.TotalSeconds:F1} s; + dotnet test: {(tested - created).TotalSeconds:F1} s; "
-            + $"+ publish and `backup plugins`: {(loaded - tested).TotalSeconds:F1} s; dotnet new to a loaded plugin: {loaded.TotalSeconds:F1} s");
+    /// <summary>
+    /// <c>dotnet new</c>, <c>dotnet test</c> (all passed, none failed), publish, and <c>backup plugins</c> listing the plugin
+    /// beside <paramref name="otherPlugin"/>; prints how long each step took. Returns the test directory, the test counts
+    /// and the plugins directory.
+    /// </summary>
+    private async Task<(string Dir, (int Total, int Passed, int Failed) Tests, string Plugins)> InstantiateTestAndLoadAsync(
+        string shortName, string name, string pluginName, string kind, string otherPlugin)
+    {
+        var dir = sdk.NewTestDirectory();
+        var clock = Stopwatch.StartNew();
+        var template = await PluginTemplate.CreateAsync(dir, SamplePlugin.FeedOf(sdk.Current), Packages, shortName, name, pluginName);
+        var created = clock.Elapsed;
+        var tests = await template.TestAsync();
+        var tested = clock.Elapsed;
+        var plugins = PublishedHost.ComposePluginsDirectory(dir, otherPlugin, await template.PublishAsync(Path.Combine(dir, "publish")));
+        var listing = await PublishedHost.RunAsync(["plugins", "--plugins-dir", plugins]);
+        output.WriteLine($"{shortName}: dotnet new {created.TotalSeconds:F1} s; + dotnet test {(tested - created).TotalSeconds:F1} s; "
+            + $"+ publish and `backup plugins` {(clock.Elapsed - tested).TotalSeconds:F1} s; dotnet new to a loaded plugin: {clock.Elapsed.TotalSeconds:F1} s");
+
+        tests.Failed.Should().Be(0);
+        tests.Passed.Should().BeGreaterThan(0).And.Be(tests.Total);
+        listing.ExitCode.Should().Be(0, listing.StandardOutput + listing.StandardError);
+        listing.StandardOutput.Should().MatchRegex(
+            $@"(?m)^{pluginName}\s+{kind}\s+0\.1\.0\s+{Regex.Escape(SdkFixture.HostContractVersion)}\s+\S+/{Regex.Escape(name)}\.dll$");
+        return (dir, tests, plugins);
+    }
 
     private static async Task<string> WriteSpecAsync(string dir, string source, string storage)
     {

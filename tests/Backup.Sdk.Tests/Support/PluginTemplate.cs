@@ -48,11 +48,11 @@ internal sealed class PluginTemplate
     public Task<(int Total, int Passed, int Failed)> TestAsync() =>
         DotNet.TestAsync(Directory, $"{Name}.slnx", $"-p:RestorePackagesPath={_packages}");
 
-    /// <summary>Publishes the plugin project into <c><paramref name="parent"/>/&lt;Name&gt;</c>, the plugin folder the host loads.</summary>
+    /// <summary>Publishes the plugin project into <c><paramref name="parent"/>/&lt;Name&gt;</c>, the plugin folder the host loads, as the generated README says.</summary>
     public async Task<string> PublishAsync(string parent)
     {
         var folder = Path.Combine(parent, Name);
-        await DotNet.RunAsync(Directory, "publish", Path.Combine("src", Name), "-c", "Release", "-o", folder, $"-p:RestorePackagesPath={_packages}");
+        await DotNet.RunAsync(Directory, "publish", Path.Combine("src", Name), "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", folder, $"-p:RestorePackagesPath={_packages}");
         return folder;
     }
 }
