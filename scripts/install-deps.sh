@@ -163,6 +163,7 @@ main() {
   need_azurite
   need_s3_emulators
   need_zstd
+  need_age
   need_container_tools
   if (( ${#APT_PACKAGES[@]} > 0 )); then
     apt_install
