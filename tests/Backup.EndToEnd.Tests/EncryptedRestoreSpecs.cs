@@ -104,6 +104,20 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
         (await DatabaseExistsAsync()).Should().BeFalse();
     }
 
+    [Fact]
+    public async Task Validate_refuses_a_secret_key_pasted_as_a_recipient_in_one_line_with_exit_2_without_echoing_it()
+    {
+        var (key, _) = await KeyAsync("key");
+        var secret = (await File.ReadAllLinesAsync(key)).Single(l => l.StartsWith("AGE-SECRET-KEY-1", StringComparison.Ordinal));
+        var spec = Write("job.yaml", $"name: bad\nsource:\n  {TestServers.MariaDbHaSource}\nstorage:\n  plugin: local\n  settings:\n    path: {_dir.Combine("store")}\nencryption:\n  recipients: [{secret}]\n");
+
+        var result = await PublishedHost.RunAsync(["validate", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
+
+        result.ExitCode.Should().Be(2, result.StandardError);
+        ErrorLines(result).Should().ContainSingle().Which.Should().MatchRegex(@"job\.yaml:\d+:\d+: encryption\.recipients: ").And.Contain("starts with 'age1'");
+        (result.StandardError + result.StandardOutput).Should().NotContain(secret);
+    }
+
     private async Task<(string KeyFile, string PublicKey)> KeyAsync(string name)
     {
         var file = _dir.Combine(name + ".txt");
