@@ -4,7 +4,6 @@ using System.IO.Compression;
 using System.Text;
 using Backup.Testing;
 using CliWrap.Buffered;
-using MySqlConnector;
 
 namespace Backup.EndToEnd.Tests;
 
@@ -69,9 +68,9 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
         var withoutKey = await RestoreAsync(backupSpec, null);
         var withStranger = await RestoreAsync(restoreSpec, strangerKey);
         withoutKey.ExitCode.Should().Be(7, withoutKey.StandardError);
-        ErrorLines(withoutKey).Should().ContainSingle().Which.Should().Contain("no private key is configured");
+        withoutKey.ErrorLines().Should().ContainSingle().Which.Should().Contain("no private key is configured");
         withStranger.ExitCode.Should().Be(7, withStranger.StandardError);
-        ErrorLines(withStranger).Should().ContainSingle().Which.Should().Contain("cannot be decrypted").And.Contain("wrong key");
+        withStranger.ErrorLines().Should().ContainSingle().Which.Should().Contain("cannot be decrypted").And.Contain("wrong key");
         (await DatabaseExistsAsync()).Should().BeFalse("nothing may be loaded without the right key");
 
         var verify = await PublishedHost.RunAsync(["verify", "--spec", restoreSpec, "--latest", "--plugins-dir", _pluginsDirectory], Identity(newKey));
@@ -100,7 +99,7 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
         var result = await RestoreAsync(spec, key);
 
         result.ExitCode.Should().Be(7, result.StandardError);
-        ErrorLines(result).Should().ContainSingle().Which.Should().Contain("damaged").And.Contain("fails authentication");
+        result.ErrorLines().Should().ContainSingle().Which.Should().Contain("damaged").And.Contain("fails authentication");
         (await DatabaseExistsAsync()).Should().BeFalse();
     }
 
@@ -114,7 +113,7 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
         var result = await PublishedHost.RunAsync(["validate", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
 
         result.ExitCode.Should().Be(2, result.StandardError);
-        ErrorLines(result).Should().ContainSingle().Which.Should().MatchRegex(@"job\.yaml:\d+:\d+: encryption\.recipients: ").And.Contain("starts with 'age1'");
+        result.ErrorLines().Should().ContainSingle().Which.Should().MatchRegex(@"job\.yaml:\d+:\d+: encryption\.recipients: ").And.Contain("starts with 'age1'");
         (result.StandardError + result.StandardOutput).Should().NotContain(secret);
     }
 
@@ -162,30 +161,10 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
         throw new InvalidOperationException($"no .sql entry in {path}");
     }
 
-    private static List<string> ErrorLines(BufferedCommandResult result) =>
-        result.StandardError.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+    private async Task<bool> DatabaseExistsAsync() =>
+        await TestServers.CountAsync(TestServers.RestorePort, $"SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{_database}'") > 0;
 
-    private async Task<bool> DatabaseExistsAsync()
-    {
-        await using var connection = await TestServers.OpenMariaDbAsync(TestServers.RestorePort);
-        await using var command = new MySqlCommand($"SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{_database}'", connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0;
-    }
+    private Task<long> CountAsync() => TestServers.CountAsync(TestServers.RestorePort, $"SELECT COUNT(*) FROM {_database}.secret_notes");
 
-    private async Task<long> CountAsync()
-    {
-        await using var connection = await TestServers.OpenMariaDbAsync(TestServers.RestorePort);
-        await using var command = new MySqlCommand($"SELECT COUNT(*) FROM {_database}.secret_notes", connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task ExecuteAsync(int port, params string[] statements)
-    {
-        await using var connection = await TestServers.OpenMariaDbAsync(port);
-        foreach (var sql in statements)
-        {
-            await using var command = new MySqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
-    }
+    private static Task ExecuteAsync(int port, params string[] statements) => TestServers.ExecuteAsync(port, statements);
 }
