@@ -108,6 +108,48 @@ public sealed class AgeStreamSpecs
     }
 
     [Fact]
+    public async Task Any_altered_byte_or_cut_of_a_file_is_an_age_failure_never_another_exception()
+    {
+        // Deterministic (seeded): every position of a two-recipient header and a sample of the payload, each
+        // byte flipped, replaced by a header character, or the file cut there.
+        var (identity, _) = AgeIdentity.Generate();
+        var (other, _) = AgeIdentity.Generate();
+        var good = await EncryptAsync(TestData.Dump(Chunk + 100), [other.Recipient, identity.Recipient]);
+        var random = new Random(21);
+        var headerLength = good.AsSpan().IndexOf("\n---"u8) + 48;
+        var positions = Enumerable.Range(0, headerLength).Concat(Enumerable.Range(0, 200).Select(_ => random.Next(headerLength, good.Length)));
+        var outcomes = new Dictionary<AgeFailure, int>();
+        foreach (var position in positions)
+        {
+            foreach (var variant in new Func<byte[]>[]
+            {
+                () => Altered(good, position, (byte)(good[position] ^ (1 << random.Next(8)))),
+                () => Altered(good, position, "\n -=+/A0"u8[random.Next(8)]),
+                () => good[..position],
+            })
+            {
+                var bytes = variant();
+                if (bytes.AsSpan().SequenceEqual(good))
+                {
+                    continue;
+                }
+
+                var failure = await FailureAsync(bytes, [identity]);
+                outcomes[failure.Failure] = outcomes.GetValueOrDefault(failure.Failure) + 1;
+            }
+        }
+
+        outcomes.Keys.Should().Contain([AgeFailure.MalformedHeader, AgeFailure.HeaderMacMismatch, AgeFailure.NoMatchingIdentity, AgeFailure.ChunkAuthentication]);
+    }
+
+    private static byte[] Altered(byte[] bytes, int position, byte value)
+    {
+        var copy = (byte[])bytes.Clone();
+        copy[position] = value;
+        return copy;
+    }
+
+    [Fact]
     public async Task A_hostile_header_is_read_only_up_to_its_bound()
     {
         var (identity, _) = AgeIdentity.Generate();
