@@ -46,9 +46,9 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, storageStage, _logger, clock, watchdog);
         var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog);
         ArchiveInfo archive;
+        BackupManifest manifest;
         try
         {
-            BackupManifest manifest;
             (archive, manifest) = pipeline.Mode == PipelineMode.Streaming
                 ? await StreamAsync(run, watchdog.Token)
                 : await ArchiveAsync(run, watchdog.Token);
@@ -66,7 +66,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var archiveKey = ArtifactNames.Key(spec.Artifact.Prefix, archive.Name);
         _logger.LogInformation("Backup {BackupId} complete: {Location}/{Key} ({Seconds:F1} s)",
             backupId, job.Storage.Location, archiveKey, (clock.GetUtcNow() - startedAt).TotalSeconds);
-        return new BackupOutcome(backupId, archiveKey, archive);
+        return new BackupOutcome(backupId, archiveKey, archive, manifest.Entries.Sum(e => e.Size), manifest.SourceNode());
     }
 
     /// <summary>The sha1sum-format line for <paramref name="archive"/>, so <c>sha1sum -c</c> works on a downloaded pair.</summary>
