@@ -58,8 +58,9 @@ internal static class BackupCommandLine
             return;
         }
 
+        // Without a signal, each part's own timeouts bound it; the limit is a backstop a little above them.
         var limit = signalledAt == DateTimeOffset.MaxValue
-            ? bound
+            ? bound + TimeSpan.FromSeconds(2)
             : TimeSpan.FromSeconds(Math.Clamp((signalledAt + ShutdownBudget - DateTimeOffset.UtcNow).TotalSeconds, 1, bound.TotalSeconds));
         await new OutcomeReporter(error, TimeProvider.System).ReportAsync(spec, outcome, limit);
     }

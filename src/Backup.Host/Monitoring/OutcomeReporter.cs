@@ -11,6 +11,7 @@ internal sealed class OutcomeReporter(TextWriter error, TimeProvider clock)
         new[] { spec.Metrics is { } m ? TimeSpan.FromSeconds(m.TimeoutSeconds) : TimeSpan.Zero, spec.Notify?.Bound ?? TimeSpan.Zero }.Max();
 
     /// <summary>Reports <paramref name="outcome"/>; gives up whatever is unfinished after <paramref name="limit"/> (the rest of a shutdown budget).</summary>
+    /// <remarks>Each part is bounded by its own timeouts; <paramref name="limit"/> is the backstop over all of them (and whatever a secret file's read may cost).</remarks>
     public async Task ReportAsync(JobSpec spec, CommandOutcome outcome, TimeSpan limit)
     {
         var warnings = new ConcurrentQueue<string>();
@@ -20,7 +21,7 @@ internal sealed class OutcomeReporter(TextWriter error, TimeProvider clock)
         var work = new List<Task>();
         if (spec.Metrics is { } metrics)
         {
-            work.Add(PushAsync(new PushgatewayClient(http), metrics, outcome, warnings, deadline.Token));
+            work.Add(PushAsync(new PushgatewayClient(http), metrics, outcome, warnings, limit, deadline.Token));
         }
 
         var notifier = new WebhookNotifier(http, clock);
@@ -29,7 +30,7 @@ internal sealed class OutcomeReporter(TextWriter error, TimeProvider clock)
         {
             if (outcome.Succeeded ? webhooks[i].OnSuccess : webhooks[i].OnFailure)
             {
-                work.Add(NotifyAsync(notifier, webhooks[i], spec.Notify!, i + 1, outcome, warnings, deadline.Token));
+                work.Add(NotifyAsync(notifier, webhooks[i], spec.Notify!, i + 1, outcome, warnings, limit, deadline.Token));
             }
         }
 
@@ -40,7 +41,7 @@ internal sealed class OutcomeReporter(TextWriter error, TimeProvider clock)
         }
     }
 
-    private static async Task PushAsync(PushgatewayClient client, MetricsSpec metrics, CommandOutcome outcome, ConcurrentQueue<string> warnings, CancellationToken deadline)
+    private static async Task PushAsync(PushgatewayClient client, MetricsSpec metrics, CommandOutcome outcome, ConcurrentQueue<string> warnings, TimeSpan limit, CancellationToken deadline)
     {
         var timeout = TimeSpan.FromSeconds(metrics.TimeoutSeconds);
         try
@@ -51,11 +52,12 @@ internal sealed class OutcomeReporter(TextWriter error, TimeProvider clock)
         }
         catch (Exception ex)
         {
-            warnings.Enqueue($"metrics were not pushed to {PushgatewayClient.GroupUrl(metrics.Pushgateway, outcome.Job, outcome.Command)}: {HttpFailure.Describe(ex, timeout)}; the exit code is unchanged");
+            var reason = deadline.IsCancellationRequested ? OutOfTime(limit) : HttpFailure.Describe(ex, timeout);
+            warnings.Enqueue($"metrics were not pushed to {PushgatewayClient.GroupUrl(metrics.Pushgateway, outcome.Job, outcome.Command)}: {reason}; the exit code is unchanged");
         }
     }
 
-    private static async Task NotifyAsync(WebhookNotifier notifier, WebhookSpec webhook, NotifySpec settings, int number, CommandOutcome outcome, ConcurrentQueue<string> warnings, CancellationToken deadline)
+    private static async Task NotifyAsync(WebhookNotifier notifier, WebhookSpec webhook, NotifySpec settings, int number, CommandOutcome outcome, ConcurrentQueue<string> warnings, TimeSpan limit, CancellationToken deadline)
     {
         try
         {
@@ -64,8 +66,12 @@ internal sealed class OutcomeReporter(TextWriter error, TimeProvider clock)
         catch (Exception ex)
         {
             // Only this project's own messages are quoted: an HTTP stack's message may hold the URL, which is a secret.
-            var reason = ex is InvalidOperationException ? ex.Message : HttpFailure.Describe(ex, TimeSpan.FromSeconds(settings.TimeoutSeconds));
+            var reason = deadline.IsCancellationRequested ? OutOfTime(limit)
+                : ex is InvalidOperationException ? ex.Message
+                : HttpFailure.Describe(ex, TimeSpan.FromSeconds(settings.TimeoutSeconds));
             warnings.Enqueue($"webhook {number} (url from {webhook.Url}) was not notified: {reason}; the exit code is unchanged");
         }
     }
+
+    private static string OutOfTime(TimeSpan limit) => $"not done within the {limit.TotalSeconds:0.#} s left for monitoring";
 }
