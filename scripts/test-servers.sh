@@ -416,7 +416,7 @@ pushgateway_up() {
   fi
   dir=$(pushgateway_dir)
   rm -rf "$dir"; mkdir -p "$dir"
-  setsid "$bin" --web.listen-address="$HOST:$PUSHGATEWAY_PORT" --web.enable-admin-api "$(pushgateway_marker)" \
+  setsid "$bin" --web.listen-address="$HOST:$PUSHGATEWAY_PORT" "$(pushgateway_marker)" \
     </dev/null >"$dir/server.log" 2>&1 &
   pid=$!
   echo "$pid" >"$dir/pid"

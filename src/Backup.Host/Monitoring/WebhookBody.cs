@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Backup.Host.Monitoring;
 
@@ -43,11 +42,6 @@ internal sealed record WebhookBody(
     DateTimeOffset FinishedAt,
     string? Text)
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>The body for <paramref name="outcome"/>, UTF-8 JSON.</summary>
     public static byte[] Render(CommandOutcome outcome, bool slackText)
     {
@@ -58,7 +52,7 @@ internal sealed record WebhookBody(
             Math.Round(outcome.Duration.TotalSeconds, 3), outcome.StoredBytes, outcome.SourceBytes, outcome.Location, outcome.Node,
             outcome.Source, outcome.Storage, Environment.MachineName, outcome.StartedAt, outcome.FinishedAt,
             slackText ? Summary(outcome) : null);
-        return JsonSerializer.SerializeToUtf8Bytes(body, Options);
+        return JsonSerializer.SerializeToUtf8Bytes(body, WebhookJsonContext.Default.WebhookBody);
     }
 
     private static string Summary(CommandOutcome outcome)
