@@ -154,6 +154,17 @@ public sealed class MetricsSpecs(HostFixture host) : IClassFixture<HostFixture>,
         result.StandardError.Should().Contain($"warning: metrics were not pushed to http://127.0.0.1:{port}/metrics/job/{_job}/command/run: connection failed (ConnectionRefused); the exit code is unchanged");
     }
 
+    [Fact]
+    public async Task A_push_the_gateway_refuses_is_one_warning_quoting_its_answer()
+    {
+        var spec = MonitoringSpecFile.Write(_dir.Path, _job, $"metrics:\n  pushgateway: {Pushgateway.Url}/not-the-api");
+
+        var result = await RunAsync("run", spec);
+
+        result.ExitCode.Should().Be(0, result.StandardError);
+        result.StandardError.Should().Contain($"warning: metrics were not pushed to {Pushgateway.Url}/not-the-api/metrics/job/{_job}/command/run: HTTP 404: 404 page not found; the exit code is unchanged");
+    }
+
     private static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
     private async Task<Dictionary<string, double>> SeriesAsync(string command)

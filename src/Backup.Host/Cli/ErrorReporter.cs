@@ -29,7 +29,11 @@ internal static class ErrorReporter
             _ => (ExitCodes.InternalError, (IReadOnlyList<string>)[$"internal error: {exception.GetType().Name}: {exception.Message} (run with --verbose for details)"]),
         };
 
-        recorder?.Failed(lines[0].ReplaceLineEndings(" "));
+        if (lines.Count > 0)
+        {
+            recorder?.Failed(lines[0].ReplaceLineEndings(" "));
+        }
+
         foreach (var line in lines)
         {
             error.WriteLine($"error: {line.ReplaceLineEndings(" ")}");

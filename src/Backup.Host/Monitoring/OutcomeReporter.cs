@@ -52,7 +52,9 @@ internal sealed class OutcomeReporter(TextWriter error, TimeProvider clock)
         }
         catch (Exception ex)
         {
-            var reason = deadline.IsCancellationRequested ? OutOfTime(limit) : HttpFailure.Describe(ex, timeout);
+            var reason = deadline.IsCancellationRequested ? OutOfTime(limit)
+                : ex is InvalidOperationException ? ex.Message
+                : HttpFailure.Describe(ex, timeout);
             warnings.Enqueue($"metrics were not pushed to {PushgatewayClient.GroupUrl(metrics.Pushgateway, outcome.Job, outcome.Command)}: {reason}; the exit code is unchanged");
         }
     }

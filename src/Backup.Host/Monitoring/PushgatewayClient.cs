@@ -19,7 +19,10 @@ internal sealed class PushgatewayClient(HttpClient http)
         return new Uri($"{root}metrics/job/{Uri.EscapeDataString(job)}/command/{Uri.EscapeDataString(command)}");
     }
 
-    /// <summary>Pushes <paramref name="outcome"/>; throws <see cref="HttpRequestException"/> for an answer other than 2xx.</summary>
+    /// <summary>The most of the gateway's error text quoted in a warning (it says e.g. which series clashes with another group's type).</summary>
+    private const int MaxErrorChars = 300;
+
+    /// <summary>Pushes <paramref name="outcome"/>; throws <see cref="HttpRequestException"/> when it gets no answer, <see cref="InvalidOperationException"/> for an answer other than 2xx.</summary>
     public async Task PushAsync(MetricsSpec spec, CommandOutcome outcome, CancellationToken cancellationToken)
     {
         using var content = new StringContent(MetricsExposition.Render(outcome));
@@ -27,7 +30,11 @@ internal sealed class PushgatewayClient(HttpClient http)
         using var response = await http.PostAsync(GroupUrl(spec.Pushgateway, outcome.Job, outcome.Command), content, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"HTTP {(int)response.StatusCode}", null, response.StatusCode);
+            var buffer = new byte[MaxErrorChars];
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var length = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, length).ReplaceLineEndings(" ").Trim();
+            throw new InvalidOperationException($"HTTP {(int)response.StatusCode}{(text.Length > 0 ? ": " + text : "")}");
         }
     }
 }
