@@ -328,7 +328,7 @@ s3_marker() { # name
 }
 
 s3_start_one() { # name port
-  local name=$1 port=$2 dir pid i
+  local name=$1 port=$2 dir pid
   dir=$(server_dir "$name")
   rm -rf "$dir"; mkdir -p "$dir/data"
   if port_in_use "$port"; then
@@ -349,12 +349,18 @@ s3_start_one() { # name port
   esac
   pid=$!
   echo "$pid" >"$dir/pid"
+  await_start "$name" "$pid" "$port" "$dir/server.log"
+}
+
+# Waits until PID listens on PORT; fails when it exits first or START_TIMEOUT passes.
+await_start() { # name pid port log
+  local i
   for ((i = 0; i < START_TIMEOUT * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { echo "$SELF: $name exited during start, see $dir/server.log" >&2; return 1; }
-    port_in_use "$port" && { log "$name up on $HOST:$port (pid $pid)"; return 0; }
+    kill -0 "$2" 2>/dev/null || { echo "$SELF: $1 exited during start, see $4" >&2; return 1; }
+    port_in_use "$3" && { log "$1 up on $HOST:$3 (pid $2)"; return 0; }
     sleep 0.1
   done
-  echo "$SELF: $name: no answer on $HOST:$port after ${START_TIMEOUT}s, see $dir/server.log" >&2
+  echo "$SELF: $1: no answer on $HOST:$3 after ${START_TIMEOUT}s, see $4" >&2
   return 1
 }
 
@@ -407,7 +413,7 @@ pushgateway_dir() { server_dir pushgateway; }
 pushgateway_marker() { echo "--persistence.file=$(pushgateway_dir)/metrics"; }
 
 pushgateway_up() {
-  local dir pid i bin
+  local dir pid bin
   bin=$(command -v prometheus-pushgateway || echo /usr/bin/prometheus-pushgateway)
   [[ -x $bin ]] || { echo "$SELF: prometheus-pushgateway not found; run scripts/install-deps.sh" >&2; return 1; }
   if port_in_use "$PUSHGATEWAY_PORT"; then
@@ -420,13 +426,7 @@ pushgateway_up() {
     </dev/null >"$dir/server.log" 2>&1 &
   pid=$!
   echo "$pid" >"$dir/pid"
-  for ((i = 0; i < START_TIMEOUT * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { echo "$SELF: pushgateway exited during start, see $dir/server.log" >&2; return 1; }
-    port_in_use "$PUSHGATEWAY_PORT" && { log "pushgateway up on $HOST:$PUSHGATEWAY_PORT (pid $pid)"; return 0; }
-    sleep 0.1
-  done
-  echo "$SELF: pushgateway: no answer on $HOST:$PUSHGATEWAY_PORT after ${START_TIMEOUT}s, see $dir/server.log" >&2
-  return 1
+  await_start pushgateway "$pid" "$PUSHGATEWAY_PORT" "$dir/server.log"
 }
 
 pushgateway_down() {
