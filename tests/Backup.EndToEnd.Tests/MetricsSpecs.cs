@@ -53,6 +53,21 @@ public sealed class MetricsSpecs(HostFixture host) : IClassFixture<HostFixture>,
     }
 
     [Fact]
+    public async Task An_encrypted_run_pushes_the_raw_size_the_sealed_manifest_hides()
+    {
+        var key = _dir.Combine("key.txt");
+        await CliWrap.Cli.Wrap("age-keygen").WithArguments(["-o", key]).ExecuteBufferedAsync();
+        var recipient = (await CliWrap.Cli.Wrap("age-keygen").WithArguments(["-y", key]).ExecuteBufferedAsync()).StandardOutput.Trim();
+
+        var result = await RunAsync("run", MonitoringSpecFile.Write(_dir.Path, _job, $"{Metrics}\nencryption:\n  recipients:\n    - {recipient}"));
+
+        result.ExitCode.Should().Be(0, result.StandardError);
+        var series = await SeriesAsync("run");
+        series["backup_source_bytes"].Should().Be(200_000);
+        series["backup_stored_bytes"].Should().Be(long.Parse(result.StandardOutput.Split(' ')[2]));
+    }
+
+    [Fact]
     public async Task A_storage_failure_pushes_exit_code_5_and_no_success()
     {
         await File.WriteAllTextAsync(_dir.Combine("a-file"), "");
