@@ -36,8 +36,9 @@ internal sealed class StreamedTar
     /// <param name="failed">Called once when the upload fails by itself, e.g. to stop the source.</param>
     public static StreamedTar Start(Func<Func<Stream, CancellationToken, Task>, Task<ArchiveInfo>> upload, Action failed) => new(upload, failed);
 
-    /// <summary>Hands over the file at <paramref name="path"/> as tar entry <paramref name="name"/> once the previous item is in the tar; the file must stay untouched until the returned item's <see cref="Item.Done"/> completes.</summary>
-    public async Task<Item> SendFileAsync(string name, string path, CancellationToken cancellationToken)
+    /// <summary>Hands over the file at <paramref name="path"/> as tar entry <paramref name="name"/>, once the previous entry is in the tar.</summary>
+    /// <remarks>So only this file and the one handed over before are ever in use: the file must stay untouched until the next hand-over returns.</remarks>
+    public async Task SendFileAsync(string name, string path, CancellationToken cancellationToken)
     {
         var item = new Item(async (tar, ct) =>
         {
@@ -45,7 +46,6 @@ internal sealed class StreamedTar
             await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = data, Mode = EntryMode }, ct);
         });
         await SendAsync(item, cancellationToken);
-        return item;
     }
 
     /// <summary>Writes the manifest as the tar's last entry, ends the tar and waits for the upload to finish.</summary>
@@ -92,7 +92,7 @@ internal sealed class StreamedTar
             }
         }
 
-        _last = item;
+        Volatile.Write(ref _last, item);
         if (!_items.Writer.TryWrite(item))
         {
             // Completed by a failed upload: report what failed it.
@@ -115,13 +115,13 @@ internal sealed class StreamedTar
         catch (Exception ex)
         {
             _items.Writer.TryComplete(ex);
-            _last?.Complete(ex);
+            Volatile.Read(ref _last)?.Complete(ex);
             throw;
         }
     }
 
     /// <summary>One tar entry handed over; <see cref="Done"/> completes when it is in the tar (or faults when it never will be).</summary>
-    internal sealed class Item(Func<TarWriter, CancellationToken, Task> write)
+    private sealed class Item(Func<TarWriter, CancellationToken, Task> write)
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
