@@ -29,7 +29,9 @@
 #   BENCH_PORT        the private server's port on 127.0.0.1 (default 13826)
 #   BENCH_S3_PORT     the S3 emulator's port on 127.0.0.1 (default 13827)
 #   BENCH_DIR         work dir: datadir, published tool, temp and storage dirs (default /tmp/backup-bench)
-#   BENCH_ROWS        rows to run, space-separated (default: all of the above)
+#   BENCH_ROWS        rows to run, space-separated (default: all of the above; a row named twice runs twice, e.g.
+#                     "tool-tgz0 tool-tgz tool-tgz0 tool-tgz" alternates the two archive layouts)
+#   BENCH_CHUNK_MIB   pipeline.archiveChunkMiB for tool-tgz and tgz-s3 (default: the tool's default, 64)
 #   BENCH_KEEP_SERVER 1 = leave the server running at the end (default: stop it)
 #   BENCH_SKIP_PUBLISH 1 = reuse the tool already published into BENCH_DIR/app
 #   BENCH_GC_GEN0     DOTNET_GCgen0size for the tool rows (default: the Dockerfile's value, so the tool runs
@@ -260,11 +262,11 @@ row_snippet() {
     sh-gzip) echo "$dump | gzip >\$TMPD/b.sql.gz && (cd \$TMPD && sha1sum b.sql.gz >b.sql.gz.sha1) && cp \$TMPD/b.sql.gz* \$STORE/" ;;
     sh-pigz) echo "$dump | pigz -p 2 >\$TMPD/b.sql.gz && (cd \$TMPD && sha1sum b.sql.gz >b.sql.gz.sha1) && cp \$TMPD/b.sql.gz* \$STORE/" ;;
     sh-zstd) echo "$dump | zstd -q -3 -T2 >\$TMPD/b.sql.zst && (cd \$TMPD && sha1sum b.sql.zst >b.sql.zst.sha1) && cp \$TMPD/b.sql.zst* \$STORE/" ;;
-    tool-tgz) write_spec "$WORK/tgz.yaml" archive gzip local; echo "$WORK/app/backup run --spec $WORK/tgz.yaml" ;;
+    tool-tgz) write_spec "$WORK/tgz.yaml" archive gzip local "${BENCH_CHUNK_MIB:+  archiveChunkMiB: $BENCH_CHUNK_MIB}"; echo "$WORK/app/backup run --spec $WORK/tgz.yaml" ;;
     tool-tgz0) write_spec "$WORK/tgz0.yaml" archive gzip local "  archiveChunkMiB: 0"; echo "$WORK/app/backup run --spec $WORK/tgz0.yaml" ;;
     tool-gz) write_spec "$WORK/gz.yaml" streaming gzip local; echo "$WORK/app/backup run --spec $WORK/gz.yaml" ;;
     tool-zst) write_spec "$WORK/zst.yaml" streaming zstd local; echo "$WORK/app/backup run --spec $WORK/zst.yaml" ;;
-    tgz-s3) write_spec "$WORK/tgz-s3.yaml" archive gzip s3; echo "$WORK/app/backup run --spec $WORK/tgz-s3.yaml" ;;
+    tgz-s3) write_spec "$WORK/tgz-s3.yaml" archive gzip s3 "${BENCH_CHUNK_MIB:+  archiveChunkMiB: $BENCH_CHUNK_MIB}"; echo "$WORK/app/backup run --spec $WORK/tgz-s3.yaml" ;;
     tgz0-s3) write_spec "$WORK/tgz0-s3.yaml" archive gzip s3 "  archiveChunkMiB: 0"; echo "$WORK/app/backup run --spec $WORK/tgz0-s3.yaml" ;;
     zst-s3) write_spec "$WORK/zst-s3.yaml" streaming zstd s3; echo "$WORK/app/backup run --spec $WORK/zst-s3.yaml" ;;
     *) die "unknown row $1" ;;

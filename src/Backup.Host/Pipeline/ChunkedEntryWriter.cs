@@ -40,16 +40,7 @@ internal sealed partial class ChunkedEntryWriter(string directory, long chunkByt
     /// <inheritdoc />
     public async Task WriteEntryAsync(string entryName, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
     {
-        EntryChunks.CheckSourceName(entryName);
-        if (_entries.Any(e => e.Name == entryName))
-        {
-            throw new ArgumentException($"entry '{entryName}' was already written", nameof(entryName));
-        }
-
-        if (Full is not null)
-        {
-            throw Full;
-        }
+        EntryChunks.CheckNewEntry(entryName, _entries, Full);
 
         await RestartAfterFailedEntryAsync(entryName);
         var entry = new EntryStream(this, entryName);

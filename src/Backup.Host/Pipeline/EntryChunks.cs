@@ -36,6 +36,24 @@ internal static class EntryChunks
         return true;
     }
 
+    /// <summary>Throws unless a temp-backed writer may start entry <paramref name="entryName"/>: a usable name, not written yet, the temp disk not found full.</summary>
+    /// <param name="entryName">The entry's name.</param>
+    /// <param name="written">The entries written so far.</param>
+    /// <param name="full">The full temp disk that stopped an earlier write, if one did: every later write fails with it.</param>
+    public static void CheckNewEntry(string entryName, IEnumerable<EntryInfo> written, TempDirectoryException? full)
+    {
+        CheckSourceName(entryName);
+        if (written.Any(e => e.Name == entryName))
+        {
+            throw new ArgumentException($"entry '{entryName}' was already written", nameof(entryName));
+        }
+
+        if (full is not null)
+        {
+            throw full;
+        }
+    }
+
     /// <summary>Throws when <paramref name="entryName"/> is not a name a source may give an entry: a plain file name of safe characters, not the manifest's.</summary>
     /// <exception cref="ArgumentException">The name is unusable.</exception>
     public static void CheckSourceName(string entryName)

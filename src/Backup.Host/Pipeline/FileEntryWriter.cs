@@ -23,17 +23,7 @@ internal sealed class FileEntryWriter(string directory, ProgressMeter? meter = n
     /// <inheritdoc />
     public async Task WriteEntryAsync(string entryName, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
     {
-        EntryChunks.CheckSourceName(entryName);
-
-        if (_entries.Any(e => e.Name == entryName))
-        {
-            throw new ArgumentException($"entry '{entryName}' was already written", nameof(entryName));
-        }
-
-        if (Full is not null)
-        {
-            throw Full;
-        }
+        EntryChunks.CheckNewEntry(entryName, _entries, Full);
 
         var path = PathOf(entryName);
         HashingStream? hashing = null;
