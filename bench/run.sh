@@ -13,6 +13,7 @@
 #   tool-tgz0    as tool-tgz with pipeline.archiveChunkMiB: 0 (the layout before chunks: whole dump on temp disk first)
 #   tool-gz      backup run, pipeline.mode streaming, gzip             (.sql.gz)
 #   tool-zst     backup run, pipeline.mode streaming, zstd             (.sql.zst)
+#   tool-tgz-age as tool-tgz, encrypted to one age recipient            (.tar.gz.age; likewise tool-gz-age, tool-zst-age)
 #   tgz-s3       as tool-tgz, into an S3 emulator (fauxqs, aws plugin) instead of the local directory
 #   tgz0-s3      as tool-tgz0, into the S3 emulator
 #   zst-s3       as tool-zst, into the S3 emulator
@@ -65,6 +66,7 @@ install_tools() {
   local missing=()
   command -v pigz >/dev/null || missing+=(pigz)
   command -v zstd >/dev/null || missing+=(zstd)
+  command -v age-keygen >/dev/null || missing+=(age)
   [[ -x /usr/bin/time ]] || missing+=(time)
   command -v mariadb-dump >/dev/null && [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server mariadb-client)
   if (( ${#missing[@]} > 0 )); then
@@ -190,7 +192,15 @@ EOF
   fi
 }
 
-write_spec() { # file mode compression local|s3 [extra pipeline line]
+# One age key pair for the encrypted rows; the tool gets only its public key, as a backup pod does.
+age_recipient() {
+  [[ -f $WORK/age-key.txt ]] || age-keygen -o "$WORK/age-key.txt" 2>/dev/null
+  age-keygen -y "$WORK/age-key.txt"
+}
+
+write_spec() { # file mode compression local|s3 [age] [extra pipeline line]
+  local encryption=""
+  [[ ${5:-} == age ]] && encryption=$'encryption:\n  recipients: ['"$(age_recipient)"']'
   cat >"$1" <<EOF
 name: bench
 source:
@@ -207,7 +217,8 @@ artifact:
 pipeline:
   mode: $2
   compression: $3
-${5:-}
+${6:-}
+$encryption
 EOF
 }
 
@@ -248,7 +259,7 @@ run_row() {
     # The object is in the emulator: the size is the one the tool reported on stdout.
     out=$(grep -E '^[^ ]+ [^ ]+ [0-9]+ [0-9a-f]{40}$' "$WORK/out.$name" | tail -1 | cut -d' ' -f3)
   else
-    out=$(find "$WORK/store" -type f \( -name '*.gz' -o -name '*.zst' \) -printf '%s\n' | head -1)
+    out=$(find "$WORK/store" -type f \( -name '*.gz' -o -name '*.zst' -o -name '*.age' \) -printf '%s\n' | head -1)
   fi
   RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)")
   rm -rf "$tmpd" "$WORK/store"
@@ -262,12 +273,15 @@ row_snippet() {
     sh-gzip) echo "$dump | gzip >\$TMPD/b.sql.gz && (cd \$TMPD && sha1sum b.sql.gz >b.sql.gz.sha1) && cp \$TMPD/b.sql.gz* \$STORE/" ;;
     sh-pigz) echo "$dump | pigz -p 2 >\$TMPD/b.sql.gz && (cd \$TMPD && sha1sum b.sql.gz >b.sql.gz.sha1) && cp \$TMPD/b.sql.gz* \$STORE/" ;;
     sh-zstd) echo "$dump | zstd -q -3 -T2 >\$TMPD/b.sql.zst && (cd \$TMPD && sha1sum b.sql.zst >b.sql.zst.sha1) && cp \$TMPD/b.sql.zst* \$STORE/" ;;
-    tool-tgz) write_spec "$WORK/tgz.yaml" archive gzip local "${BENCH_CHUNK_MIB:+  archiveChunkMiB: $BENCH_CHUNK_MIB}"; echo "$WORK/app/backup run --spec $WORK/tgz.yaml" ;;
-    tool-tgz0) write_spec "$WORK/tgz0.yaml" archive gzip local "  archiveChunkMiB: 0"; echo "$WORK/app/backup run --spec $WORK/tgz0.yaml" ;;
+    tool-tgz) write_spec "$WORK/tgz.yaml" archive gzip local "" "${BENCH_CHUNK_MIB:+  archiveChunkMiB: $BENCH_CHUNK_MIB}"; echo "$WORK/app/backup run --spec $WORK/tgz.yaml" ;;
+    tool-tgz0) write_spec "$WORK/tgz0.yaml" archive gzip local "" "  archiveChunkMiB: 0"; echo "$WORK/app/backup run --spec $WORK/tgz0.yaml" ;;
     tool-gz) write_spec "$WORK/gz.yaml" streaming gzip local; echo "$WORK/app/backup run --spec $WORK/gz.yaml" ;;
     tool-zst) write_spec "$WORK/zst.yaml" streaming zstd local; echo "$WORK/app/backup run --spec $WORK/zst.yaml" ;;
-    tgz-s3) write_spec "$WORK/tgz-s3.yaml" archive gzip s3 "${BENCH_CHUNK_MIB:+  archiveChunkMiB: $BENCH_CHUNK_MIB}"; echo "$WORK/app/backup run --spec $WORK/tgz-s3.yaml" ;;
-    tgz0-s3) write_spec "$WORK/tgz0-s3.yaml" archive gzip s3 "  archiveChunkMiB: 0"; echo "$WORK/app/backup run --spec $WORK/tgz0-s3.yaml" ;;
+    tool-tgz-age) write_spec "$WORK/tgz-age.yaml" archive gzip local age; echo "$WORK/app/backup run --spec $WORK/tgz-age.yaml" ;;
+    tool-gz-age) write_spec "$WORK/gz-age.yaml" streaming gzip local age; echo "$WORK/app/backup run --spec $WORK/gz-age.yaml" ;;
+    tool-zst-age) write_spec "$WORK/zst-age.yaml" streaming zstd local age; echo "$WORK/app/backup run --spec $WORK/zst-age.yaml" ;;
+    tgz-s3) write_spec "$WORK/tgz-s3.yaml" archive gzip s3 "" "${BENCH_CHUNK_MIB:+  archiveChunkMiB: $BENCH_CHUNK_MIB}"; echo "$WORK/app/backup run --spec $WORK/tgz-s3.yaml" ;;
+    tgz0-s3) write_spec "$WORK/tgz0-s3.yaml" archive gzip s3 "" "  archiveChunkMiB: 0"; echo "$WORK/app/backup run --spec $WORK/tgz0-s3.yaml" ;;
     zst-s3) write_spec "$WORK/zst-s3.yaml" streaming zstd s3; echo "$WORK/app/backup run --spec $WORK/zst-s3.yaml" ;;
     *) die "unknown row $1" ;;
   esac

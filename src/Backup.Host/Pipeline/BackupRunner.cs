@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using Backup.Abstractions;
 using Backup.Host.Compression;
+using Backup.Host.Encryption;
 using Backup.Host.Spec;
 using Microsoft.Extensions.Logging;
 
@@ -32,9 +33,10 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
 
         // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
         using var workspace = TempWorkspace.Create(TempWorkspace.ParentFor(spec), spec.Name, _logger);
-        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads; temp {Temp})",
+        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads{Encryption}; temp {Temp})",
             backupId, spec.Name, spec.Source.Plugin, job.Storage.Location, spec.Artifact.Prefix,
-            pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads, workspace.Root);
+            pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads,
+            spec.Encryption is { } encrypted ? $", age-encrypted to {encrypted.Recipients.Count} recipient(s)" : "", workspace.Root);
 
         var codec = BlockCodec.Create(pipeline.Compression, pipeline.Level);
         var storageStage = $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})";
@@ -56,7 +58,13 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
                 : await ArchiveAsync(run, watchdog.Token);
             _logger.LogInformation("Archive {Archive}: {Bytes:N0} bytes, sha1 {Sha1}", archive.Name, archive.Size, archive.Sha1);
 
-            await uploader.UploadManifestAndChecksumAsync(manifest with { Archive = archive }, watchdog.Token);
+            manifest = manifest with { Archive = archive };
+            if (spec.Encryption is { } encryption)
+            {
+                manifest = await manifest.SealAsync(encryption.Recipients, watchdog.Token);
+            }
+
+            await uploader.UploadManifestAndChecksumAsync(manifest, watchdog.Token);
         }
         catch (Exception ex) when (watchdog.Failure is { } stalled && !cancellationToken.IsCancellationRequested)
         {
@@ -90,7 +98,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         LogEntries(entries.Entries);
 
         var archive = await run.Uploader.UploadArchiveAsync(
-            run.BackupId + ArchiveFormat.TarGz.Suffix,
+            TarGzName(run),
             run.Codec.ContentType,
             (output, ct) => CompressAsync(run, output, compressor => ArchiveBuilder.WriteTarAsync(compressor, manifest, entries, ct), ct),
             cancellationToken);
@@ -108,7 +116,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             (long)pipeline.ArchiveChunkMiB << 20,
             () => StreamedTar.Start(
                 writeTar => run.Uploader.UploadArchiveAsync(
-                    run.BackupId + ArchiveFormat.TarGz.Suffix,
+                    TarGzName(run),
                     run.Codec.ContentType,
                     (output, ct) => CompressAsync(run, output, compressor => writeTar(compressor, ct), ct),
                     cancellationToken),
@@ -136,6 +144,9 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         return (archive, manifest);
     }
 
+    private static string TarGzName(Run run) =>
+        run.BackupId + ArchiveFormat.For(PipelineMode.Archive, CompressionKind.Gzip, run.Job.Spec.Encryption is not null).Suffix;
+
     private void LogEntries(IReadOnlyList<EntryInfo> entries) =>
         _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Count, entries.Count == 1 ? "y" : "ies", entries.Sum(e => e.Size));
 
@@ -143,7 +154,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     {
         BackupManifest? manifest = null;
         var archive = await run.Uploader.UploadArchiveAsync(
-            run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, run.Job.Spec.EffectivePipeline.Compression).Suffix,
+            run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, run.Job.Spec.EffectivePipeline.Compression, run.Job.Spec.Encryption is not null).Suffix,
             run.Codec.ContentType,
             (output, ct) => CompressAsync(
                 run,
@@ -162,13 +173,22 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         return (archive, manifest!);
     }
 
-    // The compressor is completed only when writeContent returned, so a failure anywhere leaves the object unfinished.
+    // The compressor (and the encryption after it) is completed only when writeContent returned, so a failure anywhere
+    // leaves the object unfinished: an age file without its final chunk is rejected by every reader.
     private static async Task CompressAsync(Run run, Stream output, Func<Stream, Task> writeContent, CancellationToken cancellationToken)
     {
         var pipeline = run.Job.Spec.EffectivePipeline;
-        await using var compressor = new ParallelCompressionStream(output, run.Codec, pipeline.Threads, pipeline.BlockSizeMiB << 20, leaveOpen: true);
-        await writeContent(compressor);
-        await compressor.CompleteAsync(cancellationToken);
+        await using var encryption = run.Job.Spec.Encryption is { } spec ? new AgeEncryptingStream(output, spec.Recipients, leaveOpen: true) : null;
+        await using (var compressor = new ParallelCompressionStream(encryption ?? output, run.Codec, pipeline.Threads, pipeline.BlockSizeMiB << 20, leaveOpen: true))
+        {
+            await writeContent(compressor);
+            await compressor.CompleteAsync(cancellationToken);
+        }
+
+        if (encryption is not null)
+        {
+            await encryption.CompleteAsync(cancellationToken);
+        }
     }
 
     private static async Task<SourceResult> RunSourceAsync(Run run, IBackupWriter writer, CancellationToken cancellationToken)
