@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Backup.Host.Progress;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Cli;
@@ -19,7 +20,10 @@ internal static class CommandAction
         async (parseResult, cancellationToken) =>
         {
             var verbose = parseResult.GetValue(options.Verbose);
-            using var loggerFactory = HostLogging.Create(verbose);
+            using var loggerFactory = HostLogging.Create(verbose, options.Status);
+            // Reading the spec and loading the plugins; each command enters its own phases after that.
+            options.Status.Enter("start");
+            using var progress = new ProgressReporter(options.Status, loggerFactory.CreateLogger("Backup.Progress"), options.Terminal, TimeProvider.System);
             try
             {
                 return await body(parseResult, loggerFactory, cancellationToken);

@@ -38,8 +38,9 @@ internal static class RestoreCommand
             var source = Capabilities.RequireRestorableSource(job);
             var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
+            options.Status.BackupId = backup.Id;
             var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
-            var verified = await new RestoreRunner(loggerFactory).RunAsync(
+            var verified = await new RestoreRunner(loggerFactory, options.Status).RunAsync(
                 job.Spec, source, storage, backup, target, parseResult.GetValue(force), TempWorkspace.ParentFor(job.Spec), cancellationToken);
             output.WriteLine($"{backup.Id} restored: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
             return ExitCodes.Success;

@@ -18,8 +18,13 @@ internal static class RunCommand
 
             // Made before the backup runs: a retention section the storage cannot honour is a spec error, not a surprise after the upload.
             var retention = job.Spec.Retention is null ? null : Capabilities.RetentionEnforcer(job, loggerFactory);
-            var outcome = await new BackupRunner(loggerFactory, TimeProvider.System).RunAsync(job, cancellationToken);
+            var outcome = await new BackupRunner(loggerFactory, TimeProvider.System, options.Status).RunAsync(job, cancellationToken);
             output.WriteLine($"{outcome.BackupId} {job.Storage.Location}/{outcome.ArchiveKey} {outcome.Archive.Size} {outcome.Archive.Sha1}");
+            if (retention is not null)
+            {
+                options.Status.Enter("retention");
+            }
+
             return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, job.Spec.Retention!, outcome.BackupId, error, parseResult.GetValue(options.Verbose), cancellationToken);
         }));
         return command;

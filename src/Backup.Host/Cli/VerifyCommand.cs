@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Backup.Abstractions;
+using Backup.Host.Pipeline;
 using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
 
@@ -29,7 +30,10 @@ internal static class VerifyCommand
 
             var logger = loggerFactory.CreateLogger("Backup.Verify");
             logger.LogInformation("Verifying backup {BackupId} from {Location}", backup.Id, storage.Location);
-            var verified = await ArchiveVerifier.VerifyAsync(storage, backup, extractTo: null, cancellationToken);
+            options.Status.BackupId = backup.Id;
+            var downloaded = new ProgressMeter(TimeProvider.System);
+            options.Status.Enter("verify", downloaded, backup.ArchiveSize);
+            var verified = await ArchiveVerifier.VerifyAsync(storage, backup, extractTo: null, cancellationToken, downloaded);
             var entries = string.Join(", ", verified.Manifest.Entries.Select(e => $"{e.Name} ({e.Size} bytes)"));
             output.WriteLine($"{backup.Id} ok: sha1 {verified.Archive.Sha1}, {verified.Archive.Size} bytes, entries: {entries}");
             return ExitCodes.Success;

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using Backup.Abstractions;
 using Backup.Host.Compression;
+using Backup.Host.Progress;
 using Backup.Host.Spec;
 using Microsoft.Extensions.Logging;
 
@@ -16,9 +17,13 @@ namespace Backup.Host.Pipeline;
 /// When an upload fails, the objects this run already stored are deleted (if the storage can delete), so a failed run
 /// never leaves something that looks like a backup.
 /// </remarks>
-internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider clock)
+internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider clock, RunStatus? status = null)
 {
+    /// <summary>How long a source may take to estimate its size; the run never waits for it (see <see cref="EstimateAsync"/>).</summary>
+    private static readonly TimeSpan EstimateTimeout = TimeSpan.FromSeconds(15);
+
     private readonly ILogger _logger = loggerFactory.CreateLogger("Backup.Pipeline");
+    private readonly RunStatus _status = status ?? new RunStatus(clock);
 
     /// <summary>Runs <paramref name="job"/>; throws a <see cref="BackupException"/> subclass for failures the user can act on.</summary>
     public async Task<BackupOutcome> RunAsync(BackupJob job, CancellationToken cancellationToken)
@@ -27,6 +32,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var pipeline = spec.EffectivePipeline;
         var startedAt = clock.GetUtcNow();
         var backupId = ArtifactNames.Render(spec.Artifact.NameTemplate, spec.Name, startedAt);
+        _status.BackupId = backupId;
 
         // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
         using var workspace = TempWorkspace.Create(TempWorkspace.ParentFor(spec), spec.Name, _logger);
@@ -46,12 +52,16 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, storageStage, _logger, clock, watchdog);
         var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog);
         ArchiveInfo archive;
+        using var estimateCancellation = CancellationTokenSource.CreateLinkedTokenSource(watchdog.Token);
+        var dump = _status.Enter("dump", watchdog.Source);
+        _ = EstimateAsync(job.Source, dump, estimateCancellation.Token);
         try
         {
             BackupManifest manifest;
             (archive, manifest) = pipeline.Mode == PipelineMode.Streaming
                 ? await StreamAsync(run, watchdog.Token)
                 : await ArchiveAsync(run, watchdog.Token);
+            await estimateCancellation.CancelAsync();
             _logger.LogInformation("Archive {Archive}: {Bytes:N0} bytes, sha1 {Sha1}", archive.Name, archive.Size, archive.Sha1);
 
             await uploader.UploadManifestAndChecksumAsync(manifest with { Archive = archive }, watchdog.Token);
@@ -69,6 +79,35 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         return new BackupOutcome(backupId, archiveKey, archive);
     }
 
+    /// <summary>Asks the source for the size of its dump, so progress shows percent and ETA; any failure only means no percent.</summary>
+    /// <remarks>
+    /// Started beside the dump and never awaited by the run: an <c>information_schema</c> query that is slow on a server with
+    /// many tables must not delay the backup, and a source that ignores cancellation must not hold up the end of the run.
+    /// </remarks>
+    private async Task EstimateAsync(IBackupSource source, RunPhase dump, CancellationToken cancellationToken)
+    {
+        if (source is not IEstimatingBackupSource estimating)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(EstimateTimeout);
+            // On the thread pool: an estimate that blocks before its first await must not block the dump.
+            if (await Task.Run(() => estimating.EstimateBytesAsync(timeout.Token), timeout.Token) is { } bytes)
+            {
+                dump.SetTotal(bytes, estimate: true);
+                _logger.LogInformation("The source estimates its dump at about {Bytes:N0} bytes", bytes);
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug("No size estimate from the source: {Reason}", ex.Message);
+        }
+    }
+
     /// <summary>The sha1sum-format line for <paramref name="archive"/>, so <c>sha1sum -c</c> works on a downloaded pair.</summary>
     public static byte[] ChecksumLine(ArchiveInfo archive) => Encoding.ASCII.GetBytes($"{archive.Sha1}  {archive.Name}\n");
 
@@ -81,6 +120,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var manifest = Manifest(run, result, entries.Entries);
         _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Entries.Count, entries.Entries.Count == 1 ? "y" : "ies", entries.Entries.Sum(e => e.Size));
 
+        _status.Enter("upload", run.Watchdog.Stored);
         var archive = await run.Uploader.UploadArchiveAsync(
             run.BackupId + ArchiveFormat.TarGz.Suffix,
             run.Codec.ContentType,

@@ -17,6 +17,12 @@ internal sealed record PipelineSpec(PipelineMode Mode, CompressionKind Compressi
     /// <summary>The most the whole run may take, or null for no limit (the CronJob's activeDeadlineSeconds still applies).</summary>
     public int? TimeoutSeconds { get; init; }
 
+    /// <summary>The default <see cref="ProgressIntervalSeconds"/>: a line every half minute tells a long run is alive without flooding the log.</summary>
+    public const int DefaultProgressIntervalSeconds = 30;
+
+    /// <summary>How often run, verify and restore log a progress line (phase, bytes, rate, elapsed, percent and ETA when the total is known); 0 turns progress off.</summary>
+    public int ProgressIntervalSeconds { get; init; } = DefaultProgressIntervalSeconds;
+
     /// <summary>The largest default thread count: more rarely helps and each thread holds two blocks.</summary>
     public const int MaxDefaultThreads = 4;
 

@@ -24,7 +24,13 @@ internal static partial class ArchiveVerifier
     private const int MaxBytesAfterTarEnd = 1 << 20;
 
     /// <summary>Verifies <paramref name="backup"/>; when <paramref name="extractTo"/> is set, its entries are written there as files.</summary>
-    public static async Task<VerifiedBackup> VerifyAsync(IReadableBackupStorage storage, StoredBackup backup, string? extractTo, CancellationToken cancellationToken)
+    /// <param name="storage">Where the backup is.</param>
+    /// <param name="backup">The backup.</param>
+    /// <param name="extractTo">Where to write the entries, or null to only check them.</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    /// <param name="meter">Counts the archive's bytes as they are downloaded, for progress, when given.</param>
+    public static async Task<VerifiedBackup> VerifyAsync(
+        IReadableBackupStorage storage, StoredBackup backup, string? extractTo, CancellationToken cancellationToken, ProgressMeter? meter = null)
     {
         if (backup.ArchiveKey is null || backup.Format is null)
         {
@@ -40,7 +46,8 @@ internal static partial class ArchiveVerifier
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
         var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, cancellationToken);
         var where = $"{storage.Location}/{backup.ArchiveKey}";
-        await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
+        var download = await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken);
+        await using var raw = new HashingReadStream(meter is null ? download : new MeteredReadStream(download, meter), where);
 
         BackupManifest? manifest = null;
         string? damage = null;
