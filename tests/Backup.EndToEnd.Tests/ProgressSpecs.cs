@@ -29,6 +29,24 @@ public sealed class ProgressSpecs(HostFixture host) : IClassFixture<HostFixture>
         stderr.Should().NotContain("\u001b").And.NotContain("\r", "stderr is not a terminal: no control sequences, one record per line");
     }
 
+    [Theory]
+    [InlineData("fail")]
+    [InlineData("hang")]
+    public async Task An_estimate_that_fails_or_never_answers_only_means_no_percent(string estimateBehaviour)
+    {
+        var gate = _dir.Combine("gate");
+        var spec = JobSpecFile.Write(_dir.Path, _dir.Combine("store"), string.Format(HeldSource, gate) + $"\n    estimateBehaviour: {estimateBehaviour}", "pipeline:\n  progressIntervalSeconds: 1");
+        await using var run = await BackgroundHost.StartAsync(TextLogs, "run", "--spec", spec, "--plugins-dir", host.PluginsDirectory);
+
+        await run.WaitUntilAsync(() => run.StandardErrorSoFar.Contains("dump: 1.9 MiB, "), "a progress line at the gate");
+        await File.WriteAllTextAsync(gate, "");
+        var (exitCode, _, stderr) = await run.WaitForExitAsync();
+
+        exitCode.Should().Be(0, stderr);
+        stderr.Split('\n').Where(l => l.Contains("Backup.Progress")).Should().NotBeEmpty().And.OnlyContain(l => !l.Contains('%') && !l.Contains("ETA"));
+        stderr.Should().NotContain("estimate", "a failed estimate is silent (a debug record only)");
+    }
+
     [Fact]
     public async Task On_a_terminal_the_progress_is_one_live_line_redrawn_below_the_logs()
     {

@@ -8,7 +8,8 @@ namespace Backup.TestPlugins.FakeSource;
 /// creates <c>markerFile + ".stalled"</c> (when a marker file is set), then waits until cancelled, so a test knows for
 /// certain that the run is mid-dump or mid-upload with that much data behind it.
 /// <c>gateFile</c>: after half of the first entry, waits until that file exists (a test sees the run mid-dump, for as
-/// long as it needs, then lets it finish). <c>estimate</c>: what <see cref="IEstimatingBackupSource"/> answers (none when unset).
+/// long as it needs, then lets it finish). <c>estimate</c>: what <see cref="IEstimatingBackupSource"/> answers (none when unset);
+/// <c>estimateBehaviour</c> <c>fail</c> throws instead, <c>hang</c> never answers and ignores cancellation.
 /// </remarks>
 public sealed class FakeSourcePlugin : IBackupSourcePlugin
 {
@@ -25,15 +26,28 @@ public sealed class FakeSourcePlugin : IBackupSourcePlugin
             settings.GetString("behaviour", "ok")!,
             settings.GetString("markerFile"),
             settings.GetString("gateFile"),
-            settings.Contains("estimate") ? settings.GetInt64("estimate", 0) : null);
+            settings.Contains("estimate") ? settings.GetInt64("estimate", 0) : null,
+            settings.GetString("estimateBehaviour", "ok")!);
         settings.ThrowIfInvalid();
         return source;
     }
 }
 
-internal sealed class FakeSource(int entries, long bytes, string behaviour, string? markerFile, string? gateFile, long? estimate) : IEstimatingBackupSource
+internal sealed class FakeSource(int entries, long bytes, string behaviour, string? markerFile, string? gateFile, long? estimate, string estimateBehaviour) : IEstimatingBackupSource
 {
-    public Task<long?> EstimateBytesAsync(CancellationToken cancellationToken) => Task.FromResult(estimate);
+    public async Task<long?> EstimateBytesAsync(CancellationToken cancellationToken)
+    {
+        switch (estimateBehaviour)
+        {
+            case "fail":
+                throw new InvalidOperationException("fake estimate failed as asked");
+            case "hang":
+                await Task.Delay(Timeout.Infinite, CancellationToken.None);
+                break;
+        }
+
+        return estimate;
+    }
 
     public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
     {
