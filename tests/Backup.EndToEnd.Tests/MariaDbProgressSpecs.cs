@@ -26,21 +26,20 @@ public sealed class MariaDbProgressSpecs(ITestOutputHelper output) : IAsyncLifet
         _pluginsDirectory = await MariaDbHaPlugins.ComposeAsync(_dir.Path);
 
         // About 12 MB of rows, so this database, not whatever else the shared server holds, makes most of the dump.
-        await TestServers.ExecuteAsync($"CREATE DATABASE {_database}");
-        await TestServers.ExecuteAsync($"CREATE TABLE {_database}.orders (id INT PRIMARY KEY, customer VARCHAR(64), note TEXT, KEY (customer)) ENGINE=InnoDB");
-        await TestServers.ExecuteAsync($"INSERT INTO {_database}.orders SELECT seq, CONCAT('customer-', seq), REPEAT(MD5(seq), 3) FROM {_database}.seq_1_to_60000");
-        // Fresh statistics: InnoDB updates DATA_LENGTH in the background after a bulk insert.
-        await TestServers.ExecuteAsync($"ANALYZE TABLE {_database}.orders");
+        // ANALYZE: fresh statistics, InnoDB updates DATA_LENGTH in the background after a bulk insert.
+        await TestServers.ExecuteAsync(
+            TestServers.MariaDbPort,
+            $"CREATE DATABASE {_database}",
+            $"CREATE TABLE {_database}.orders (id INT PRIMARY KEY, customer VARCHAR(64), note TEXT, KEY (customer)) ENGINE=InnoDB",
+            $"INSERT INTO {_database}.orders SELECT seq, CONCAT('customer-', seq), REPEAT(MD5(seq), 3) FROM {_database}.seq_1_to_60000",
+            $"ANALYZE TABLE {_database}.orders");
     }
 
     public async Task DisposeAsync()
     {
-        await TestServers.ExecuteAsync($"DROP DATABASE IF EXISTS {_database}");
-
-        // Another test's restore of the whole server may have copied it into the shared restore target meanwhile.
-        await using var restoreTarget = await TestServers.OpenMariaDbAsync(TestServers.RestorePort);
-        await using var drop = new MySqlConnector.MySqlCommand($"DROP DATABASE IF EXISTS {_database}", restoreTarget);
-        await drop.ExecuteNonQueryAsync();
+        // Also from the restore target: another helper's restore of the whole server may have copied it there.
+        await TestServers.ExecuteAsync(TestServers.MariaDbPort, $"DROP DATABASE IF EXISTS {_database}");
+        await TestServers.ExecuteAsync(TestServers.RestorePort, $"DROP DATABASE IF EXISTS {_database}");
         _dir.Dispose();
     }
 

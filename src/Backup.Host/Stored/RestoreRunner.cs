@@ -27,9 +27,10 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         _logger.LogInformation("Restoring backup {BackupId} from {Location} (temp {Temp})", backup.Id, storage.Location, workspace.Root);
 
         // Everything is checked before the first byte reaches the target: a damaged backup loads nothing.
+        using var keys = await BackupKeys.ForAsync(spec, backup, required: true, cancellationToken);
         var downloaded = new ProgressMeter(TimeProvider.System);
         status?.Enter("download", downloaded, backup.ArchiveSize);
-        var verified = await ArchiveVerifier.VerifyAsync(storage, backup, workspace.Subdirectory("entries"), cancellationToken, downloaded);
+        var verified = await ArchiveVerifier.VerifyAsync(storage, backup, workspace.Subdirectory("entries"), cancellationToken, keys?.Identities, downloaded);
         _logger.LogInformation("Backup {BackupId} verified: sha1 {Sha1}, {Bytes:N0} bytes", backup.Id, verified.Archive.Sha1, verified.Archive.Size);
 
         var manifest = verified.Manifest;
