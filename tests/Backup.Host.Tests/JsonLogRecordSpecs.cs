@@ -34,17 +34,18 @@ public sealed class JsonLogRecordSpecs
     }
 
     [Fact]
-    public void Text_written_to_stdout_or_stderr_becomes_one_record_per_line_and_error_lines_are_errors()
+    public void Text_written_to_stdout_or_stderr_becomes_one_record_per_line_and_error_and_warning_lines_keep_their_level()
     {
         var output = new StringWriter();
         using var writer = new JsonLineWriter(output, "Backup.Error", new RunStatus(_clock) { Job = "nightly" }, _clock);
 
         writer.WriteLine("error: the source failed");
+        writer.WriteLine("warning: the push failed");
         writer.Write("partial");
         writer.Flush();
 
         var records = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         records.Select(r => (r.GetProperty("level").GetString(), r.GetProperty("message").GetString(), r.GetProperty("job").GetString()))
-            .Should().Equal(("error", "error: the source failed", "nightly"), ("info", "partial", "nightly"));
+            .Should().Equal(("error", "error: the source failed", "nightly"), ("warn", "warning: the push failed", "nightly"), ("info", "partial", "nightly"));
     }
 }

@@ -6,12 +6,13 @@ namespace Backup.Host.Logging;
 /// <summary>Standard output or error for <c>BACKUP_LOG_FORMAT=json</c>: each line written (command output, error lines) becomes one <see cref="JsonLogRecord"/>.</summary>
 /// <remarks>
 /// So that every line of a run is JSON, not only the logger's: the result line, the final <c>error: </c> line (level
-/// <c>error</c>) and the text System.CommandLine prints. A line is emitted when its newline is written; whatever is
+/// <c>error</c>), a failed push's or notification's <c>warning: </c> line (level <c>warn</c>) and the text System.CommandLine prints. A line is emitted when its newline is written; whatever is
 /// left without one is emitted on <see cref="Flush"/>.
 /// </remarks>
 internal sealed class JsonLineWriter(TextWriter inner, string category, RunStatus status, TimeProvider clock) : TextWriter
 {
     private const string ErrorPrefix = "error: ";
+    private const string WarningPrefix = "warning: ";
 
     private readonly Lock _lock = new();
     private readonly System.Text.StringBuilder _line = new();
@@ -89,7 +90,9 @@ internal sealed class JsonLineWriter(TextWriter inner, string category, RunStatu
     {
         var text = _line.ToString();
         _line.Clear();
-        var level = text.StartsWith(ErrorPrefix, StringComparison.Ordinal) ? LogLevel.Error : LogLevel.Information;
+        var level = text.StartsWith(ErrorPrefix, StringComparison.Ordinal) ? LogLevel.Error
+            : text.StartsWith(WarningPrefix, StringComparison.Ordinal) ? LogLevel.Warning
+            : LogLevel.Information;
         JsonLogRecord.Write(inner, clock.GetUtcNow(), level, category, status, text);
         inner.Flush();
     }
