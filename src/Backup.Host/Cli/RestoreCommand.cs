@@ -41,7 +41,7 @@ internal static class RestoreCommand
             var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
             var verified = await new RestoreRunner(loggerFactory).RunAsync(
                 job.Spec, source, storage, backup, target, parseResult.GetValue(force), TempWorkspace.ParentFor(job.Spec), cancellationToken);
-            output.WriteLine($"{backup.Id} restored: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
+            output.WriteLine($"{backup.Id} restored from {storage.WhereIs(backup.ArchiveKey!)}: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
             return ExitCodes.Success;
         }));
         return command;

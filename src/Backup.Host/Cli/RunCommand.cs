@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Backup.Host.Pipeline;
 using Backup.Host.Retention;
+using Backup.Host.Stored;
+using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Cli;
 
@@ -18,8 +20,11 @@ internal static class RunCommand
 
             // Made before the backup runs: a retention section the storage cannot honour is a spec error, not a surprise after the upload.
             var retention = job.Spec.Retention is null ? null : Capabilities.RetentionEnforcer(job, loggerFactory);
+
+            // Before the source starts: a missing bucket or a refused key costs seconds, not a whole dump.
+            await StoragePreflight.CheckAsync(job, loggerFactory.CreateLogger("Backup.Run"), cancellationToken);
             var outcome = await new BackupRunner(loggerFactory, TimeProvider.System).RunAsync(job, cancellationToken);
-            output.WriteLine($"{outcome.BackupId} {job.Storage.Location}/{outcome.ArchiveKey} {outcome.Archive.Size} {outcome.Archive.Sha1}");
+            output.WriteLine($"{outcome.BackupId} {job.Storage.WhereIs(outcome.ArchiveKey)} {outcome.Archive.Size} {outcome.Archive.Sha1}");
             return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, job.Spec.Retention!, outcome.BackupId, error, parseResult.GetValue(options.Verbose), cancellationToken);
         }));
         return command;
