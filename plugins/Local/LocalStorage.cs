@@ -39,6 +39,7 @@ internal sealed class LocalStorage(string root, ILogger logger)
     /// </remarks>
     public Task CheckAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
             Directory.CreateDirectory(root);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Backup.Abstractions;
 
 namespace Backup.Host.Pipeline;
 
@@ -27,7 +28,7 @@ internal sealed record BackupManifest(
     ArchiveInfo? Archive)
 {
     /// <summary>The manifest's entry name inside the archive.</summary>
-    public const string EntryName = "manifest.json";
+    public const string EntryName = BackupEntryName.Reserved;
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
