@@ -25,7 +25,8 @@ internal sealed class GcsStorage(GcsSettings settings)
     public string Location => settings.Location;
 
     /// <inheritdoc />
-    public string LocationOf(string key) => settings.BaseUri is null ? $"gs://{settings.Bucket}/{key}" : $"gs://{settings.Bucket}/{key} at {settings.BaseUri}";
+    /// <remarks>The same <c>gs://</c> form with a custom endpoint (<c>baseUri</c>): what gcloud takes, and one token on a line the host prints.</remarks>
+    public string LocationOf(string key) => $"gs://{settings.Bucket}/{key}";
 
     /// <inheritdoc />
     /// <remarks>

@@ -20,7 +20,8 @@ internal static class StoragePreflight
             return false;
         }
 
-        var storage = $"storage '{job.Spec.Storage.Plugin}' ({job.Storage.Location})";
+        // Read after the check: a plugin may know its real address (e.g. an account URL) only once its client exists.
+        string Storage() => $"storage '{job.Spec.Storage.Plugin}' ({job.Storage.Location})";
         var deadline = TimeSpan.FromSeconds(Math.Min(job.Spec.EffectivePipeline.StallTimeoutSeconds, MaxDeadline.TotalSeconds));
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(deadline);
@@ -31,7 +32,7 @@ internal static class StoragePreflight
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new BackupStorageException($"pre-flight: {storage} did not answer within {deadline.TotalSeconds:0} s; nothing was backed up", ex);
+            throw new BackupStorageException($"pre-flight: {Storage()} did not answer within {deadline.TotalSeconds:0} s; nothing was backed up", ex);
         }
         catch (BackupCredentialsException ex)
         {
@@ -44,7 +45,7 @@ internal static class StoragePreflight
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Plugins let exceptions propagate; whatever the check throws, the storage is what failed.
-            throw new BackupStorageException($"pre-flight: {storage} failed its check: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}; nothing was backed up", ex);
+            throw new BackupStorageException($"pre-flight: {Storage()} failed its check: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}; nothing was backed up", ex);
         }
 
         logger.LogInformation("Pre-flight check of {Location} passed ({Milliseconds} ms)", job.Storage.Location, watch.ElapsedMilliseconds);
