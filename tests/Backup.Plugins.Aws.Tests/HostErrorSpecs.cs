@@ -63,6 +63,23 @@ public sealed class HostErrorSpecs(AwsHostFixture host) : IClassFixture<AwsHostF
     }
 
     [Fact]
+    public async Task Validate_online_checks_the_bucket_and_the_credentials_and_plain_validate_does_not()
+    {
+        var missing = AwsJobSpec.Write(_dir.Path, "nightly", S3Emulators.S3rver("no-such-bucket"));
+
+        var offline = await PublishedHost.RunAsync(["validate", "--spec", missing, "--plugins-dir", host.PluginsDirectory], S3Emulators.ChildEnvironment(_dir.Path));
+        var online = await PublishedHost.RunAsync(["validate", "--online", "--spec", missing, "--plugins-dir", host.PluginsDirectory], S3Emulators.ChildEnvironment(_dir.Path));
+        var working = await PublishedHost.RunAsync(
+            ["validate", "--online", "--spec", AwsJobSpec.Write(_dir.Path, "nightly", S3Emulators.S3rver()), "--plugins-dir", host.PluginsDirectory], S3Emulators.ChildEnvironment(_dir.Path));
+
+        offline.ExitCode.Should().Be(0, offline.StandardError);
+        online.ExitCode.Should().Be(5, online.StandardError);
+        AwsJobSpec.ErrorLines(online.StandardError).Should().ContainSingle().Which.Should().StartWith("error: pre-flight: aws storage: bucket 'no-such-bucket' does not exist");
+        working.ExitCode.Should().Be(0, working.StandardError);
+        working.StandardOutput.Should().EndWith("; storage pre-flight check passed\n");
+    }
+
+    [Fact]
     public async Task A_missing_region_is_a_settings_error_before_anything_runs()
     {
         var settings = S3Emulators.S3rver();
