@@ -79,7 +79,6 @@ public abstract class SourceConformanceTests : IDisposable
 
         var result = await BackupAsync(CreateSource(CreateSettings(), logs), writer);
 
-        logs.Lines.Should().NotBeEmpty("a backup logs what it did; if this source logs nothing, there is nothing to scan");
         var written = logs.Lines
             .Concat(result.Metadata.SelectMany(m => new[] { m.Key, m.Value }))
             .Concat(writer.RequestedNames)
