@@ -18,11 +18,7 @@ public abstract partial class StorageConformanceTests
 
         await storage.UploadAsync(key, content, new UploadOptions("application/octet-stream", 100_000, metadata), default);
 
-        content.Sha1OfBytesRead().Should().Be(PatternStream.Sha1Of(100_000), "the upload must read its content to the end");
-        if (storage is IReadableBackupStorage readable)
-        {
-            (await ReadSha1Async(readable, key)).Should().Be(content.Sha1OfBytesRead());
-        }
+        await ShouldBeStoredAsync(storage, key, content, 100_000);
     }
 
     [SkippableFact]
@@ -34,11 +30,7 @@ public abstract partial class StorageConformanceTests
 
         await storage.UploadAsync(key, content, UploadOptions.For("application/gzip"), default);
 
-        content.Sha1OfBytesRead().Should().Be(PatternStream.Sha1Of(3_500_000), "the upload must read its content to the end");
-        if (storage is IReadableBackupStorage readable)
-        {
-            (await ReadSha1Async(readable, key)).Should().Be(content.Sha1OfBytesRead());
-        }
+        await ShouldBeStoredAsync(storage, key, content, 3_500_000);
     }
 
     [SkippableFact]
@@ -96,5 +88,15 @@ public abstract partial class StorageConformanceTests
         var act = () => storage.UploadAsync($"{Prefix}/failing.bin", new PatternStream(1_000_000, seekable: false, failAt: 500_000), UploadOptions.For("application/gzip"), default);
 
         await act.Should().ThrowAsync<Exception>("an upload whose content could not be read completely must not report success");
+    }
+
+    /// <summary>Checks that the upload read all <paramref name="length"/> bytes of <paramref name="content"/> and, when the storage can read, that they read back.</summary>
+    private static async Task ShouldBeStoredAsync(IBackupStorage storage, string key, PatternStream content, long length)
+    {
+        content.Sha1OfBytesRead().Should().Be(PatternStream.Sha1Of(length), "the upload must read its content to the end");
+        if (storage is IReadableBackupStorage readable)
+        {
+            (await ReadSha1Async(readable, key)).Should().Be(content.Sha1OfBytesRead());
+        }
     }
 }
