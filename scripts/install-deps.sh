@@ -102,6 +102,12 @@ need_zstd() {
   have_tool zstd || APT_PACKAGES+=(zstd)
 }
 
+# The age CLI: the encryption specs check that `age -d` opens what the host encrypts, and that the host opens
+# what `age -r` encrypts (the promise to users: a backup can always be decrypted by hand).
+need_age() {
+  have_tool age && have_tool age-keygen || APT_PACKAGES+=(age)
+}
+
 # buildah, podman and mmdebstrap for scripts/test-images.sh: the container images are built from the Dockerfile
 # and run (on local stand-ins for the .NET base images, made with mmdebstrap). runc: crun refuses some hosts'
 # cgroup layouts.
@@ -110,6 +116,13 @@ need_container_tools() {
   for tool in buildah podman mmdebstrap runc; do
     have_tool "$tool" || { APT_PACKAGES+=(buildah podman mmdebstrap runc); return 0; }
   done
+}
+
+# The Prometheus Pushgateway (started by scripts/test-servers.sh), and Prometheus with promtool: the metrics specs
+# scrape the real gateway, the alert rules are checked and unit-tested with promtool and fired by a real Prometheus.
+need_monitoring() {
+  have_tool prometheus-pushgateway || APT_PACKAGES+=(prometheus-pushgateway)
+  { have_tool prometheus && have_tool promtool; } || APT_PACKAGES+=(prometheus)
 }
 
 # Run as root directly, otherwise through sudo (CI images often run as root and have no sudo).
@@ -157,7 +170,9 @@ main() {
   need_azurite
   need_s3_emulators
   need_zstd
+  need_age
   need_container_tools
+  need_monitoring
   if (( ${#APT_PACKAGES[@]} > 0 )); then
     apt_install
   fi

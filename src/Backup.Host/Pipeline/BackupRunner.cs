@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using Backup.Abstractions;
 using Backup.Host.Compression;
+using Backup.Host.Encryption;
 using Backup.Host.Spec;
 using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
@@ -31,9 +32,10 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
 
         // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
         using var workspace = TempWorkspace.Create(TempWorkspace.ParentFor(spec), spec.Name, _logger);
-        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads; temp {Temp})",
+        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads{Encryption}; temp {Temp})",
             backupId, spec.Name, spec.Source.Plugin, job.Storage.Location, spec.Artifact.Prefix,
-            pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads, workspace.Root);
+            pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads,
+            spec.Encryption is { } encrypted ? $", age-encrypted to {encrypted.Recipients.Count} recipient(s)" : "", workspace.Root);
 
         var codec = BlockCodec.Create(pipeline.Compression, pipeline.Level);
         var storageStage = $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})";
@@ -47,15 +49,19 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, storageStage, _logger, clock, watchdog);
         var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog);
         ArchiveInfo archive;
+        BackupManifest manifest;
         try
         {
-            BackupManifest manifest;
             (archive, manifest) = pipeline.Mode == PipelineMode.Streaming
                 ? await StreamAsync(run, watchdog.Token)
                 : await ArchiveAsync(run, watchdog.Token);
             _logger.LogInformation("Archive {Archive}: {Bytes:N0} bytes, sha1 {Sha1}", archive.Name, archive.Size, archive.Sha1);
 
-            await uploader.UploadManifestAndChecksumAsync(manifest with { Archive = archive }, watchdog.Token);
+            manifest = manifest with { Archive = archive };
+
+            // The sealed manifest shows no entries or source facts; the outcome still reports the full one's sizes and node.
+            var stored = spec.Encryption is { } encryption ? await manifest.SealAsync(encryption.Recipients, watchdog.Token) : manifest;
+            await uploader.UploadManifestAndChecksumAsync(stored, watchdog.Token);
         }
         catch (Exception ex) when (watchdog.Failure is { } stalled && !cancellationToken.IsCancellationRequested)
         {
@@ -67,7 +73,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var archiveKey = ArtifactNames.Key(spec.Artifact.Prefix, archive.Name);
         _logger.LogInformation("Backup {BackupId} complete: {Location} ({Seconds:F1} s)",
             backupId, job.Storage.WhereIs(archiveKey), (clock.GetUtcNow() - startedAt).TotalSeconds);
-        return new BackupOutcome(backupId, archiveKey, archive);
+        return new BackupOutcome(backupId, archiveKey, archive, manifest.Entries.Sum(e => e.Size), manifest.SourceNode());
     }
 
     /// <summary>The sha1sum-format line for <paramref name="archive"/>, so <c>sha1sum -c</c> works on a downloaded pair.</summary>
@@ -83,7 +89,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Entries.Count, entries.Entries.Count == 1 ? "y" : "ies", entries.Entries.Sum(e => e.Size));
 
         var archive = await run.Uploader.UploadArchiveAsync(
-            run.BackupId + ArchiveFormat.TarGz.Suffix,
+            run.BackupId + ArchiveFormat.For(PipelineMode.Archive, CompressionKind.Gzip, run.Job.Spec.Encryption is not null).Suffix,
             run.Codec.ContentType,
             (output, ct) => CompressAsync(run, output, compressor => ArchiveBuilder.WriteTarAsync(compressor, manifest, entries, ct), ct),
             cancellationToken);
@@ -94,7 +100,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     {
         BackupManifest? manifest = null;
         var archive = await run.Uploader.UploadArchiveAsync(
-            run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, run.Job.Spec.EffectivePipeline.Compression).Suffix,
+            run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, run.Job.Spec.EffectivePipeline.Compression, run.Job.Spec.Encryption is not null).Suffix,
             run.Codec.ContentType,
             (output, ct) => CompressAsync(
                 run,
@@ -113,13 +119,22 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         return (archive, manifest!);
     }
 
-    // The compressor is completed only when writeContent returned, so a failure anywhere leaves the object unfinished.
+    // The compressor (and the encryption after it) is completed only when writeContent returned, so a failure anywhere
+    // leaves the object unfinished: an age file without its final chunk is rejected by every reader.
     private static async Task CompressAsync(Run run, Stream output, Func<Stream, Task> writeContent, CancellationToken cancellationToken)
     {
         var pipeline = run.Job.Spec.EffectivePipeline;
-        await using var compressor = new ParallelCompressionStream(output, run.Codec, pipeline.Threads, pipeline.BlockSizeMiB << 20, leaveOpen: true);
-        await writeContent(compressor);
-        await compressor.CompleteAsync(cancellationToken);
+        await using var encryption = run.Job.Spec.Encryption is { } spec ? new AgeEncryptingStream(output, spec.Recipients, leaveOpen: true) : null;
+        await using (var compressor = new ParallelCompressionStream(encryption ?? output, run.Codec, pipeline.Threads, pipeline.BlockSizeMiB << 20, leaveOpen: true))
+        {
+            await writeContent(compressor);
+            await compressor.CompleteAsync(cancellationToken);
+        }
+
+        if (encryption is not null)
+        {
+            await encryption.CompleteAsync(cancellationToken);
+        }
     }
 
     private static async Task<SourceResult> RunSourceAsync(Run run, IBackupWriter writer, CancellationToken cancellationToken)
