@@ -15,7 +15,7 @@ internal static partial class ArchiveVerifier
         }
 
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
-        var where = $"{storage.Location}/{backup.ArchiveKey}";
+        var where = storage.WhereIs(backup.ArchiveKey);
         var download = await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken);
         await using var raw = new HashingReadStream(meter is null ? download : new MeteredReadStream(download, meter), where);
         await raw.DrainAsync(cancellationToken);
