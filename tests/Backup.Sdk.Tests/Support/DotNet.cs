@@ -12,7 +12,7 @@ internal static class DotNet
     /// <summary>Runs <c>dotnet <paramref name="arguments"/></c> (a build command) in <paramref name="workingDirectory"/> and returns how long it took.</summary>
     /// <remarks>No build servers: a test must not leave MSBuild or compiler server processes running after it.</remarks>
     public static Task<TimeSpan> RunAsync(string workingDirectory, params string[] arguments) =>
-        ExecuteAsync("dotnet", workingDirectory, [.. arguments, "--nologo", "--disable-build-servers", "-v", "q"]);
+        ExecuteAsync("dotnet", workingDirectory, BuildArguments(arguments));
 
     /// <summary>Runs <c>dotnet test <paramref name="project"/></c> and returns the counts of its TRX report (a run of no test is visible as Total 0).</summary>
     public static async Task<(int Total, int Passed, int Failed)> TestAsync(string workingDirectory, string project, params string[] arguments)
@@ -32,10 +32,26 @@ internal static class DotNet
     public static Task<TimeSpan> ScriptAsync(string script, params string[] arguments) =>
         ExecuteAsync("bash", RepositoryPaths.Root, [Path.Combine(RepositoryPaths.Root, script), .. arguments]);
 
+    /// <summary>Runs <c>dotnet <paramref name="arguments"/></c> (a build command) in <paramref name="workingDirectory"/> and returns its exit code and output, failed or not.</summary>
+    public static Task<BufferedCommandResult> TryRunAsync(string workingDirectory, params string[] arguments) =>
+        TryExecuteAsync("dotnet", workingDirectory, BuildArguments(arguments));
+
+    private static string[] BuildArguments(string[] arguments) => [.. arguments, "--nologo", "--disable-build-servers", "-v", "q"];
+
     private static async Task<TimeSpan> ExecuteAsync(string program, string workingDirectory, string[] arguments)
     {
         var stopwatch = Stopwatch.StartNew();
-        var result = await Cli.Wrap(program)
+        var result = await TryExecuteAsync(program, workingDirectory, arguments);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({result.ExitCode}):\n{result.StandardOutput}\n{result.StandardError}");
+        }
+
+        return stopwatch.Elapsed;
+    }
+
+    private static Task<BufferedCommandResult> TryExecuteAsync(string program, string workingDirectory, string[] arguments) =>
+        Cli.Wrap(program)
             .WithArguments(arguments)
             .WithWorkingDirectory(workingDirectory)
             .WithEnvironmentVariables(new Dictionary<string, string?>
@@ -45,12 +61,6 @@ internal static class DotNet
                 ["MSBUILDDISABLENODEREUSE"] = "1",
             })
             .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync();
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({result.ExitCode}):\n{result.StandardOutput}\n{result.StandardError}");
-        }
-
-        return stopwatch.Elapsed;
-    }
+            .ExecuteBufferedAsync()
+            .Task;
 }

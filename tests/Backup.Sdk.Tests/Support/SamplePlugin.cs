@@ -15,6 +15,9 @@ internal static class SamplePlugin
     /// <summary>The sample's assembly (and plugin folder) name.</summary>
     public const string AssemblyName = "Contoso.Backup.DirectorySource";
 
+    /// <summary>The source sample's test project (the source kit from its package), relative to <c>samples/</c>.</summary>
+    public const string TestProject = "DirectorySource.Tests/Contoso.Backup.DirectorySource.Tests.csproj";
+
     /// <summary>The storage sample's project and assembly name (a storage on SQLite, with a native library).</summary>
     public const string StorageProject = "SqliteStorage/Contoso.Backup.SqliteStorage.csproj";
 
@@ -26,7 +29,7 @@ internal static class SamplePlugin
 
     private static readonly Regex BackupPackageVersion = new("""(Include="Backup\.(?:Abstractions|PluginTesting)" Version=")[^"]*(")""");
 
-    /// <summary>Copies <c>samples/</c> into the workspace, points every sample at <paramref name="contractVersion"/> and publishes the source sample; returns its plugin folder.</summary>
+    /// <summary>Copies <c>samples/</c> into the workspace, points every sample and its tests at <paramref name="contractVersion"/> and publishes the source sample; returns its plugin folder.</summary>
     /// <remarks>
     /// The samples name the contract version they were written for; pointing them at the version just packed keeps this
     /// test about the package path, not about which minor a sample happens to name. Packages restore into the workspace,
@@ -62,13 +65,17 @@ internal static class SamplePlugin
     /// <summary>The copy of <c>samples/</c> in a workspace.</summary>
     public static string SamplesOf(string workspace) => Path.Combine(workspace, "samples");
 
+    /// <summary>The package cache of a workspace: packages restore there, so a stale package of the same version in the user's cache is never used.</summary>
+    private static string PackagesOf(string workspace) => Path.Combine(workspace, "nuget-packages");
+
     /// <summary>The MSBuild property that restores into the workspace's own package folder.</summary>
-    public static string RestorePackagesPath(string workspace) => $"-p:RestorePackagesPath={Path.Combine(workspace, "nuget-packages")}";
+    public static string RestorePackagesPath(string workspace) => $"-p:RestorePackagesPath={PackagesOf(workspace)}";
 
     /// <summary>The local feed of a workspace (where <c>samples/nuget.config</c> looks: <c>../artifacts/packages</c>).</summary>
     public static string FeedOf(string workspace) => Path.Combine(workspace, "artifacts", "packages");
 
-    private static void CopyDirectory(string from, string to)
+    /// <summary>Copies a directory tree without its bin/ and obj/.</summary>
+    public static void CopyDirectory(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
