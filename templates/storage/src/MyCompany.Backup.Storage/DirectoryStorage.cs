@@ -5,15 +5,33 @@ namespace MyCompany.Backup.Storage;
 
 /// <summary>Keeps each object as a file below a root directory: replace this with your store.</summary>
 /// <remarks>
-/// The root is this store's "container": like a bucket, it must exist, and a missing one fails the upload naming it
-/// (the kit's missing-container test), rather than being created where a typo in the spec points.
+/// The root is this store's "container": like a bucket, it must exist, and a missing one fails the pre-flight check and
+/// the upload naming it (the kit's missing-container tests), rather than being created where a typo in the spec points.
+/// Each interface is a capability the host and the kit ask about: drop one you cannot offer and its kit tests are
+/// skipped, saying why.
 /// </remarks>
-internal sealed class DirectoryStorage(string root) : IReadableBackupStorage, IDeletableBackupStorage
+internal sealed class DirectoryStorage(string root)
+    : IReadableBackupStorage, IDeletableBackupStorage, IPreflightBackupStorage, ILocatingBackupStorage
 {
     // Uploads in progress: hidden from listings, renamed into place only when complete.
     private const string PartialSuffix = ".partial";
 
     public string Location => $"example-storage:{root}";
+
+    /// <summary>Called by <c>backup run</c> before the source starts: a missing root fails in seconds, not after the dump.</summary>
+    public Task CheckAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!Directory.Exists(root))
+        {
+            throw new BackupStorageException($"{Location}: directory {root} does not exist (create it or fix storage.settings.path)");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Where the host tells the user an object is: here, the file itself.</summary>
+    public string LocationOf(string key) => PathOf(key);
 
     public async Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)
     {
