@@ -55,6 +55,7 @@ public sealed class PluginSdkSpecs(SdkFixture sdk, ITestOutputHelper output)
     public async Task The_storage_sample_passes_the_conformance_kit_and_stores_a_backup_of_the_source_sample_that_the_host_verifies()
     {
         var tests = await DotNet.TestAsync(SamplePlugin.SamplesOf(sdk.Current), SamplePlugin.StorageTestProject, SamplePlugin.RestorePackagesPath(sdk.Current));
+        output.WriteLine($"{SamplePlugin.StorageTestProject}: {tests.Passed} passed, {tests.Failed} failed, {tests.Total - tests.Passed - tests.Failed} skipped");
         var (storage, _) = await SamplePlugin.PublishSampleAsync(sdk.Current, SamplePlugin.StorageProject, SamplePlugin.StorageAssemblyName);
         var dir = sdk.NewTestDirectory();
         var plugins = PublishedHost.ComposePluginsDirectory(dir, sdk.SamplePluginFolder, storage);

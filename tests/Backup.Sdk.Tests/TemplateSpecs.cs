@@ -76,7 +76,7 @@ public sealed class TemplateSpecs(SdkFixture sdk, ITestOutputHelper output)
         var tested = clock.Elapsed;
         var plugins = PublishedHost.ComposePluginsDirectory(dir, otherPlugin, await template.PublishAsync(Path.Combine(dir, "publish")));
         var listing = await PublishedHost.RunAsync(["plugins", "--plugins-dir", plugins]);
-        output.WriteLine($"{shortName}: dotnet new {created.TotalSeconds:F1} s; + dotnet test {(tested - created).TotalSeconds:F1} s; "
+        output.WriteLine($"{shortName}: dotnet new {created.TotalSeconds:F1} s; + dotnet test {(tested - created).TotalSeconds:F1} s ({tests.Passed} passed, {tests.Failed} failed, {tests.Total - tests.Passed - tests.Failed} skipped); "
             + $"+ publish and `backup plugins` {(clock.Elapsed - tested).TotalSeconds:F1} s; dotnet new to a loaded plugin: {clock.Elapsed.TotalSeconds:F1} s");
 
         tests.Failed.Should().Be(0);
