@@ -5,7 +5,7 @@ using Backup.Host.Stored;
 
 namespace Backup.Host.Cli;
 
-/// <summary><c>backup restore --spec job.yaml (--id ID | --latest) [--target-host H] [--target-port P] [--force]</c>.</summary>
+/// <summary><c>backup restore --spec job.yaml (--id ID | --latest) [--target-host H] [--target-port P | --target-datadir DIR] [--force]</c>.</summary>
 internal static class RestoreCommand
 {
     /// <summary>Creates the command.</summary>
@@ -15,12 +15,13 @@ internal static class RestoreCommand
         var selection = new BackupSelection();
         var targetHost = new Option<string?>("--target-host") { Description = "The server to restore into (default: the source's host setting)." };
         var targetPort = new Option<int?>("--target-port") { Description = "Its port (default: the source's port setting)." };
+        var targetDataDirectory = new Option<string?>("--target-datadir") { Description = "An empty data directory to restore a physical (mariadb-backup) backup into; the server must be stopped." };
         var force = new Option<bool>("--force") { Description = "Load even when the target already holds databases." };
         var command = new Command(
             "restore",
             "Downloads a backup, verifies its checksum and entries BEFORE loading anything, then loads it into the target with the source plugin.")
         {
-            spec, targetHost, targetPort, force,
+            spec, targetHost, targetPort, targetDataDirectory, force,
         };
         selection.AddTo(command);
         targetPort.Validators.Add(result =>
@@ -38,7 +39,7 @@ internal static class RestoreCommand
             var source = Capabilities.RequireRestorableSource(job);
             var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
-            var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
+            var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort)) { DataDirectory = parseResult.GetValue(targetDataDirectory) };
             var verified = await new RestoreRunner(loggerFactory).RunAsync(
                 job.Spec, source, storage, backup, target, parseResult.GetValue(force), TempWorkspace.ParentFor(job.Spec), cancellationToken);
             output.WriteLine($"{backup.Id} restored: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
