@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Backup.Testing;
+using MySqlConnector;
+
+namespace Backup.EndToEnd.Tests;
+
+/// <summary>
+/// The <c>mariadb-backup</c> source through the published host, against the test server (whose datadir is local):
+/// backup -> verify -> restore into a fresh data directory -> a scratch mariadbd started on it serves the same table.
+/// </summary>
+public sealed class PhysicalBackupSpecs : IAsyncLifetime
+{
+    // This suite's own ports for scratch servers (each run takes the first free one).
+    private const int FirstScratchPort = 19200;
+    private const int LastScratchPort = 19219;
+
+    private readonly TempDir _dir = new("backup-physical-");
+    private readonly string _database = $"phys_{Guid.NewGuid():N}"[..24];
+    private string _pluginsDirectory = "";
+
+    public async Task InitializeAsync()
+    {
+        _pluginsDirectory = PublishedHost.ComposePluginsDirectory(
+            _dir.Path,
+            await PublishedHost.PluginFolderAsync("Backup.Plugins.Local"),
+            await PublishedHost.PluginFolderAsync("Backup.Plugins.MariaDbBackup"));
+        await TestServers.ExecuteAsync(
+            TestServers.MariaDbPort,
+            $"CREATE DATABASE {_database}",
+            $"CREATE TABLE {_database}.orders (id INT PRIMARY KEY, note VARCHAR(100)) ENGINE=InnoDB",
+            $"INSERT INTO {_database}.orders SELECT seq, CONCAT('order ', seq) FROM seq_1_to_5000");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await TestServers.ExecuteAsync(TestServers.MariaDbPort, $"DROP DATABASE IF EXISTS {_database}");
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task A_physical_backup_restored_into_an_empty_datadir_starts_a_server_with_the_same_table()
+    {
+        var spec = Spec();
+        var expected = await ChecksumAsync(TestServers.MariaDbPort);
+
+        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
+        run.ExitCode.Should().Be(0, run.StandardError);
+        var manifest = await File.ReadAllTextAsync(Directory.GetFiles(_dir.Combine("store", "physical"), "*.manifest.json").Single());
+        manifest.Should().Contain("\"toLsn\"").And.Contain("\"serverVersion\"").And.Contain("backup.mbstream").And.NotContain(TestServers.MariaDbPassword);
+
+        var verify = await PublishedHost.RunAsync(["verify", "--spec", spec, "--latest", "--plugins-dir", _pluginsDirectory]);
+        verify.ExitCode.Should().Be(0, verify.StandardError);
+
+        var datadir = _dir.Combine("restored", "data");
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+        restore.ExitCode.Should().Be(0, restore.StandardError);
+
+        await using var server = await ScratchServer.StartAsync(datadir, FreePort());
+        (await ChecksumAsync(server.Port)).Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task A_restore_into_a_datadir_that_is_not_empty_exits_8_in_one_line_and_writes_nothing()
+    {
+        var spec = Spec();
+        (await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory])).ExitCode.Should().Be(0);
+        var datadir = _dir.Combine("occupied");
+        Directory.CreateDirectory(datadir);
+        await File.WriteAllTextAsync(Path.Combine(datadir, "ibdata1"), "someone else's server");
+
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+
+        restore.ExitCode.Should().Be(8, restore.StandardError);
+        restore.ErrorLines().Should().ContainSingle().Which.Should().Contain("not empty");
+        Directory.GetFileSystemEntries(datadir).Should().ContainSingle();
+    }
+
+    private string Spec()
+    {
+        var path = _dir.Combine("job.yaml");
+        File.WriteAllText(path, $"""
+            name: physical
+            source:
+              {TestServers.MariaDbHaSource.Replace("plugin: mariadb-ha", "plugin: mariadb-backup", StringComparison.Ordinal)}
+            storage:
+              plugin: local
+              settings:
+                path: {_dir.Combine("store")}
+            tempDirectory: {_dir.Combine("tmp")}
+            """);
+        return path;
+    }
+
+    private async Task<string> ChecksumAsync(int port)
+    {
+        await using var connection = await TestServers.OpenMariaDbAsync(port);
+        await using var command = new MySqlCommand($"CHECKSUM TABLE {_database}.orders EXTENDED", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue();
+        return reader.IsDBNull(1) ? "missing" : Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture)!;
+    }
+
+    private static int FreePort()
+    {
+        for (var port = FirstScratchPort; port <= LastScratchPort; port++)
+        {
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException($"no free port in {FirstScratchPort}-{LastScratchPort} for a scratch mariadbd");
+    }
+
+    /// <summary>A mariadbd started on a restored datadir, stopped (and waited for) on dispose.</summary>
+    private sealed class ScratchServer : IAsyncDisposable
+    {
+        private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
+        private readonly Process _process;
+
+        private ScratchServer(Process process, int port)
+        {
+            _process = process;
+            Port = port;
+        }
+
+        public int Port { get; }
+
+        public static async Task<ScratchServer> StartAsync(string datadir, int port)
+        {
+            var run = Path.GetDirectoryName(datadir)!;
+            var start = new ProcessStartInfo("mariadbd") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var argument in new[]
+            {
+                "--no-defaults", $"--datadir={datadir}", "--user=root", "--bind-address=127.0.0.1", $"--port={port}",
+                $"--socket={Path.Combine(run, "mysqld.sock")}", $"--pid-file={Path.Combine(run, "mysqld.pid")}",
+                $"--log-error={Path.Combine(run, "error.log")}", "--innodb-buffer-pool-size=32M", "--skip-log-bin",
+            })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var server = new ScratchServer(Process.Start(start)!, port);
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    await using var connection = await TestServers.OpenMariaDbAsync(port);
+                    return server;
+                }
+                catch (MySqlException) when (deadline.Elapsed < StartDeadline && !server._process.HasExited)
+                {
+                    await Task.Delay(200);
+                }
+                catch (MySqlException ex)
+                {
+                    var log = File.Exists(Path.Combine(run, "error.log")) ? await File.ReadAllTextAsync(Path.Combine(run, "error.log")) : "";
+                    await server.DisposeAsync();
+                    throw new InvalidOperationException($"mariadbd on the restored datadir did not serve within {StartDeadline.TotalSeconds} s: {ex.Message}\n{log}", ex);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+            }
+
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}
