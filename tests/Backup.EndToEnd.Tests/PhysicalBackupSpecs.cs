@@ -31,7 +31,7 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
             TestServers.MariaDbPort,
             $"CREATE DATABASE {_database}",
             $"CREATE TABLE {_database}.orders (id INT PRIMARY KEY, note VARCHAR(100)) ENGINE=InnoDB",
-            $"INSERT INTO {_database}.orders SELECT seq, CONCAT('order ', seq) FROM seq_1_to_5000");
+            $"INSERT INTO {_database}.orders SELECT seq, CONCAT('order ', seq) FROM {_database}.seq_1_to_5000");
     }
 
     public async Task DisposeAsync()
@@ -155,14 +155,15 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
             {
                 try
                 {
+                    // TestServers wraps the connector's refusal in an InvalidOperationException.
                     await using var connection = await TestServers.OpenMariaDbAsync(port);
                     return server;
                 }
-                catch (MySqlException) when (deadline.Elapsed < StartDeadline && !server._process.HasExited)
+                catch (InvalidOperationException) when (deadline.Elapsed < StartDeadline && !server._process.HasExited)
                 {
                     await Task.Delay(200);
                 }
-                catch (MySqlException ex)
+                catch (InvalidOperationException ex)
                 {
                     var log = File.Exists(Path.Combine(run, "error.log")) ? await File.ReadAllTextAsync(Path.Combine(run, "error.log")) : "";
                     await server.DisposeAsync();
