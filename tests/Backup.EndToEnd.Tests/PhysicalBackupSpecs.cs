@@ -82,6 +82,20 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         Directory.GetFileSystemEntries(datadir).Should().ContainSingle();
     }
 
+    [Fact]
+    public async Task A_backup_with_a_wrong_password_exits_4_in_one_line_with_the_server_s_reason_and_stores_nothing()
+    {
+        var spec = Spec();
+
+        var run = await PublishedHost.RunAsync(
+            ["run", "--spec", spec, "--plugins-dir", _pluginsDirectory],
+            new Dictionary<string, string?> { [TestServers.MariaDbPasswordVariable] = "not-the-password" });
+
+        run.ExitCode.Should().Be(4, run.StandardError);
+        run.ErrorLines().Should().ContainSingle().Which.Should().Contain("Access denied").And.NotContain("not-the-password");
+        (Directory.Exists(_dir.Combine("store")) ? Directory.GetFiles(_dir.Combine("store"), "*", SearchOption.AllDirectories) : []).Should().BeEmpty();
+    }
+
     private string Spec(string extra = "")
     {
         var path = _dir.Combine("job.yaml");
