@@ -15,6 +15,8 @@
 #   tool-tgz-age as tool-tgz, encrypted to one age recipient            (.tar.gz.age; likewise tool-gz-age, tool-zst-age)
 #   tgz-s3       as tool-tgz, into an S3 emulator (fauxqs, aws plugin) instead of the local directory
 #   zst-s3       as tool-zst, into the S3 emulator
+#   phys-floor   mariadb-backup --backup --stream=mbstream > /dev/null  (the physical copy alone)
+#   tool-phys-zst backup run, source mariadb-backup, streaming zstd     (physical; compare with floor and tool-zst)
 # Columns: wall seconds, ratio to the floor, peak RSS (largest process of the row, from GNU time; for the
 # tool rows that is the host), peak temp-disk use (du of the row's temp dir, polled every 0.2 s), output size
 # (for the emulator rows: the stored size the tool printed, `<id> <location>/<key> <bytes> <sha1>`).
@@ -194,13 +196,13 @@ age_recipient() {
   age-keygen -y "$WORK/age-key.txt"
 }
 
-write_spec() { # file mode compression local|s3 [age]
+write_spec() { # file mode compression local|s3 [age|-] [source plugin, default mariadb-ha]
   local encryption=""
   [[ ${5:-} == age ]] && encryption=$'encryption:\n  recipients: ['"$(age_recipient)"']'
   cat >"$1" <<EOF
 name: bench
 source:
-  plugin: mariadb-ha
+  plugin: ${6:-mariadb-ha}
   settings:
     host: $HOST
     port: $PORT
@@ -276,6 +278,8 @@ row_snippet() {
     tool-zst-age) write_spec "$WORK/zst-age.yaml" streaming zstd local age; echo "$WORK/app/backup run --spec $WORK/zst-age.yaml" ;;
     tgz-s3) write_spec "$WORK/tgz-s3.yaml" archive gzip s3; echo "$WORK/app/backup run --spec $WORK/tgz-s3.yaml" ;;
     zst-s3) write_spec "$WORK/zst-s3.yaml" streaming zstd s3; echo "$WORK/app/backup run --spec $WORK/zst-s3.yaml" ;;
+    phys-floor) echo "mariadb-backup --no-defaults --backup --stream=mbstream --host=$HOST --port=$PORT --user=root --target-dir=\$TMPD/mb 2>\$TMPD/mb.log >/dev/null" ;;
+    tool-phys-zst) write_spec "$WORK/phys-zst.yaml" streaming zstd local - mariadb-backup; echo "$WORK/app/backup run --spec $WORK/phys-zst.yaml" ;;
     *) die "unknown row $1" ;;
   esac
 }
