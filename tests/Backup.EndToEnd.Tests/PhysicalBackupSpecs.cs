@@ -74,6 +74,24 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_restore_with_a_mariadb_backup_of_another_major_minor_exits_8_in_one_line_and_writes_nothing()
+    {
+        (await PublishedHost.RunAsync(["run", "--spec", Spec(), "--plugins-dir", _pluginsDirectory])).ExitCode.Should().Be(0);
+        // A mariadb-backup that says it is 10.6, as an older image would carry.
+        var older = _dir.Combine("mariadb-backup-10.6");
+        await File.WriteAllTextAsync(older, "#!/bin/sh\necho 'mariadb-backup based on MariaDB server 10.6.21-MariaDB debian-linux-gnu (x86_64)' >&2\n");
+        File.SetUnixFileMode(older, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var spec = Spec(backupCommand: older);
+        var datadir = _dir.Combine("restored", "data");
+
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+
+        restore.ExitCode.Should().Be(8, restore.StandardError);
+        restore.ErrorLines().Should().ContainSingle().Which.Should().Contain("10.11").And.Contain("10.6");
+        Directory.Exists(datadir).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_backup_with_a_wrong_password_exits_4_in_one_line_with_the_server_s_reason_and_stores_nothing()
     {
         var spec = Spec();
@@ -87,13 +105,13 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         (Directory.Exists(_dir.Combine("store")) ? Directory.GetFiles(_dir.Combine("store"), "*", SearchOption.AllDirectories) : []).Should().BeEmpty();
     }
 
-    private string Spec(string extra = "")
+    private string Spec(string extra = "", string? backupCommand = null)
     {
         var path = _dir.Combine("job.yaml");
         File.WriteAllText(path, $"""
             name: physical
             source:
-              {TestServers.MariaDbHaSource.Replace("plugin: mariadb-ha", "plugin: mariadb-backup", StringComparison.Ordinal)}
+              {TestServers.MariaDbHaSource.Replace("plugin: mariadb-ha", "plugin: mariadb-backup", StringComparison.Ordinal)}{(backupCommand is null ? "" : $"\n    backupCommand: {backupCommand}")}
             storage:
               plugin: local
               settings:
