@@ -20,12 +20,11 @@ internal sealed partial class MariaDbBackupSource(MariaDbBackupSettings settings
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        var password = await settings.Nodes.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
-        using var login = ClientLogin.Create(context.WorkDirectory, password, settings.Nodes.Password.SecretVariables);
+        // No precheck of grants: mariadb-backup itself fails at once, naming what it lacks.
         return await new NodeFallOver(settings.Nodes, logger).RunAsync(
-            password,
+            context.WorkDirectory,
             _ => null,
-            (chosen, probe, attempt, ct) => BackupNodeAsync(chosen, probe, login, context, attempt, ct),
+            (chosen, probe, login, attempt, ct) => BackupNodeAsync(chosen, probe, login, context, attempt, ct),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -13,13 +13,11 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        var password = await settings.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
-        using var login = ClientLogin.Create(context.WorkDirectory, password, settings.Password.SecretVariables);
         // Missing grants are not a reason to fall over: Galera replicates grants, so every node would say the same.
         return await new NodeFallOver(settings.Nodes, logger).RunAsync(
-            password,
+            context.WorkDirectory,
             chosen => DumpPrivileges.Problem(settings, chosen),
-            (chosen, probe, attempt, ct) => DumpAsync(chosen, probe, login, context, attempt, ct),
+            (chosen, probe, login, attempt, ct) => DumpAsync(chosen, probe, login, context, attempt, ct),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -8,15 +8,17 @@ namespace Backup.Plugins.MariaDbHa.Nodes;
 internal sealed class NodeFallOver(NodeSettings settings, ILogger logger)
 {
     /// <summary>One attempt on the chosen node; throws <see cref="NodeDumpException"/> for a failure another node (or a retry) may not meet.</summary>
-    public delegate Task<T> Attempt<T>(NodeReport chosen, NodeProbe probe, int attempt, CancellationToken cancellationToken);
+    public delegate Task<T> Attempt<T>(NodeReport chosen, NodeProbe probe, ClientLogin login, int attempt, CancellationToken cancellationToken);
 
-    /// <summary>Runs <paramref name="attemptAsync"/> on the best usable node, falling over at most <see cref="NodeSettings.MaxAttempts"/> times.</summary>
-    /// <param name="password">The resolved password, for the probes.</param>
+    /// <summary>Resolves the password, then runs <paramref name="attemptAsync"/> on the best usable node, falling over at most <see cref="NodeSettings.MaxAttempts"/> times.</summary>
+    /// <param name="workDirectory">The run's private temp directory (the option file's fallback where there is no memfd).</param>
     /// <param name="precheck">A problem with the chosen node that no other node would solve (e.g. missing grants, which Galera replicates), or null.</param>
-    /// <param name="attemptAsync">The backup itself.</param>
+    /// <param name="attemptAsync">The backup itself, with the login its client programs use.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
-    public async Task<T> RunAsync<T>(string password, Func<NodeReport, string?> precheck, Attempt<T> attemptAsync, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(string workDirectory, Func<NodeReport, string?> precheck, Attempt<T> attemptAsync, CancellationToken cancellationToken)
     {
+        var password = await settings.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        using var login = ClientLogin.Create(workDirectory, password, settings.Password.SecretVariables);
         var candidates = await settings.Discovery.DiscoverAsync(cancellationToken).ConfigureAwait(false);
         var probe = new NodeProbe(settings.User, password, settings.ConnectTimeoutSeconds);
         var ranking = new NodeRanking(settings.Prefer, settings.Avoid);
@@ -59,7 +61,7 @@ internal sealed class NodeFallOver(NodeSettings settings, ILogger logger)
                 chosen.Node, chosen.Status!.Summary, attempt, settings.MaxAttempts);
             try
             {
-                return await attemptAsync(chosen, probe, attempt, cancellationToken).ConfigureAwait(false);
+                return await attemptAsync(chosen, probe, login, attempt, cancellationToken).ConfigureAwait(false);
             }
             catch (NodeDumpException ex)
             {
