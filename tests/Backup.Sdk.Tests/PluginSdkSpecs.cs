@@ -68,7 +68,7 @@ public sealed class PluginSdkSpecs(SdkFixture sdk, ITestOutputHelper output)
 
         result.ExitCode.Should().Be(0, result.StandardOutput + result.StandardError);
         result.StandardOutput.Should().MatchRegex(
-            $@"(?m)^directory\s+source\s+0\.3\.0\s+{Regex.Escape(SdkFixture.HostContractVersion)}\s+\S*/{SamplePlugin.AssemblyName}/{SamplePlugin.AssemblyName}\.dll$");
+            $@"(?m)^directory\s+source\s+0\.3\.0\s+{Regex.Escape(SdkFixture.HostContractVersion)}\s+-\s+\S*/{SamplePlugin.AssemblyName}/{SamplePlugin.AssemblyName}\.dll$");
     }
 
     [Fact]
@@ -127,16 +127,10 @@ public sealed class PluginSdkSpecs(SdkFixture sdk, ITestOutputHelper output)
     /// <summary>The entries (name -> bytes; directories empty) of the tar entry <paramref name="entryName"/> inside a backup archive.</summary>
     private static async Task<Dictionary<string, byte[]>> ReadInnerTarAsync(string archive, string entryName)
     {
-        await using var outer = new TarReader(new GZipStream(File.OpenRead(archive), CompressionMode.Decompress));
-        while (await outer.GetNextEntryAsync() is { } entry)
+        if ((await ArchiveContent.ReadAsync(archive)).TryGetValue(entryName, out var content))
         {
-            if (entry.Name != entryName)
-            {
-                continue;
-            }
-
             var files = new Dictionary<string, byte[]>();
-            await using var inner = new TarReader(entry.DataStream!);
+            await using var inner = new TarReader(new MemoryStream(content));
             while (await inner.GetNextEntryAsync() is { } file)
             {
                 using var bytes = new MemoryStream();
