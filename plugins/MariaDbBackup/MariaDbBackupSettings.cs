@@ -20,9 +20,10 @@ internal sealed record MariaDbBackupSettings(NodeSettings Nodes, string BackupCo
         var backupCommand = settings.GetString("backupCommand", "mariadb-backup")!;
         var streamCommand = settings.GetString("streamCommand", "mbstream")!;
         var entryName = settings.GetString("entryName", DefaultEntryName)!;
-        if (entryName.Length == 0 || entryName.IndexOfAny(['/', '\\']) >= 0 || entryName is "." or "..")
+        // The contract's one rule, which the host enforces at run time: refused here before anything runs.
+        if (!BackupEntryName.IsValid(entryName))
         {
-            settings.AddProblem("entryName", $"must be a plain file name, not '{entryName}'");
+            settings.AddProblem("entryName", $"must be a plain file name of letters, digits, '.', '_' and '-' (not '{BackupEntryName.Reserved}'), not '{entryName}'");
         }
 
         return new MariaDbBackupSettings(nodes, backupCommand, streamCommand, entryName);
