@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 
 namespace Backup.Host.Cli;
 
-/// <summary>The <c>backup</c> command line: <c>run</c>, <c>validate</c>, <c>plugins</c>, <c>list</c>, <c>verify</c>, <c>restore</c>, <c>prune</c>.</summary>
+/// <summary>The <c>backup</c> command line: <c>run</c>, <c>validate</c>, <c>plugins</c>, <c>list</c>, <c>verify</c>, <c>restore</c>, <c>drill</c>, <c>prune</c>.</summary>
 internal static class BackupCommandLine
 {
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the exit code.</summary>
@@ -19,6 +19,7 @@ internal static class BackupCommandLine
         root.Subcommands.Add(ListCommand.Create(options, output, error));
         root.Subcommands.Add(VerifyCommand.Create(options, output, error));
         root.Subcommands.Add(RestoreCommand.Create(options, output, error));
+        root.Subcommands.Add(DrillCommand.Create(options, output, error));
         root.Subcommands.Add(PruneCommand.Create(options, output, error));
 
         var parseResult = root.Parse(args);

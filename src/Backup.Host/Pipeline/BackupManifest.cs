@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Backup.Abstractions;
 
 namespace Backup.Host.Pipeline;
 
@@ -14,6 +15,7 @@ namespace Backup.Host.Pipeline;
 /// <param name="Entries">The archive's data entries.</param>
 /// <param name="HostVersion">The version of the host that made the backup.</param>
 /// <param name="Archive">The archive's name, size and SHA-1; only in the copy stored beside the archive.</param>
+/// <param name="Inventory">What the backup holds, object by object, as the source saw it (contract 1.3); absent in older backups. A drill compares a restored server with it.</param>
 internal sealed record BackupManifest(
     int FormatVersion,
     string Job,
@@ -24,7 +26,8 @@ internal sealed record BackupManifest(
     IReadOnlyDictionary<string, string> SourceMetadata,
     IReadOnlyList<EntryInfo> Entries,
     string HostVersion,
-    ArchiveInfo? Archive)
+    ArchiveInfo? Archive,
+    ContentInventory? Inventory = null)
 {
     /// <summary>The manifest's entry name inside the archive.</summary>
     public const string EntryName = "manifest.json";
@@ -38,8 +41,8 @@ internal sealed record BackupManifest(
     /// <summary>The manifest as indented JSON (UTF-8).</summary>
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
 
-    /// <summary>The largest manifest any reader accepts: this host's are a few KB, and a forged one must not cost memory.</summary>
-    public const int MaxBytes = 1 << 20;
+    /// <summary>The largest manifest any reader accepts: this host's are a few KB (about 2 MB with a full inventory of <see cref="ContentInventory.MaxItems"/>), and a forged one must not cost memory.</summary>
+    public const int MaxBytes = 4 << 20;
 
     /// <summary>Reads a manifest written by <see cref="ToJsonBytes"/>, at most <see cref="MaxBytes"/> of it.</summary>
     /// <exception cref="InvalidDataException">The stream holds more than <see cref="MaxBytes"/>.</exception>

@@ -165,7 +165,9 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             result.Metadata,
             entries,
             HostVersion(),
-            Archive: null);
+            Archive: null,
+            // A source's inventory larger than the contract allows would make a manifest no reader accepts: drop it.
+            result.Inventory is { Items.Count: <= ContentInventory.MaxItems } inventory ? inventory : null);
 
     private static string HostVersion() =>
         typeof(BackupRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
