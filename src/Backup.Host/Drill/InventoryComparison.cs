@@ -16,11 +16,11 @@ internal static class InventoryComparison
         {
             if (!have.TryGetValue(key, out var found))
             {
-                lines.Add($"{Describe(item)}: in the backup{Rows(item.Rows, " with")}, not on the target");
+                lines.Add($"{Describe(item)}: in the backup{(item.Rows is null ? "" : $" with {Rows(item.Rows)}")}, not on the target");
             }
             else if (item.Rows is { } rows && found.Rows != rows)
             {
-                lines.Add($"{Describe(item)}: {Rows(rows, "")} in the backup, {Rows(found.Rows, "")} on the target");
+                lines.Add($"{Describe(item)}: {Rows(rows)} in the backup, {Rows(found.Rows)} on the target");
             }
         }
 
@@ -33,11 +33,11 @@ internal static class InventoryComparison
     public static string Describe(InventoryItem item) =>
         item.Schema.Length == 0 ? $"{item.Kind} `{item.Name}`" : $"{item.Kind} `{item.Schema}`.`{item.Name}`";
 
-    private static string Rows(long? rows, string prefix) => rows switch
+    private static string Rows(long? rows) => rows switch
     {
-        null => prefix.Length == 0 ? "no row count" : "",
-        1 => $"{prefix} 1 row".TrimStart(),
-        _ => $"{prefix} {rows.Value.ToString("N0", CultureInfo.InvariantCulture)} rows".TrimStart(),
+        null => "no row count",
+        1 => "1 row",
+        _ => $"{rows.Value.ToString("N0", CultureInfo.InvariantCulture)} rows",
     };
 
     // Later duplicates (a forged manifest) do not throw: the first one counts.
