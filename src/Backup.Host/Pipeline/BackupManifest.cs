@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Backup.Abstractions;
@@ -49,11 +50,19 @@ internal sealed record BackupManifest(
     /// <exception cref="JsonException">It is not a manifest's JSON.</exception>
     public static async Task<BackupManifest?> ReadAsync(Stream json, CancellationToken cancellationToken)
     {
-        var buffer = new byte[MaxBytes + 1];
-        var length = await json.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-        return length > MaxBytes
-            ? throw new InvalidDataException($"the manifest is larger than {MaxBytes:N0} bytes")
-            : JsonSerializer.Deserialize<BackupManifest>(buffer.AsSpan(0, length), Options);
+        // Pooled: `list` reads one manifest per backup, and a fresh 4 MiB buffer each would churn the large-object heap.
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBytes + 1);
+        try
+        {
+            var length = await json.ReadAtLeastAsync(buffer.AsMemory(0, MaxBytes + 1), MaxBytes + 1, throwOnEndOfStream: false, cancellationToken);
+            return length > MaxBytes
+                ? throw new InvalidDataException($"the manifest is larger than {MaxBytes:N0} bytes")
+                : JsonSerializer.Deserialize<BackupManifest>(buffer.AsSpan(0, length), Options);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
 

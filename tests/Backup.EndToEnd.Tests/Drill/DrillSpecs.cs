@@ -97,6 +97,36 @@ public sealed class DrillSpecs : IAsyncLifetime
         (await scratch.ScalarAsync($"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{_database}'")).Should().Be("0", "a refused drill loads nothing");
     }
 
+    [Fact]
+    public async Task A_backup_made_before_inventories_is_loaded_and_reported_unchecked_saying_why()
+    {
+        // The local storage of the spec is <store>/<prefix>, the prefix defaulting to the job's name.
+        var id = $"{Job}-20240101T000000Z";
+        ForgedBackup.Write(_dir.Combine("store"), Job, Job, id, $"CREATE DATABASE `{_database}`;\nUSE `{_database}`;\nCREATE TABLE `t` (a int);\nINSERT INTO `t` VALUES (1),(2);\n");
+        await using var scratch = await ScratchServer.StartAsync();
+
+        var drill = await Host(["drill", "--spec", WriteSpec(), "--id", id, "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}"]);
+
+        drill.ExitCode.Should().Be(0, drill.StandardError);
+        drill.StandardOutput.Should().Contain("RESULT   unchecked").And.Contain($"the manifest of {id} records no inventory");
+        drill.StandardError.Should().Contain("records no inventory", "the log says it too");
+        (await scratch.ScalarAsync($"SELECT COUNT(*) FROM `{_database}`.t")).Should().Be("2", "the load itself happened and was checked");
+    }
+
+    [Fact]
+    public async Task Restore_needs_no_force_for_a_server_whose_schemas_are_all_empty()
+    {
+        var spec = WriteSpec();
+        (await Host(["run", "--spec", spec])).ExitCode.Should().Be(0);
+        await using var scratch = await ScratchServer.StartAsync();
+        await scratch.ExecuteAsync("CREATE DATABASE nothing_here");
+
+        var restore = await Host(["restore", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}"]);
+
+        restore.ExitCode.Should().Be(0, restore.StandardError);
+        (await scratch.ScalarAsync($"SELECT COUNT(*) FROM {_database}.orders")).Should().Be("2000");
+    }
+
     private async Task SeedSourceAsync()
     {
         await using var connection = await TestServers.OpenMariaDbAsync();
