@@ -25,6 +25,7 @@ internal sealed class DrillRunner(ILoggerFactory loggerFactory)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var where = $"{target.Host}:{target.Port}";
+        using var workspace = TempWorkspace.Create(tempParent, spec.Name, _logger);
         BackupManifest manifest;
         if (checkOnly)
         {
@@ -38,6 +39,15 @@ internal sealed class DrillRunner(ILoggerFactory loggerFactory)
         }
         else
         {
+            // Asked before the download, in the drill's own words; the restore's emptiness check stays as the second guard.
+            var before = await ReadAsync(spec, source, target, workspace, cancellationToken);
+            if (before.Items.Count > 0)
+            {
+                throw new BackupRestoreException(
+                    $"target {where} holds data ({before.Items.Count} {(before.Items.Count == 1 ? "object" : "objects")}, first: {InventoryComparison.Describe(before.Items[0])}); " +
+                    "a drill loads only into an empty scratch server, and never with --force; nothing was loaded");
+            }
+
             // force: false whatever the command line says: a drill never loads into a server that holds data.
             var verified = await new RestoreRunner(loggerFactory).RunAsync(spec, source, inventory.Storage, backup, target, force: false, tempParent, cancellationToken);
             manifest = verified.Manifest;
@@ -50,11 +60,7 @@ internal sealed class DrillRunner(ILoggerFactory loggerFactory)
         }
 
         _logger.LogInformation("Checking {Target} against the inventory of {BackupId}: {Objects} objects", where, backup.Id, expected.Items.Count);
-        using var workspace = TempWorkspace.Create(tempParent, spec.Name, _logger);
-        var actual = await StageFailure.Guard(
-            $"drill checks by source '{spec.Source.Plugin}'",
-            () => source.ReadInventoryAsync(target, workspace.Subdirectory("work"), cancellationToken),
-            (message, ex) => new BackupRestoreException(message, ex));
+        var actual = await ReadAsync(spec, source, target, workspace, cancellationToken);
         var differences = InventoryComparison.Differences(expected, actual);
         var tables = expected.Items.Where(i => i.Rows is not null).ToList();
         return new DrillReport(
@@ -70,4 +76,10 @@ internal sealed class DrillRunner(ILoggerFactory loggerFactory)
             differences,
             Note: null);
     }
+
+    private static Task<ContentInventory> ReadAsync(JobSpec spec, IDrillableBackupSource source, RestoreTarget target, TempWorkspace workspace, CancellationToken cancellationToken) =>
+        StageFailure.Guard(
+            $"reading the drill target by source '{spec.Source.Plugin}'",
+            () => source.ReadInventoryAsync(target, workspace.Subdirectory("work"), cancellationToken),
+            (message, ex) => new BackupRestoreException(message, ex));
 }
