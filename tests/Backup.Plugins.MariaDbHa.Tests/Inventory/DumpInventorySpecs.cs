@@ -79,6 +79,24 @@ public sealed class DumpInventorySpecs
     }
 
     [Fact]
+    public void Raw_binary_bytes_in_a_string_and_any_delimiter_keep_the_count()
+    {
+        var bytes = new List<byte>();
+        bytes.AddRange("USE `bin`;\nINSERT INTO `r` VALUES (1,_binary '"u8.ToArray());
+        for (var b = 0; b < 256; b++)
+        {
+            // mariadb-dump escapes the quote and the backslash (and a few control bytes); every other byte goes raw.
+            bytes.AddRange(b switch { '\'' => "\\'"u8.ToArray(), '\\' => "\\\\"u8.ToArray(), _ => [(byte)b] });
+        }
+
+        bytes.AddRange("'),(2,'x');\nDELIMITER //\nCREATE DEFINER=`a`@`%` FUNCTION `f`() RETURNS int RETURN 1; //\nDELIMITER ;\nINSERT INTO `r` VALUES (3,'');\n"u8.ToArray());
+        var inventory = new DumpInventory();
+        inventory.Scan(bytes.ToArray());
+
+        inventory.Complete()!.Items.Should().BeEquivalentTo([new InventoryItem("bin", "function", "f", null), new InventoryItem("bin", "table", "r", 3)]);
+    }
+
+    [Fact]
     public void Statements_inside_plain_comments_and_strings_are_not_objects()
     {
         const string dump =
