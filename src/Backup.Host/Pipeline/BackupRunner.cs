@@ -154,8 +154,9 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         }
     }
 
-    private BackupManifest Manifest(Run run, SourceResult result, IReadOnlyList<EntryInfo> entries) =>
-        new(
+    private BackupManifest Manifest(Run run, SourceResult result, IReadOnlyList<EntryInfo> entries)
+    {
+        var manifest = new BackupManifest(
             FormatVersion: 1,
             run.Job.Spec.Name,
             run.BackupId,
@@ -166,8 +167,19 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             entries,
             HostVersion(),
             Archive: null,
-            // A source's inventory larger than the contract allows would make a manifest no reader accepts: drop it.
-            result.Inventory is { Items.Count: <= ContentInventory.MaxItems } inventory ? inventory : null);
+            result.Inventory);
+
+        // An inventory that would make the manifest larger than any reader accepts would make the backup unrestorable:
+        // drop it (a drill then reports the backup unchecked). 64 KiB is room for the archive's line added later.
+        if (manifest.Inventory is { } inventory &&
+            (inventory.Items.Count > ContentInventory.MaxItems || manifest.ToJsonBytes().Length > BackupManifest.MaxBytes - (64 << 10)))
+        {
+            _logger.LogWarning("The source's inventory ({Count} items) would make the manifest too large; it is not recorded", inventory.Items.Count);
+            return manifest with { Inventory = null };
+        }
+
+        return manifest;
+    }
 
     private static string HostVersion() =>
         typeof(BackupRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";

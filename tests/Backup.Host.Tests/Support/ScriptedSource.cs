@@ -8,8 +8,11 @@ internal sealed class ScriptedSource(Func<BackupContext, CancellationToken, Task
     public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
     {
         await script(context, cancellationToken);
-        return new SourceResult(new Dictionary<string, string> { ["fake"] = "yes" });
+        return new SourceResult(new Dictionary<string, string> { ["fake"] = "yes" }) { Inventory = Inventory };
     }
+
+    /// <summary>The inventory the source reports (contract 1.3), or null.</summary>
+    public ContentInventory? Inventory { get; init; }
 
     /// <summary>A source writing the given entries.</summary>
     public static ScriptedSource Writing(params (string Name, byte[] Content)[] entries) =>
