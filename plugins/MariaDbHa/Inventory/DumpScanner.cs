@@ -258,6 +258,19 @@ internal sealed class DumpScanner(DumpStatements statements)
     // Handles one byte in code; returns false when the byte must be looked at again in the new state.
     private bool Code(byte b)
     {
+        // First, as the client does: a delimiter such as $$ ends a statement even where it could continue a word.
+        if (b == _delimiter[0])
+        {
+            if (EndWord())
+            {
+                return false;
+            }
+
+            _delimiterMatched = 0;
+            _state = State.Delimiter;
+            return false;
+        }
+
         if (IsWordByte(b))
         {
             if (!_inWord)
@@ -272,13 +285,6 @@ internal sealed class DumpScanner(DumpStatements statements)
 
         if (EndWord())
         {
-            return false;
-        }
-
-        if (b == _delimiter[0])
-        {
-            _delimiterMatched = 0;
-            _state = State.Delimiter;
             return false;
         }
 

@@ -97,6 +97,22 @@ public sealed class DumpInventorySpecs
     }
 
     [Fact]
+    public void A_delimiter_made_of_word_characters_ends_statements_as_in_the_client()
+    {
+        const string dump =
+            """
+            USE `d`;
+            DELIMITER $$
+            CREATE PROCEDURE `p`() BEGIN SELECT 1; END$$
+            INSERT INTO `t` VALUES (1),(2)$$
+            DELIMITER ;
+            INSERT INTO `t` VALUES (3);
+            """;
+
+        Items(dump).Should().BeEquivalentTo([new InventoryItem("d", "procedure", "p", null), new InventoryItem("d", "table", "t", 3)]);
+    }
+
+    [Fact]
     public void Statements_inside_plain_comments_and_strings_are_not_objects()
     {
         const string dump =
