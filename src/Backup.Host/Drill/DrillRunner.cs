@@ -1,4 +1,5 @@
 using Backup.Abstractions;
+using Backup.Host.Encryption;
 using Backup.Host.Pipeline;
 using Backup.Host.Spec;
 using Backup.Host.Stored;
@@ -32,6 +33,19 @@ internal sealed class DrillRunner(ILoggerFactory loggerFactory)
             // Nothing is loaded, so the stored manifest is all there is to trust; a restore checks it against the archive.
             manifest = await inventory.ReadManifestAsync(backup, cancellationToken)
                 ?? throw new BackupIntegrityException($"backup {backup.Id} has no manifest beside its archive; --check-only has nothing to compare with");
+            if (manifest.Encryption is not null)
+            {
+                // The inventory is sealed with the rest of an encrypted backup's manifest.
+                using var keys = await BackupKeys.ForAsync(spec, backup, required: true, cancellationToken);
+                try
+                {
+                    manifest = await manifest.UnsealAsync(keys!.Identities, cancellationToken);
+                }
+                catch (Exception ex) when (ex is AgeException or InvalidDataException or System.Text.Json.JsonException)
+                {
+                    throw new BackupIntegrityException($"cannot open the sealed manifest of backup {backup.Id}: {ex.Message}", ex);
+                }
+            }
             if (manifest.SourcePlugin != spec.Source.Plugin)
             {
                 throw new BackupRestoreException($"backup {backup.Id} was made by source plugin '{manifest.SourcePlugin}', but the spec's source is '{spec.Source.Plugin}'");

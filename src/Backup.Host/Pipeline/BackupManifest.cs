@@ -16,8 +16,9 @@ namespace Backup.Host.Pipeline;
 /// <param name="Entries">The archive's data entries.</param>
 /// <param name="HostVersion">The version of the host that made the backup.</param>
 /// <param name="Archive">The archive's name, size and SHA-1; only in the copy stored beside the archive.</param>
+/// <param name="Encryption">How the archive is encrypted and the sealed full manifest; only in the copy beside an encrypted archive.</param>
 /// <param name="Inventory">What the backup holds, object by object, as the source saw it (contract 1.3); absent in older backups. A drill compares a restored server with it.</param>
-internal sealed record BackupManifest(
+internal sealed partial record BackupManifest(
     int FormatVersion,
     string Job,
     string BackupId,
@@ -28,6 +29,7 @@ internal sealed record BackupManifest(
     IReadOnlyList<EntryInfo> Entries,
     string HostVersion,
     ArchiveInfo? Archive,
+    ManifestEncryption? Encryption = null,
     ContentInventory? Inventory = null)
 {
     /// <summary>The manifest's entry name inside the archive.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Backup.Abstractions;
+using Backup.Host.Encryption;
 using Backup.Host.Pipeline;
 
 namespace Backup.Host.Stored;
@@ -24,7 +25,12 @@ internal static partial class ArchiveVerifier
     private const int MaxBytesAfterTarEnd = 1 << 20;
 
     /// <summary>Verifies <paramref name="backup"/>; when <paramref name="extractTo"/> is set, its entries are written there as files.</summary>
-    public static async Task<VerifiedBackup> VerifyAsync(IReadableBackupStorage storage, StoredBackup backup, string? extractTo, CancellationToken cancellationToken)
+    /// <param name="storage">Where the backup is.</param>
+    /// <param name="backup">The backup.</param>
+    /// <param name="extractTo">A private directory for the entries (restore), or null (verify).</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    /// <param name="identities">The private keys of an encrypted backup (required for one; see <see cref="VerifyStoredBytesAsync"/> without).</param>
+    public static async Task<VerifiedBackup> VerifyAsync(IReadableBackupStorage storage, StoredBackup backup, string? extractTo, CancellationToken cancellationToken, IReadOnlyList<AgeIdentity>? identities = null)
     {
         if (backup.ArchiveKey is null || backup.Format is null)
         {
@@ -37,22 +43,37 @@ internal static partial class ArchiveVerifier
             throw new BackupIntegrityException($"backup {backup.Id} is incomplete: {Path.GetFileName(backup.ArchiveKey)}{ArtifactNames.Sha1Suffix} is missing (an interrupted or failed upload)");
         }
 
+        if (backup.Format.IsEncrypted && identities is null)
+        {
+            throw new ArgumentException("an encrypted backup needs identities", nameof(identities));
+        }
+
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
-        var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, cancellationToken);
+        var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, identities, cancellationToken);
         var where = $"{storage.Location}/{backup.ArchiveKey}";
         await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
 
         BackupManifest? manifest = null;
         string? damage = null;
+        var wrongKey = false;
         try
         {
+            // The age layer is authenticated chunk by chunk and as a whole only at its end: it is read to the end
+            // below, and nothing extracted is used unless this returns.
+            await using var decrypted = backup.Format.IsEncrypted ? await AgeDecryptingStream.OpenAsync(raw, identities!, cancellationToken, leaveOpen: true) : null;
+            Stream plain = decrypted is null ? raw : decrypted;
             manifest = besideManifest is null
-                ? await ReadEntriesAsync(raw, backup, extractTo, cancellationToken)
-                : await ReadStreamedEntryAsync(raw, backup.Format, besideManifest, extractTo, cancellationToken);
+                ? await ReadEntriesAsync(plain, backup, extractTo, cancellationToken)
+                : await ReadStreamedEntryAsync(plain, backup.Format, besideManifest, extractTo, cancellationToken);
+            if (decrypted is not null)
+            {
+                await decrypted.CopyToAsync(Stream.Null, cancellationToken);
+            }
         }
-        catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex) || ex is JsonException or ArgumentException)
+        catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex) || ex is JsonException or ArgumentException or AgeException)
         {
             damage = ex.Message.ReplaceLineEndings(" ");
+            wrongKey = ex is AgeException { Failure: AgeFailure.NoMatchingIdentity };
         }
 
         // Hash to the very end even after damage: a checksum mismatch is the clearest thing to report.
@@ -67,7 +88,9 @@ internal static partial class ArchiveVerifier
 
         if (damage is not null)
         {
-            throw new BackupIntegrityException($"backup {backup.Id} matches its .sha1 but the archive is damaged: {damage}");
+            throw new BackupIntegrityException(wrongKey
+                ? $"backup {backup.Id} matches its .sha1 but cannot be decrypted: {damage}"
+                : $"backup {backup.Id} matches its .sha1 but the archive is damaged: {damage}");
         }
 
         return new VerifiedBackup(backup, manifest!, new ArchiveInfo(Path.GetFileName(backup.ArchiveKey), raw.BytesRead, actual));

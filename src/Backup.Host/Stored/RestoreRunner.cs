@@ -26,7 +26,8 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
         _logger.LogInformation("Restoring backup {BackupId} from {Location} (temp {Temp})", backup.Id, storage.Location, workspace.Root);
 
         // Everything is checked before the first byte reaches the target: a damaged backup loads nothing.
-        var verified = await ArchiveVerifier.VerifyAsync(storage, backup, workspace.Subdirectory("entries"), cancellationToken);
+        using var keys = await BackupKeys.ForAsync(spec, backup, required: true, cancellationToken);
+        var verified = await ArchiveVerifier.VerifyAsync(storage, backup, workspace.Subdirectory("entries"), cancellationToken, keys?.Identities);
         _logger.LogInformation("Backup {BackupId} verified: sha1 {Sha1}, {Bytes:N0} bytes", backup.Id, verified.Archive.Sha1, verified.Archive.Size);
 
         var manifest = verified.Manifest;
