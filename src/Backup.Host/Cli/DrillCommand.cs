@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Backup.Abstractions;
 using Backup.Host.Drill;
+using Backup.Host.Monitoring;
 using Backup.Host.Pipeline;
 using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
@@ -10,8 +11,8 @@ namespace Backup.Host.Cli;
 /// <summary><c>backup drill --spec job.yaml (--id ID | --latest) --target-host H --target-port P [--check-only] [--output json]</c>.</summary>
 internal static class DrillCommand
 {
-    /// <summary>Creates the command.</summary>
-    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error)
+    /// <summary>Creates the command; its outcome (time and exit code: 0 passed or unchecked, 10 failed) goes to <paramref name="recorder"/> for metrics and notifications.</summary>
+    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error, OutcomeRecorder recorder)
     {
         var spec = GlobalOptions.Spec();
         var selection = new BackupSelection();
@@ -47,11 +48,12 @@ internal static class DrillCommand
         command.SetAction(CommandAction.Create(options, error, "the drill was cancelled; temporary files were removed; the scratch target may hold part of the backup", async (parseResult, loggerFactory, cancellationToken) =>
         {
             var id = selection.Resolve(parseResult);
-            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup drill");
             var source = Capabilities.RequireDrillableSource(job);
             var inventory = new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name);
             var backup = await inventory.FindAsync(id, cancellationToken);
+            recorder.Backup(backup.Id, $"{storage.Location}/{backup.ArchiveKey}", backup.ArchiveSize);
             var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
 
             var report = await new DrillRunner(loggerFactory).RunAsync(
@@ -67,7 +69,9 @@ internal static class DrillCommand
 
             if (report.Result == DrillReport.Failed)
             {
-                error.WriteLine($"error: drill of {report.BackupId} failed: {report.Differences.Count} differences between the manifest and {report.Target}, first: {report.Differences[0]}");
+                var line = $"drill of {report.BackupId} failed: {report.Differences.Count} differences between the manifest and {report.Target}, first: {report.Differences[0]}";
+                recorder.Failed(line);
+                error.WriteLine($"error: {line}");
                 return ExitCodes.DrillFailed;
             }
 
@@ -77,7 +81,7 @@ internal static class DrillCommand
             }
 
             return ExitCodes.Success;
-        }));
+        }, ("drill", recorder)));
         return command;
     }
 }

@@ -11,7 +11,7 @@ namespace Backup.EndToEnd.Tests.Drill;
 /// </summary>
 public sealed class DrillSpecs : IAsyncLifetime
 {
-    private const string Job = "drill";
+    private readonly string _job = Pushgateway.UniqueJob("drill");
     private readonly string _database = $"drill_{Guid.NewGuid():N}"[..20];
     private readonly TempDir _dir = new("backup-drill-");
     private string _pluginsDirectory = "";
@@ -55,7 +55,7 @@ public sealed class DrillSpecs : IAsyncLifetime
         await using var scratch = await ScratchServer.StartAsync();
         (await scratch.ScalarAsync("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = 'test'")).Should().Be("1", "a fresh Debian server has an empty test schema, which is not data");
 
-        var drill = await Host(["drill", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}", "--output", "json"]);
+        var drill = await Host(["drill", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}", "--output", "json"], Metrics);
 
         drill.ExitCode.Should().Be(0, drill.StandardError + drill.StandardOutput);
         var report = JsonDocument.Parse(drill.StandardOutput).RootElement;
@@ -67,7 +67,10 @@ public sealed class DrillSpecs : IAsyncLifetime
 
         await scratch.ExecuteAsync($"DELETE FROM {_database}.orders WHERE id <= 3");
         await scratch.ExecuteAsync($"DROP VIEW {_database}.big_orders");
-        var check = await Host(["drill", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}", "--check-only"]);
+        var passed = await DrillSeriesAsync();
+        passed["backup_last_drilled_timestamp_seconds"].Should().Be(passed["backup_last_attempt_timestamp_seconds"], "the drill pushes its outcome to its own group");
+        passed["backup_last_exit_code"].Should().Be(0);
+        var check = await Host(["drill", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}", "--check-only"], Metrics);
 
         check.ExitCode.Should().Be(10, check.StandardError);
         check.StandardOutput.Should().Contain($"table `{_database}`.`orders`: 2,000 rows in the backup, 1,997 rows on the target")
@@ -75,7 +78,16 @@ public sealed class DrillSpecs : IAsyncLifetime
             .And.Contain("RESULT   failed (2 differences)");
         check.StandardError.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).Should().ContainSingle()
             .Which.Should().Contain("drill of").And.Contain("failed: 2 differences");
+        var failed = await DrillSeriesAsync();
+        failed["backup_last_exit_code"].Should().Be(10);
+        failed["backup_last_drilled_timestamp_seconds"].Should().Be(passed["backup_last_drilled_timestamp_seconds"], "a failed drill keeps the last passed one's time");
+        await Pushgateway.DeleteGroupAsync(_job, "drill");
     }
+
+    private static Dictionary<string, string?> Metrics => new() { ["BACKUP_PUSHGATEWAY_URL"] = Pushgateway.Url };
+
+    private async Task<Dictionary<string, double>> DrillSeriesAsync() =>
+        (await Pushgateway.ScrapeAsync(_job)).Where(s => s.Labels.GetValueOrDefault("command") == "drill").ToDictionary(s => s.Name, s => s.Value);
 
     [Fact]
     public async Task A_drill_refuses_a_server_holding_data_even_one_routine_and_with_force_loads_nothing()
@@ -101,8 +113,8 @@ public sealed class DrillSpecs : IAsyncLifetime
     public async Task A_backup_made_before_inventories_is_loaded_and_reported_unchecked_saying_why()
     {
         // The local storage of the spec is <store>/<prefix>, the prefix defaulting to the job's name.
-        var id = $"{Job}-20240101T000000Z";
-        ForgedBackup.Write(_dir.Combine("store"), Job, Job, id, $"CREATE DATABASE `{_database}`;\nUSE `{_database}`;\nCREATE TABLE `t` (a int);\nINSERT INTO `t` VALUES (1),(2);\n");
+        var id = $"{_job}-20240101T000000Z";
+        ForgedBackup.Write(_dir.Combine("store"), _job, _job, id, $"CREATE DATABASE `{_database}`;\nUSE `{_database}`;\nCREATE TABLE `t` (a int);\nINSERT INTO `t` VALUES (1),(2);\n");
         await using var scratch = await ScratchServer.StartAsync();
 
         var drill = await Host(["drill", "--spec", WriteSpec(), "--id", id, "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}"]);
@@ -154,10 +166,10 @@ public sealed class DrillSpecs : IAsyncLifetime
     private string WriteSpec()
     {
         var path = _dir.Combine($"job-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, $"name: {Job}\nsource:\n  {TestServers.MariaDbHaSource}\nstorage:\n  plugin: local\n  settings:\n    path: {_dir.Combine("store")}\ntempDirectory: {_dir.Combine("tmp")}\n");
+        File.WriteAllText(path, $"name: {_job}\nsource:\n  {TestServers.MariaDbHaSource}\nstorage:\n  plugin: local\n  settings:\n    path: {_dir.Combine("store")}\ntempDirectory: {_dir.Combine("tmp")}\n");
         return path;
     }
 
-    private Task<BufferedCommandResult> Host(string[] arguments) =>
-        PublishedHost.RunAsync([.. arguments, "--plugins-dir", _pluginsDirectory]);
+    private Task<BufferedCommandResult> Host(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        PublishedHost.RunAsync([.. arguments, "--plugins-dir", _pluginsDirectory], environment);
 }
