@@ -53,7 +53,7 @@ public sealed class DrillSpecs : IAsyncLifetime
             });
 
         await using var scratch = await ScratchServer.StartAsync();
-        (await scratch.ScalarAsync("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = 'test'")).Should().Be("1", "a fresh Debian server has an empty test schema, which is not data");
+        (await TestServers.CountAsync(scratch.Port, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = 'test'")).Should().Be(1, "a fresh Debian server has an empty test schema, which is not data");
 
         var drill = await Host(["drill", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}", "--output", "json"], Metrics);
 
@@ -63,10 +63,10 @@ public sealed class DrillSpecs : IAsyncLifetime
         report.GetProperty("loaded").GetBoolean().Should().BeTrue();
         report.GetProperty("tables").GetInt32().Should().BeGreaterThanOrEqualTo(3);
         report.GetProperty("differences").GetArrayLength().Should().Be(0);
-        (await scratch.ScalarAsync($"SELECT COUNT(*) FROM {_database}.orders")).Should().Be("2000");
+        (await TestServers.CountAsync(scratch.Port, $"SELECT COUNT(*) FROM {_database}.orders")).Should().Be(2000);
 
-        await scratch.ExecuteAsync($"DELETE FROM {_database}.orders WHERE id <= 3");
-        await scratch.ExecuteAsync($"DROP VIEW {_database}.big_orders");
+        await TestServers.ExecuteAsync(scratch.Port, $"DELETE FROM {_database}.orders WHERE id <= 3");
+        await TestServers.ExecuteAsync(scratch.Port, $"DROP VIEW {_database}.big_orders");
         var passed = await DrillSeriesAsync();
         passed["backup_last_drilled_timestamp_seconds"].Should().Be(passed["backup_last_attempt_timestamp_seconds"], "the drill pushes its outcome to its own group");
         passed["backup_last_exit_code"].Should().Be(0);
@@ -95,8 +95,8 @@ public sealed class DrillSpecs : IAsyncLifetime
         var spec = WriteSpec();
         (await Host(["run", "--spec", spec])).ExitCode.Should().Be(0);
         await using var scratch = await ScratchServer.StartAsync();
-        await scratch.ExecuteAsync("CREATE DATABASE keep_me");
-        await scratch.ExecuteAsync("CREATE PROCEDURE keep_me.p() SELECT 1");
+        await TestServers.ExecuteAsync(scratch.Port, "CREATE DATABASE keep_me");
+        await TestServers.ExecuteAsync(scratch.Port, "CREATE PROCEDURE keep_me.p() SELECT 1");
         string[] drill = ["drill", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}"];
 
         var refused = await Host(drill);
@@ -106,7 +106,7 @@ public sealed class DrillSpecs : IAsyncLifetime
         refused.StandardError.Should().Contain($"target {TestServers.MariaDbHost}:{scratch.Port} holds data (1 object, first: procedure `keep_me`.`p`)").And.Contain("nothing was loaded");
         forced.ExitCode.Should().Be(2, forced.StandardError);
         forced.StandardError.Should().Contain("--force is not accepted");
-        (await scratch.ScalarAsync($"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{_database}'")).Should().Be("0", "a refused drill loads nothing");
+        (await TestServers.CountAsync(scratch.Port, $"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{_database}'")).Should().Be(0, "a refused drill loads nothing");
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class DrillSpecs : IAsyncLifetime
         drill.ExitCode.Should().Be(0, drill.StandardError);
         drill.StandardOutput.Should().Contain("RESULT   unchecked").And.Contain($"the manifest of {id} records no inventory");
         drill.StandardError.Should().Contain("records no inventory", "the log says it too");
-        (await scratch.ScalarAsync($"SELECT COUNT(*) FROM `{_database}`.t")).Should().Be("2", "the load itself happened and was checked");
+        (await TestServers.CountAsync(scratch.Port, $"SELECT COUNT(*) FROM `{_database}`.t")).Should().Be(2, "the load itself happened and was checked");
     }
 
     [Fact]
@@ -131,12 +131,12 @@ public sealed class DrillSpecs : IAsyncLifetime
         var spec = WriteSpec();
         (await Host(["run", "--spec", spec])).ExitCode.Should().Be(0);
         await using var scratch = await ScratchServer.StartAsync();
-        await scratch.ExecuteAsync("CREATE DATABASE nothing_here");
+        await TestServers.ExecuteAsync(scratch.Port, "CREATE DATABASE nothing_here");
 
         var restore = await Host(["restore", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}"]);
 
         restore.ExitCode.Should().Be(0, restore.StandardError);
-        (await scratch.ScalarAsync($"SELECT COUNT(*) FROM {_database}.orders")).Should().Be("2000");
+        (await TestServers.CountAsync(scratch.Port, $"SELECT COUNT(*) FROM {_database}.orders")).Should().Be(2000);
     }
 
     private async Task SeedSourceAsync()

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using Backup.Testing;
 using CliWrap;
 using CliWrap.Buffered;
-using MySqlConnector;
 
 namespace Backup.EndToEnd.Tests.Drill;
 
@@ -62,22 +61,6 @@ public sealed class ScratchServer : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>Runs one statement as root.</summary>
-    public async Task ExecuteAsync(string sql)
-    {
-        await using var connection = await TestServers.OpenMariaDbAsync(Port);
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>Runs a query as root and returns its first column as text.</summary>
-    public async Task<string?> ScalarAsync(string sql)
-    {
-        await using var connection = await TestServers.OpenMariaDbAsync(Port);
-        await using var command = new MySqlCommand(sql, connection);
-        return (await command.ExecuteScalarAsync())?.ToString();
     }
 
     /// <inheritdoc />
