@@ -28,7 +28,7 @@ internal static class VerifyCommand
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup verify");
             var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
-            recorder.Backup(backup.Id, $"{storage.Location}/{backup.ArchiveKey}");
+            recorder.Backup(backup.Id, backup.ArchiveKey is { } archiveKey ? storage.WhereIs(archiveKey) : null);
             var logger = loggerFactory.CreateLogger("Backup.Verify");
             logger.LogInformation("Verifying backup {BackupId} from {Location}", backup.Id, storage.Location);
             using var keys = await BackupKeys.ForAsync(job.Spec, backup, required: false, cancellationToken);

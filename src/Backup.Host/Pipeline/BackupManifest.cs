@@ -33,7 +33,7 @@ internal sealed partial record BackupManifest(
     ContentInventory? Inventory = null)
 {
     /// <summary>The manifest's entry name inside the archive.</summary>
-    public const string EntryName = "manifest.json";
+    public const string EntryName = BackupEntryName.Reserved;
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

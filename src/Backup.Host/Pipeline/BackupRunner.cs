@@ -4,6 +4,7 @@ using Backup.Abstractions;
 using Backup.Host.Compression;
 using Backup.Host.Encryption;
 using Backup.Host.Spec;
+using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Pipeline;
@@ -72,8 +73,8 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         }
 
         var archiveKey = ArtifactNames.Key(spec.Artifact.Prefix, archive.Name);
-        _logger.LogInformation("Backup {BackupId} complete: {Location}/{Key} ({Seconds:F1} s)",
-            backupId, job.Storage.Location, archiveKey, (clock.GetUtcNow() - startedAt).TotalSeconds);
+        _logger.LogInformation("Backup {BackupId} complete: {Location} ({Seconds:F1} s)",
+            backupId, job.Storage.WhereIs(archiveKey), (clock.GetUtcNow() - startedAt).TotalSeconds);
         return new BackupOutcome(backupId, archiveKey, archive, manifest.Entries.Sum(e => e.Size), manifest.SourceNode());
     }
 

@@ -15,7 +15,7 @@ internal static partial class ArchiveVerifier
         }
 
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
-        var where = $"{storage.Location}/{backup.ArchiveKey}";
+        var where = storage.WhereIs(backup.ArchiveKey);
         await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
         await raw.DrainAsync(cancellationToken);
         var actual = raw.HexDigest();

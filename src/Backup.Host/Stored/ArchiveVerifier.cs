@@ -50,7 +50,7 @@ internal static partial class ArchiveVerifier
 
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
         var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, identities, cancellationToken);
-        var where = $"{storage.Location}/{backup.ArchiveKey}";
+        var where = storage.WhereIs(backup.ArchiveKey);
         await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
 
         BackupManifest? manifest = null;
@@ -273,7 +273,7 @@ internal static partial class ArchiveVerifier
         var match = ChecksumLine().Match(Encoding.ASCII.GetString(buffer, 0, length));
         return match.Success
             ? match.Groups["sha1"].Value.ToLowerInvariant()
-            : throw new BackupIntegrityException($"{storage.Location}/{key} is not a sha1sum line ('<40 hex digits>  <file name>')");
+            : throw new BackupIntegrityException($"{storage.WhereIs(key)} is not a sha1sum line ('<40 hex digits>  <file name>')");
     }
 
     [GeneratedRegex(@"^(?<sha1>[0-9a-fA-F]{40})(\s|$)")]
