@@ -39,9 +39,10 @@ internal static class RestoreCommand
             var source = Capabilities.RequireRestorableSource(job);
             var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
+            options.Status.BackupId = backup.Id;
             recorder.Backup(backup.Id, backup.ArchiveKey is { } archiveKey ? storage.WhereIs(archiveKey) : null, backup.ArchiveSize);
             var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
-            var verified = await new RestoreRunner(loggerFactory).RunAsync(
+            var verified = await new RestoreRunner(loggerFactory, options.Status).RunAsync(
                 job.Spec, source, storage, backup, target, parseResult.GetValue(force), TempWorkspace.ParentFor(job.Spec), cancellationToken);
             output.WriteLine($"{backup.Id} restored from {storage.WhereIs(backup.ArchiveKey!)}: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
             return ExitCodes.Success;

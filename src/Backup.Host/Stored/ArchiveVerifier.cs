@@ -30,7 +30,9 @@ internal static partial class ArchiveVerifier
     /// <param name="extractTo">A private directory for the entries (restore), or null (verify).</param>
     /// <param name="cancellationToken">Cancels the download.</param>
     /// <param name="identities">The private keys of an encrypted backup (required for one; see <see cref="VerifyStoredBytesAsync"/> without).</param>
-    public static async Task<VerifiedBackup> VerifyAsync(IReadableBackupStorage storage, StoredBackup backup, string? extractTo, CancellationToken cancellationToken, IReadOnlyList<AgeIdentity>? identities = null)
+    /// <param name="meter">Counts the archive's bytes as they are downloaded, for progress, when given.</param>
+    public static async Task<VerifiedBackup> VerifyAsync(
+        IReadableBackupStorage storage, StoredBackup backup, string? extractTo, CancellationToken cancellationToken, IReadOnlyList<AgeIdentity>? identities = null, ProgressMeter? meter = null)
     {
         if (backup.ArchiveKey is null || backup.Format is null)
         {
@@ -51,7 +53,8 @@ internal static partial class ArchiveVerifier
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
         var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, identities, cancellationToken);
         var where = storage.WhereIs(backup.ArchiveKey);
-        await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
+        var download = await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken);
+        await using var raw = new HashingReadStream(meter is null ? download : new MeteredReadStream(download, meter), where);
 
         BackupManifest? manifest = null;
         string? damage = null;

@@ -1,9 +1,13 @@
 using Backup.Abstractions;
+using Backup.Host.Pipeline;
 
 namespace Backup.Host.Stored;
 
 /// <summary>The verified entries of a backup, extracted as files into the restore's workspace.</summary>
-internal sealed class ExtractedEntries(string directory, IReadOnlyList<string> entryNames) : IBackupReader
+/// <param name="directory">Where the files are.</param>
+/// <param name="entryNames">The entries, in the order they were written.</param>
+/// <param name="meter">Counts the bytes the source reads, for progress, when given.</param>
+internal sealed class ExtractedEntries(string directory, IReadOnlyList<string> entryNames, ProgressMeter? meter = null) : IBackupReader
 {
     /// <inheritdoc />
     public IReadOnlyList<string> EntryNames => entryNames;
@@ -16,7 +20,8 @@ internal sealed class ExtractedEntries(string directory, IReadOnlyList<string> e
             throw new ArgumentException($"the backup has no entry '{entryName}' (entries: {string.Join(", ", entryNames)})", nameof(entryName));
         }
 
-        return Task.FromResult<Stream>(new FileStream(
-            Path.Combine(directory, entryName), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        var file = new FileStream(
+            Path.Combine(directory, entryName), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return Task.FromResult<Stream>(meter is null ? file : new MeteredReadStream(file, meter));
     }
 }
