@@ -29,7 +29,7 @@ internal static class VerifyCommand
 
             var logger = loggerFactory.CreateLogger("Backup.Verify");
             logger.LogInformation("Verifying backup {BackupId} from {Location}", backup.Id, storage.Location);
-            var verified = await ArchiveVerifier.VerifyAsync(storage, backup, extractTo: null, cancellationToken);
+            var verified = await ArchiveVerifier.VerifyAsync(storage, backup, stageTo: null, entrySink: null, cancellationToken);
             var entries = string.Join(", ", verified.Manifest.Entries.Select(e => $"{e.Name} ({e.Size} bytes)"));
             output.WriteLine($"{backup.Id} ok: sha1 {verified.Archive.Sha1}, {verified.Archive.Size} bytes, entries: {entries}");
             return ExitCodes.Success;

@@ -13,8 +13,9 @@ namespace Backup.Host.Stored;
 /// A <c>.tar.gz</c> carries its manifest inside; a streaming backup (<c>.sql.gz</c>, <c>.sql.zst</c>) is its one
 /// entry, checked against the manifest stored beside it.
 /// Nothing is held in memory: the download is hashed while it is decompressed (and untarred); entries go to
-/// <c>Stream.Null</c> (verify) or to files in a private directory (restore). The caller must not use extracted
-/// files unless this returns: a mismatch anywhere throws <see cref="BackupIntegrityException"/>.
+/// <c>Stream.Null</c> or to a sink the caller chooses (e.g. one listing the dump's databases), and a restore may
+/// keep the compressed bytes as they pass (staging). The caller must not use what it kept unless this returns: a
+/// mismatch anywhere throws <see cref="BackupIntegrityException"/>.
 /// </remarks>
 internal static partial class ArchiveVerifier
 {
@@ -23,8 +24,10 @@ internal static partial class ArchiveVerifier
     // GNU tar pads its end to a 10 KiB record; anything much longer after the end is not a tar this host wrote.
     private const int MaxBytesAfterTarEnd = 1 << 20;
 
-    /// <summary>Verifies <paramref name="backup"/>; when <paramref name="extractTo"/> is set, its entries are written there as files.</summary>
-    public static async Task<VerifiedBackup> VerifyAsync(IReadableBackupStorage storage, StoredBackup backup, string? extractTo, CancellationToken cancellationToken)
+    /// <summary>Verifies <paramref name="backup"/>, copying the archive's stored bytes to <paramref name="stageTo"/> and each entry's bytes to the stream <paramref name="entrySink"/> gives for it, when set.</summary>
+    /// <remarks>Write failures of <paramref name="stageTo"/> (e.g. a full temp disk) propagate as they are.</remarks>
+    public static async Task<VerifiedBackup> VerifyAsync(
+        IReadableBackupStorage storage, StoredBackup backup, Stream? stageTo, Func<EntryInfo, Stream>? entrySink, CancellationToken cancellationToken)
     {
         if (backup.ArchiveKey is null || backup.Format is null)
         {
@@ -41,14 +44,15 @@ internal static partial class ArchiveVerifier
         var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, cancellationToken);
         var where = $"{storage.Location}/{backup.ArchiveKey}";
         await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
+        Stream read = stageTo is null ? raw : new CopyingReadStream(raw, stageTo);
 
         BackupManifest? manifest = null;
         string? damage = null;
         try
         {
             manifest = besideManifest is null
-                ? await ReadEntriesAsync(raw, backup, extractTo, cancellationToken)
-                : await ReadStreamedEntryAsync(raw, backup.Format, besideManifest, extractTo, cancellationToken);
+                ? await ReadEntriesAsync(read, backup, entrySink, cancellationToken)
+                : await ReadStreamedEntryAsync(read, backup.Format, besideManifest, entrySink, cancellationToken);
         }
         catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex) || ex is JsonException or ArgumentException)
         {
@@ -56,7 +60,7 @@ internal static partial class ArchiveVerifier
         }
 
         // Hash to the very end even after damage: a checksum mismatch is the clearest thing to report.
-        await raw.DrainAsync(cancellationToken);
+        await read.CopyToAsync(Stream.Null, cancellationToken);
         var actual = raw.HexDigest();
         if (actual != expected)
         {
@@ -73,7 +77,7 @@ internal static partial class ArchiveVerifier
         return new VerifiedBackup(backup, manifest!, new ArchiveInfo(Path.GetFileName(backup.ArchiveKey), raw.BytesRead, actual));
     }
 
-    private static async Task<BackupManifest> ReadEntriesAsync(Stream raw, StoredBackup backup, string? extractTo, CancellationToken cancellationToken)
+    private static async Task<BackupManifest> ReadEntriesAsync(Stream raw, StoredBackup backup, Func<EntryInfo, Stream>? entrySink, CancellationToken cancellationToken)
     {
         await using var gzip = new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true);
         await using var tar = new TarReader(gzip, leaveOpen: true);
@@ -105,7 +109,7 @@ internal static partial class ArchiveVerifier
                 throw new InvalidDataException($"entry '{entry.Name}' appears twice");
             }
 
-            await CopyAndCheckEntryAsync(entry.DataStream ?? Stream.Null, info, manifest, extractTo, cancellationToken);
+            await CopyAndCheckEntryAsync(entry.DataStream ?? Stream.Null, info, entrySink, cancellationToken);
         }
 
         if (expected.Keys.FirstOrDefault(name => !seen.Contains(name)) is { } missing)
@@ -122,42 +126,25 @@ internal static partial class ArchiveVerifier
         return manifest;
     }
 
-    /// <summary>Copies one entry to <c>Stream.Null</c> or a file in <paramref name="extractTo"/>, hashing it, and compares it with the manifest.</summary>
+    /// <summary>Copies one entry to <c>Stream.Null</c> or <paramref name="entrySink"/>'s stream, hashing it, and compares it with the manifest.</summary>
     /// <remarks>
     /// Reads at most one byte more than the manifest says: enough to prove the entry too long, so a small archive that
-    /// inflates to gigabytes (a decompression bomb) never fills the temp disk or costs more than that byte.
+    /// inflates to gigabytes (a decompression bomb) costs no more than that byte.
     /// </remarks>
-    private static async Task CopyAndCheckEntryAsync(Stream data, EntryInfo info, BackupManifest manifest, string? extractTo, CancellationToken cancellationToken)
+    private static async Task CopyAndCheckEntryAsync(Stream data, EntryInfo info, Func<EntryInfo, Stream>? entrySink, CancellationToken cancellationToken)
     {
         if (info.Size < 0)
         {
             throw new InvalidDataException($"entry '{info.Name}' has a negative size in the manifest");
         }
 
-        HashingStream? hashing = null;
         long copied;
         string sha1;
-        try
+        await using (var hashing = new HashingStream(entrySink?.Invoke(info) ?? Stream.Null))
         {
-            var sink = extractTo is null
-                ? Stream.Null
-                : new FileStream(Path.Combine(extractTo, info.Name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-
-            // Closed inside the try: closing flushes, and a flush into a full disk fails too.
-            await using (hashing = new HashingStream(sink))
-            {
-                copied = await CopyAtMostAsync(data, hashing, info.Size, cancellationToken);
-                await hashing.FlushAsync(cancellationToken);
-                sha1 = hashing.HexDigest();
-            }
-        }
-        catch (IOException ex) when (extractTo is not null && TempSpace.IsFull(ex))
-        {
-            throw TempSpace.Full(
-                extractTo,
-                $"entry '{info.Name}' after {hashing?.BytesWritten ?? 0:N0} of its {info.Size:N0} bytes",
-                $"restore needs {manifest.Entries.Sum(e => e.Size):N0} bytes there for the backup's entries",
-                ex);
+            copied = await CopyAtMostAsync(data, hashing, info.Size, cancellationToken);
+            await hashing.FlushAsync(cancellationToken);
+            sha1 = hashing.HexDigest();
         }
 
         if (copied > info.Size)

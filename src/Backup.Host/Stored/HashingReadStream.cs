@@ -32,15 +32,6 @@ internal sealed class HashingReadStream(Stream inner, string description) : Stre
     /// <summary>The lower-case hex SHA-1 of everything read; call once, after the last read.</summary>
     public string HexDigest() => Convert.ToHexStringLower(_hash.GetHashAndReset());
 
-    /// <summary>Reads the rest of the object so the digest covers all of it.</summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new byte[1 << 16];
-        while (await ReadAsync(buffer, cancellationToken) > 0)
-        {
-        }
-    }
-
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)

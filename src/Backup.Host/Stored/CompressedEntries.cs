@@ -1,0 +1,113 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text.Json;
+using Backup.Abstractions;
+using Backup.Host.Dump;
+using Backup.Host.Pipeline;
+
+namespace Backup.Host.Stored;
+
+/// <summary>The entries of a verified backup, decompressed (and untarred) from its compressed archive while the source reads them.</summary>
+/// <remarks>
+/// The archive is opened anew for every entry: the staged copy in temp, or a second download (<c>--no-staging</c>).
+/// A tar is read forward to the entry asked for, so entries read out of order cost decompression, not disk. Every
+/// entry is checked again against the verified manifest while it is read (<see cref="VerifiedEntryStream"/>), and
+/// with <c>--database</c> it passes through <see cref="DatabaseFilterStream"/>.
+/// </remarks>
+/// <param name="verified">The backup as the verifying pass saw it.</param>
+/// <param name="openArchive">Opens the archive's compressed bytes from the start.</param>
+/// <param name="origin">Where <paramref name="openArchive"/> reads, for messages, e.g. <c>the staged copy</c>.</param>
+/// <param name="watch">Receives a mismatch and stops the load.</param>
+/// <param name="databases">The databases to load, or null for the whole dump.</param>
+internal sealed class CompressedEntries(
+    VerifiedBackup verified,
+    Func<CancellationToken, Task<Stream>> openArchive,
+    string origin,
+    IntegrityWatch watch,
+    IReadOnlySet<string>? databases) : IBackupReader
+{
+    private readonly ArchiveFormat _format = verified.Backup.Format!;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> EntryNames { get; } = verified.Manifest.Entries.Select(e => e.Name).ToList();
+
+    /// <inheritdoc />
+    public async Task<Stream> OpenAsync(string entryName, CancellationToken cancellationToken)
+    {
+        var info = verified.Manifest.Entries.FirstOrDefault(e => e.Name == entryName)
+            ?? throw new ArgumentException($"the backup has no entry '{entryName}' (entries: {string.Join(", ", EntryNames)})", nameof(entryName));
+
+        var raw = await openArchive(cancellationToken);
+        var owner = new Owner([raw]);
+        try
+        {
+            var data = _format.IsTar ? await SeekTarEntryAsync(owner, info, cancellationToken) : owner.Add(_format.OpenDecompression(raw));
+            Stream entry = new VerifiedEntryStream(data, info, origin, watch, owner);
+            return databases is null ? entry : new DatabaseFilterStream(entry, databases);
+        }
+        catch
+        {
+            await owner.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Reads the tar up to <paramref name="info"/>'s entry; its manifest must be the verified one, or the archive changed.</summary>
+    private async Task<Stream> SeekTarEntryAsync(Owner owner, EntryInfo info, CancellationToken cancellationToken)
+    {
+        var gzip = owner.Add(new GZipStream(owner.First, CompressionMode.Decompress, leaveOpen: true));
+        var tar = new TarReader(gzip, leaveOpen: true);
+        owner.Add(tar);
+        try
+        {
+            var first = await tar.GetNextEntryAsync(copyData: false, cancellationToken);
+            var manifest = first is { Name: BackupManifest.EntryName, DataStream: { } json } ? await BackupManifest.ReadAsync(json, cancellationToken) : null;
+            if (manifest is null || manifest.BackupId != verified.Manifest.BackupId || !manifest.Entries.SequenceEqual(verified.Manifest.Entries))
+            {
+                throw Changed("its manifest differs from the verified one");
+            }
+
+            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+            {
+                if (entry.Name == info.Name)
+                {
+                    return entry.DataStream ?? Stream.Null;
+                }
+            }
+        }
+        catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex) || ex is JsonException)
+        {
+            throw Changed($"reading it failed: {ex.Message.ReplaceLineEndings(" ")}");
+        }
+
+        throw Changed($"entry '{info.Name}' is missing");
+    }
+
+    private BackupIntegrityException Changed(string what) =>
+        watch.Report(new BackupIntegrityException(
+            $"backup {verified.Backup.Id} read from {origin} is not what was verified: {what}; nothing more was loaded, the target may hold part of the backup: restore again into an empty target"));
+
+    /// <summary>The streams under an entry, disposed together, innermost last.</summary>
+    private sealed class Owner(List<object> parts) : IAsyncDisposable
+    {
+        public Stream First => (Stream)parts[0];
+
+        public T Add<T>(T part)
+            where T : class
+        {
+            parts.Add(part);
+            return part;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            for (var i = parts.Count - 1; i >= 0; i--)
+            {
+                if (parts[i] is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync();
+                }
+            }
+        }
+    }
+}
