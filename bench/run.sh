@@ -23,7 +23,8 @@
 #   The backups are made once per run by the tool (layout: schemas, so only bench_shop loads), and the baseline
 #   reads the very .sql.gz object the tool restores. Each row starts with bench_shop dropped; a failed restore row
 #   leaves it incomplete, so the next run regenerates it. 1 GB as the issue asks: BENCH_SIZE_MB=1024 bench/run.sh restore
-# Columns: wall seconds, ratio to the floor (restore rows: to restore-sh), peak RSS (largest process of the row, from GNU time; for the
+# Columns: wall seconds, ratio to the floor (restore rows: to restore-sh), CPU seconds of the row's processes
+# (user + sys, GNU time: the tool or the pipeline and the clients it ran, not the server), peak RSS (largest process of the row, from GNU time; for the
 # tool rows that is the host), peak temp-disk use (du of the row's temp dir, polled every 0.2 s), output size
 # (for the emulator rows: the stored size the tool printed, `<id> <location>/<key> <bytes> <sha1>`).
 #
@@ -242,7 +243,7 @@ run_row() {
   TMPD=$tmpd STORE=$WORK/store BACKUP_TEMP_DIR=$tmpd MYSQL_PWD=$PASSWORD BENCH_DB_PASSWORD=$PASSWORD \
     AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_KEY AWS_SESSION_TOKEN= AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true \
     AWS_CONFIG_FILE=$WORK/no-aws-config AWS_SHARED_CREDENTIALS_FILE=$WORK/no-aws-credentials \
-    /usr/bin/time -f '%e %M' -o "$WORK/time.$name" bash -c "set -euo pipefail; $snippet" >"$WORK/out.$name" 2>&1 &
+    /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.$name" bash -c "set -euo pipefail; $snippet" >"$WORK/out.$name" 2>&1 &
   pid=$!
   watch_disk "$WORK/disk.$name" "$tmpd" "$pid" &
   watcher=$!
@@ -250,9 +251,9 @@ run_row() {
   # Not a bare `wait`: the server started by this script is a background job too.
   wait "$watcher"
   (( rc == 0 )) || { log "$name failed (exit $rc):"; tail -5 "$WORK/out.$name" >&2; }
-  local secs rss disk out
+  local secs rss disk out user sys
   # GNU time puts "Command exited with non-zero status N" before its line when the row fails.
-  read -r secs rss < <(tail -1 "$WORK/time.$name")
+  read -r secs rss user sys < <(tail -1 "$WORK/time.$name")
   disk=$(cat "$WORK/disk.$name")
   if [[ $name == restore-* ]]; then
     # The compressed backup the row restored.
@@ -263,7 +264,7 @@ run_row() {
   else
     out=$(find "$WORK/store" -type f \( -name '*.gz' -o -name '*.zst' \) -printf '%s\n' | head -1)
   fi
-  RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)")
+  RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)|$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')")
   rm -rf "$tmpd" "$WORK/store"
 }
 
@@ -306,9 +307,9 @@ prepare_restores() {
 }
 
 print_table() {
-  local floor_secs="" restore_secs="" entry name rc secs rss disk out ratio load base
+  local floor_secs="" restore_secs="" entry name rc secs rss disk out ratio load base cpu
   for entry in "${RESULTS[@]}"; do
-    IFS='|' read -r name rc secs rss disk out load <<<"$entry"
+    IFS='|' read -r name rc secs rss disk out load cpu <<<"$entry"
     [[ $name == floor ]] && floor_secs=$secs
     [[ $name == restore-sh ]] && restore_secs=$secs
   done
@@ -317,13 +318,13 @@ print_table() {
   printf 'peak temp = bytes of files in the row'"'"'s temp dir (BACKUP_TEMP_DIR for the tool), polled every 0.2 s\n'
   printf 'tool rows ran with DOTNET_GCgen0size=%s (as in the image)\n\n' "${GC_GEN0:-<runtime default>}"
   [[ -n $restore_secs ]] && printf 'restore rows: "x base" is the ratio to restore-sh, "output MB" the compressed backup restored\n\n'
-  printf '| %-15s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' row "wall s" "x base" "peak RSS MB" "peak temp MB" "output MB" exit "load after"
-  printf '|%s|%s|%s|%s|%s|%s|%s|%s\n' ----------------- ---------- ---------- --------------- ----------------- ---------------- ------ -----------
+  printf '| %-15s | %8s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' row "wall s" "x base" "cpu s" "peak RSS MB" "peak temp MB" "output MB" exit "load after"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' ----------------- ---------- ---------- ---------- --------------- ----------------- ---------------- ------ -----------
   for entry in "${RESULTS[@]}"; do
-    IFS='|' read -r name rc secs rss disk out load <<<"$entry"
+    IFS='|' read -r name rc secs rss disk out load cpu <<<"$entry"
     base=$([[ $name == restore-* ]] && echo "$restore_secs" || echo "$floor_secs")
     ratio=$([[ -n $base ]] && awk -v a="$secs" -v b="$base" 'BEGIN { printf "%.2f", a / b }' || echo -)
-    printf '| %-15s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' "$name" "$secs" "$ratio" "$((rss / 1024))" \
+    printf '| %-15s | %8s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' "$name" "$secs" "$ratio" "$cpu" "$((rss / 1024))" \
       "$(awk -v d="$disk" 'BEGIN { printf "%.1f", d / 1048576 }')" "$(awk -v d="$out" 'BEGIN { printf "%.1f", d / 1048576 }')" "$rc" "$load"
   done
 }
