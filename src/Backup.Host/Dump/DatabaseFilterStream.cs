@@ -1,4 +1,5 @@
 using System.Buffers;
+using Backup.Host.Pipeline;
 
 namespace Backup.Host.Dump;
 
@@ -7,7 +8,7 @@ namespace Backup.Host.Dump;
 /// The sections are found by <see cref="DumpSectionScanner"/> (markers at statement boundaries only). The bytes of
 /// other sections are read and dropped; memory is one read buffer plus the scanner's few KiB.
 /// </remarks>
-internal sealed class DatabaseFilterStream : Stream
+internal sealed class DatabaseFilterStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly DumpSectionSplitter _splitter;
@@ -28,22 +29,6 @@ internal sealed class DatabaseFilterStream : Stream
             }
         });
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -68,19 +53,6 @@ internal sealed class DatabaseFilterStream : Stream
         _outputRead += count;
         return count;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -11,7 +11,7 @@ namespace Backup.Host.Stored;
 /// been hashed, so a client loading changed bytes never receives the dump's end; statements before it may already be
 /// loaded. A mismatch is reported to the <see cref="IntegrityWatch"/>, which stops the load.
 /// </remarks>
-internal sealed class VerifiedEntryStream(Stream data, EntryInfo info, string origin, IntegrityWatch watch, IAsyncDisposable owner) : Stream
+internal sealed class VerifiedEntryStream(Stream data, EntryInfo info, string origin, IntegrityWatch watch, IAsyncDisposable owner) : ReadOnlyStream
 {
     /// <summary>How much of the entry's end is held back until its SHA-1 is known.</summary>
     public const int TailBytes = 1 << 16;
@@ -21,22 +21,6 @@ internal sealed class VerifiedEntryStream(Stream data, EntryInfo info, string or
     private byte[]? _tail;
     private int _tailLength;
     private int _tailServed;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -64,19 +48,6 @@ internal sealed class VerifiedEntryStream(Stream data, EntryInfo info, string or
         _read += read;
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {
