@@ -130,6 +130,15 @@ public sealed partial class RestoreModesSpecs : IAsyncLifetime
         (await DatabaseExistsAsync(A)).Should().BeFalse();
     }
 
+    [Fact]
+    public async Task A_name_that_cannot_be_a_database_is_exit_2_and_one_line_before_anything_is_read()
+    {
+        var restore = await RestoreAsync(Spec("archive", "gzip"), Job + "-20240101T000000Z", staged: true, "--database", $"{A},,{B}");
+
+        restore.ExitCode.Should().Be(2, restore.StandardError);
+        restore.ErrorLines().Should().Equal("error: --database: '' is not a database name (1 to 64 characters, no control characters)");
+    }
+
     [Theory]
     [InlineData("archive", "gzip", ".tar.gz", true)]
     [InlineData("streaming", "zstd", ".sql.zst", false)]
