@@ -34,15 +34,24 @@ public sealed partial class RestoreModesSpecs : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _pluginsDirectory = await MariaDbHaPlugins.ComposeAsync(_dir.Path);
-        foreach (var database in new[] { A, B, C })
+        try
         {
-            await ExecuteAsync(TestServers.MariaDbPort, $"CREATE DATABASE {database}");
-            await ExecuteAsync(TestServers.MariaDbPort, $"CREATE TABLE {database}.rows_ (id INT PRIMARY KEY, note TEXT)");
-            await ExecuteAsync(TestServers.MariaDbPort, $"INSERT INTO {database}.rows_ SELECT seq, CONCAT('{database} row ', seq) FROM {database}.seq_1_to_2000");
-        }
+            foreach (var database in new[] { A, B, C })
+            {
+                await ExecuteAsync(TestServers.MariaDbPort, $"CREATE DATABASE {database}");
+                await ExecuteAsync(TestServers.MariaDbPort, $"CREATE TABLE {database}.rows_ (id INT PRIMARY KEY, note TEXT)");
+                await ExecuteAsync(TestServers.MariaDbPort, $"INSERT INTO {database}.rows_ SELECT seq, CONCAT('{database} row ', seq) FROM {database}.seq_1_to_2000");
+            }
 
-        // A row whose text is a section marker: mariadb-dump writes it inside a quoted string, where it must not count.
-        await ExecuteAsync(TestServers.MariaDbPort, $"INSERT INTO {A}.rows_ VALUES (0, '\n-- Current Database: `{C}`\n')");
+            // A row whose text is a section marker: mariadb-dump writes it inside a quoted string, where it must not count.
+            await ExecuteAsync(TestServers.MariaDbPort, $"INSERT INTO {A}.rows_ VALUES (0, '\n-- Current Database: `{C}`\n')");
+        }
+        catch
+        {
+            // xUnit does not dispose a class whose initialisation failed: the shared servers must not keep its databases.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
