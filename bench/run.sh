@@ -12,6 +12,7 @@
 #   tool-tgz     backup run, default .tar.gz mode
 #   tool-gz      backup run, pipeline.mode streaming, gzip             (.sql.gz)
 #   tool-zst     backup run, pipeline.mode streaming, zstd             (.sql.zst)
+#   tool-tgz-age as tool-tgz, encrypted to one age recipient            (.tar.gz.age; likewise tool-gz-age, tool-zst-age)
 #   tgz-s3       as tool-tgz, into an S3 emulator (fauxqs, aws plugin) instead of the local directory
 #   zst-s3       as tool-zst, into the S3 emulator
 #
@@ -75,6 +76,7 @@ install_tools() {
   local missing=()
   command -v pigz >/dev/null || missing+=(pigz)
   command -v zstd >/dev/null || missing+=(zstd)
+  command -v age-keygen >/dev/null || missing+=(age)
   [[ -x /usr/bin/time ]] || missing+=(time)
   command -v mariadb-dump >/dev/null && [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server mariadb-client)
   if (( ${#missing[@]} > 0 )); then
@@ -200,7 +202,15 @@ EOF
   fi
 }
 
-write_spec() { # file mode compression local|s3 [layout]
+# One age key pair for the encrypted rows; the tool gets only its public key, as a backup pod does.
+age_recipient() {
+  [[ -f $WORK/age-key.txt ]] || age-keygen -o "$WORK/age-key.txt" 2>/dev/null
+  age-keygen -y "$WORK/age-key.txt"
+}
+
+write_spec() { # file mode compression local|s3 [age] [layout]
+  local encryption=""
+  [[ ${5:-} == age ]] && encryption=$'encryption:\n  recipients: ['"$(age_recipient)"']'
   cat >"$1" <<EOF
 name: bench
 source:
@@ -211,13 +221,14 @@ source:
     user: root
     password:
       env: BENCH_DB_PASSWORD
-    layout: ${5:-seed}
+    layout: ${6:-seed}
 $(storage_yaml "$4")
 artifact:
   prefix: bench
 pipeline:
   mode: $2
   compression: $3
+$encryption
 EOF
 }
 
@@ -262,7 +273,7 @@ run_row() {
     # The object is in the emulator: the size is the one the tool reported on stdout.
     out=$(grep -E '^[^ ]+ [^ ]+ [0-9]+ [0-9a-f]{40}$' "$WORK/out.$name" | tail -1 | cut -d' ' -f3)
   else
-    out=$(find "$WORK/store" -type f \( -name '*.gz' -o -name '*.zst' \) -printf '%s\n' | head -1)
+    out=$(find "$WORK/store" -type f \( -name '*.gz' -o -name '*.zst' -o -name '*.age' \) -printf '%s\n' | head -1)
   fi
   RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)|$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')")
   rm -rf "$tmpd" "$WORK/store"
@@ -279,6 +290,9 @@ row_snippet() {
     tool-tgz) write_spec "$WORK/tgz.yaml" archive gzip local; echo "$WORK/app/backup run --spec $WORK/tgz.yaml" ;;
     tool-gz) write_spec "$WORK/gz.yaml" streaming gzip local; echo "$WORK/app/backup run --spec $WORK/gz.yaml" ;;
     tool-zst) write_spec "$WORK/zst.yaml" streaming zstd local; echo "$WORK/app/backup run --spec $WORK/zst.yaml" ;;
+    tool-tgz-age) write_spec "$WORK/tgz-age.yaml" archive gzip local age; echo "$WORK/app/backup run --spec $WORK/tgz-age.yaml" ;;
+    tool-gz-age) write_spec "$WORK/gz-age.yaml" streaming gzip local age; echo "$WORK/app/backup run --spec $WORK/gz-age.yaml" ;;
+    tool-zst-age) write_spec "$WORK/zst-age.yaml" streaming zstd local age; echo "$WORK/app/backup run --spec $WORK/zst-age.yaml" ;;
     tgz-s3) write_spec "$WORK/tgz-s3.yaml" archive gzip s3; echo "$WORK/app/backup run --spec $WORK/tgz-s3.yaml" ;;
     zst-s3) write_spec "$WORK/zst-s3.yaml" streaming zstd s3; echo "$WORK/app/backup run --spec $WORK/zst-s3.yaml" ;;
     restore-sh) echo "zcat $RSTORE/bench/$GZ_ID.sql.gz | mariadb --no-defaults -h$HOST -P$PORT -uroot" ;;
@@ -295,7 +309,7 @@ prepare_restores() {
   RSTORE=$WORK/restore-store
   rm -rf "$RSTORE"; mkdir -p "$RSTORE"
   for spec in gz tgz; do
-    write_spec "$WORK/restore-$spec.yaml" "$([[ $spec == gz ]] && echo streaming || echo archive)" gzip local schemas
+    write_spec "$WORK/restore-$spec.yaml" "$([[ $spec == gz ]] && echo streaming || echo archive)" gzip local "" schemas
     sed -i "s|path: $WORK/store|path: $RSTORE|" "$WORK/restore-$spec.yaml"
     BACKUP_TEMP_DIR=$WORK/tmp BENCH_DB_PASSWORD=$PASSWORD "$WORK/app/backup" run --spec "$WORK/restore-$spec.yaml" >"$WORK/restore-$spec.out" 2>"$WORK/restore-$spec.err" \
       || die "backup for the restore rows failed, see $WORK/restore-$spec.err"

@@ -102,6 +102,12 @@ need_zstd() {
   have_tool zstd || APT_PACKAGES+=(zstd)
 }
 
+# The age CLI: the encryption specs check that `age -d` opens what the host encrypts, and that the host opens
+# what `age -r` encrypts (the promise to users: a backup can always be decrypted by hand).
+need_age() {
+  have_tool age && have_tool age-keygen || APT_PACKAGES+=(age)
+}
+
 # buildah, podman and mmdebstrap for scripts/test-images.sh: the container images are built from the Dockerfile
 # and run (on local stand-ins for the .NET base images, made with mmdebstrap). runc: crun refuses some hosts'
 # cgroup layouts.
@@ -157,6 +163,7 @@ main() {
   need_azurite
   need_s3_emulators
   need_zstd
+  need_age
   need_container_tools
   if (( ${#APT_PACKAGES[@]} > 0 )); then
     apt_install

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Backup.Testing;
 using CliWrap.Buffered;
-using MySqlConnector;
 
 namespace Backup.EndToEnd.Tests;
 
@@ -82,20 +81,7 @@ public sealed class ChildProcessSecretsSpecs : IAsyncLifetime
         return bin;
     }
 
-    private async Task<long> CountAsync(int port)
-    {
-        await using var connection = await TestServers.OpenMariaDbAsync(port);
-        await using var command = new MySqlCommand($"SELECT COUNT(*) FROM {_database}.t", connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
+    private Task<long> CountAsync(int port) => TestServers.CountAsync(port, $"SELECT COUNT(*) FROM {_database}.t");
 
-    private static async Task ExecuteAsync(int port, params string[] statements)
-    {
-        await using var connection = await TestServers.OpenMariaDbAsync(port);
-        foreach (var sql in statements)
-        {
-            await using var command = new MySqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
-    }
+    private static Task ExecuteAsync(int port, params string[] statements) => TestServers.ExecuteAsync(port, statements);
 }

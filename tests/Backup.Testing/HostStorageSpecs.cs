@@ -20,7 +20,7 @@ namespace Backup.Testing;
 /// Objects are read back through the plugin's own <see cref="IReadableBackupStorage"/>, created as the host creates it;
 /// each test works under its own artifact prefix, so tests may share one bucket/container.
 /// </remarks>
-public abstract class HostStorageSpecs : IDisposable
+public abstract partial class HostStorageSpecs : IDisposable
 {
     private readonly TempDir _dir = new();
 

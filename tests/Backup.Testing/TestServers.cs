@@ -109,4 +109,23 @@ public static class TestServers
 
         await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>Runs <paramref name="statements"/> in order as root on the server at <paramref name="port"/> (e.g. <see cref="RestorePort"/>).</summary>
+    public static async Task ExecuteAsync(int port, params string[] statements)
+    {
+        await using var connection = await OpenMariaDbAsync(port);
+        foreach (var sql in statements)
+        {
+            await using var command = new MySqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>The first column of the first row of <paramref name="sql"/> on the server at <paramref name="port"/>, as a number.</summary>
+    public static async Task<long> CountAsync(int port, string sql)
+    {
+        await using var connection = await OpenMariaDbAsync(port);
+        await using var command = new MySqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

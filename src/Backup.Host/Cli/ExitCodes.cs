@@ -24,7 +24,7 @@ internal static class ExitCodes
     /// <summary>A credential (e.g. the database password secret) could not be read.</summary>
     public const int CredentialsFailed = 6;
 
-    /// <summary>A stored backup is damaged or incomplete (checksum mismatch, truncated, entry differs from its manifest); nothing was loaded.</summary>
+    /// <summary>A stored backup is damaged or incomplete (checksum mismatch, truncated, entry differs from its manifest), or encrypted and not decryptable (no identity configured, wrong key); nothing was loaded.</summary>
     public const int IntegrityFailed = 7;
 
     /// <summary>A restore was refused (target not empty, wrong layout for the target) or loading into the target failed.</summary>

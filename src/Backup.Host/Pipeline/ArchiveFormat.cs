@@ -12,8 +12,12 @@ namespace Backup.Host.Pipeline;
 /// <param name="Suffix">The archive object's name suffix after the backup id, e.g. <c>.tar.gz</c>.</param>
 /// <param name="Compression">How the object is compressed.</param>
 /// <param name="IsTar">A tar of <c>manifest.json</c> and every entry (archive mode); otherwise the one entry itself, compressed (streaming mode).</param>
-internal sealed record ArchiveFormat(string Suffix, CompressionKind Compression, bool IsTar)
+/// <param name="IsEncrypted">The compressed object is encrypted in the age format (<c>.age</c>); the <c>.sha1</c> is of the encrypted bytes.</param>
+internal sealed record ArchiveFormat(string Suffix, CompressionKind Compression, bool IsTar, bool IsEncrypted = false)
 {
+    /// <summary>What an encrypted format appends to its plaintext format's suffix: <c>age -d</c> turns <c>x.tar.gz.age</c> into <c>x.tar.gz</c>.</summary>
+    public const string EncryptedSuffix = ".age";
+
     /// <summary>Archive mode: <c>manifest.json</c> and every entry in a gzip-compressed tar.</summary>
     public static readonly ArchiveFormat TarGz = new(".tar.gz", CompressionKind.Gzip, IsTar: true);
 
@@ -23,15 +27,16 @@ internal sealed record ArchiveFormat(string Suffix, CompressionKind Compression,
     /// <summary>Streaming mode with zstd: the one entry, zstd frames.</summary>
     public static readonly ArchiveFormat SqlZst = new(".sql.zst", CompressionKind.Zstd, IsTar: false);
 
-    /// <summary>Every format the runner can produce.</summary>
-    public static IReadOnlyList<ArchiveFormat> All { get; } = [TarGz, SqlGz, SqlZst];
+    /// <summary>Every format the runner can produce: each of the three, plain or encrypted.</summary>
+    public static IReadOnlyList<ArchiveFormat> All { get; } =
+        [TarGz, SqlGz, SqlZst, .. new[] { TarGz, SqlGz, SqlZst }.Select(f => f with { Suffix = f.Suffix + EncryptedSuffix, IsEncrypted = true })];
 
     /// <summary>The suffix of the format's checksum object (sha1sum format), e.g. <c>.tar.gz.sha1</c>.</summary>
     public string ChecksumSuffix => Suffix + ArtifactNames.Sha1Suffix;
 
     /// <summary>The format a run with <paramref name="mode"/> and <paramref name="compression"/> writes.</summary>
-    public static ArchiveFormat For(PipelineMode mode, CompressionKind compression) =>
-        All.Single(f => f.IsTar == (mode == PipelineMode.Archive) && f.Compression == compression);
+    public static ArchiveFormat For(PipelineMode mode, CompressionKind compression, bool encrypted = false) =>
+        All.Single(f => f.IsTar == (mode == PipelineMode.Archive) && f.Compression == compression && f.IsEncrypted == encrypted);
 
     /// <summary>A stream that decompresses <paramref name="compressed"/> (left open): a run of gzip members or zstd frames reads as one stream.</summary>
     /// <remarks>zstd's stream reports the end of its input as the end of the data even inside a frame; a truncated object is caught by its size and SHA-1, which every reader checks.</remarks>

@@ -14,7 +14,8 @@ namespace Backup.Host.Pipeline;
 /// <param name="Entries">The archive's data entries.</param>
 /// <param name="HostVersion">The version of the host that made the backup.</param>
 /// <param name="Archive">The archive's name, size and SHA-1; only in the copy stored beside the archive.</param>
-internal sealed record BackupManifest(
+/// <param name="Encryption">How the archive is encrypted and the sealed full manifest; only in the copy beside an encrypted archive.</param>
+internal sealed partial record BackupManifest(
     int FormatVersion,
     string Job,
     string BackupId,
@@ -24,7 +25,8 @@ internal sealed record BackupManifest(
     IReadOnlyDictionary<string, string> SourceMetadata,
     IReadOnlyList<EntryInfo> Entries,
     string HostVersion,
-    ArchiveInfo? Archive)
+    ArchiveInfo? Archive,
+    ManifestEncryption? Encryption = null)
 {
     /// <summary>The manifest's entry name inside the archive.</summary>
     public const string EntryName = "manifest.json";

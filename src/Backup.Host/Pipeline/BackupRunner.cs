@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using Backup.Abstractions;
 using Backup.Host.Compression;
+using Backup.Host.Encryption;
 using Backup.Host.Spec;
 using Microsoft.Extensions.Logging;
 
@@ -30,9 +31,10 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
 
         // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
         using var workspace = TempWorkspace.Create(TempWorkspace.ParentFor(spec), spec.Name, _logger);
-        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads; temp {Temp})",
+        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads{Encryption}; temp {Temp})",
             backupId, spec.Name, spec.Source.Plugin, job.Storage.Location, spec.Artifact.Prefix,
-            pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads, workspace.Root);
+            pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads,
+            spec.Encryption is { } encrypted ? $", age-encrypted to {encrypted.Recipients.Count} recipient(s)" : "", workspace.Root);
 
         var codec = BlockCodec.Create(pipeline.Compression, pipeline.Level);
         var storageStage = $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})";
@@ -54,7 +56,13 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
                 : await ArchiveAsync(run, watchdog.Token);
             _logger.LogInformation("Archive {Archive}: {Bytes:N0} bytes, sha1 {Sha1}", archive.Name, archive.Size, archive.Sha1);
 
-            await uploader.UploadManifestAndChecksumAsync(manifest with { Archive = archive }, watchdog.Token);
+            manifest = manifest with { Archive = archive };
+            if (spec.Encryption is { } encryption)
+            {
+                manifest = await manifest.SealAsync(encryption.Recipients, watchdog.Token);
+            }
+
+            await uploader.UploadManifestAndChecksumAsync(manifest, watchdog.Token);
         }
         catch (Exception ex) when (watchdog.Failure is { } stalled && !cancellationToken.IsCancellationRequested)
         {
@@ -82,7 +90,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Entries.Count, entries.Entries.Count == 1 ? "y" : "ies", entries.Entries.Sum(e => e.Size));
 
         var archive = await run.Uploader.UploadArchiveAsync(
-            run.BackupId + ArchiveFormat.TarGz.Suffix,
+            run.BackupId + ArchiveFormat.For(PipelineMode.Archive, CompressionKind.Gzip, run.Job.Spec.Encryption is not null).Suffix,
             run.Codec.ContentType,
             (output, ct) => CompressAsync(run, output, compressor => ArchiveBuilder.WriteTarAsync(compressor, manifest, entries, ct), ct),
             cancellationToken);
@@ -93,7 +101,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     {
         BackupManifest? manifest = null;
         var archive = await run.Uploader.UploadArchiveAsync(
-            run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, run.Job.Spec.EffectivePipeline.Compression).Suffix,
+            run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, run.Job.Spec.EffectivePipeline.Compression, run.Job.Spec.Encryption is not null).Suffix,
             run.Codec.ContentType,
             (output, ct) => CompressAsync(
                 run,
@@ -112,13 +120,22 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         return (archive, manifest!);
     }
 
-    // The compressor is completed only when writeContent returned, so a failure anywhere leaves the object unfinished.
+    // The compressor (and the encryption after it) is completed only when writeContent returned, so a failure anywhere
+    // leaves the object unfinished: an age file without its final chunk is rejected by every reader.
     private static async Task CompressAsync(Run run, Stream output, Func<Stream, Task> writeContent, CancellationToken cancellationToken)
     {
         var pipeline = run.Job.Spec.EffectivePipeline;
-        await using var compressor = new ParallelCompressionStream(output, run.Codec, pipeline.Threads, pipeline.BlockSizeMiB << 20, leaveOpen: true);
-        await writeContent(compressor);
-        await compressor.CompleteAsync(cancellationToken);
+        await using var encryption = run.Job.Spec.Encryption is { } spec ? new AgeEncryptingStream(output, spec.Recipients, leaveOpen: true) : null;
+        await using (var compressor = new ParallelCompressionStream(encryption ?? output, run.Codec, pipeline.Threads, pipeline.BlockSizeMiB << 20, leaveOpen: true))
+        {
+            await writeContent(compressor);
+            await compressor.CompleteAsync(cancellationToken);
+        }
+
+        if (encryption is not null)
+        {
+            await encryption.CompleteAsync(cancellationToken);
+        }
     }
 
     private static async Task<SourceResult> RunSourceAsync(Run run, IBackupWriter writer, CancellationToken cancellationToken)

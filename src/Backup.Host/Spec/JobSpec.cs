@@ -11,6 +11,7 @@ namespace Backup.Host.Spec;
 /// <param name="FilePath">The spec file, for messages.</param>
 /// <param name="Retention">Which backups to keep after a successful run and on <c>backup prune</c>; null keeps all.</param>
 /// <param name="Pipeline">Packing and compression; <see cref="PipelineSpec.Default"/> when the spec has no <c>pipeline</c> section.</param>
+/// <param name="Encryption">The age recipients backups are encrypted to, and where verify/restore find the identity; null stores plaintext.</param>
 internal sealed record JobSpec(
     string Name,
     PluginSpec Source,
@@ -19,7 +20,8 @@ internal sealed record JobSpec(
     string? TempDirectory,
     string FilePath,
     RetentionPolicy? Retention = null,
-    PipelineSpec? Pipeline = null)
+    PipelineSpec? Pipeline = null,
+    EncryptionSpec? Encryption = null)
 {
     /// <summary>The pipeline settings in force.</summary>
     public PipelineSpec EffectivePipeline => Pipeline ?? PipelineSpec.Default;

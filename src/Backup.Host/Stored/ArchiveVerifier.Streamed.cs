@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Backup.Abstractions;
+using Backup.Host.Encryption;
 using Backup.Host.Pipeline;
 
 namespace Backup.Host.Stored;
@@ -8,7 +9,7 @@ namespace Backup.Host.Stored;
 internal static partial class ArchiveVerifier
 {
     /// <summary>Reads the manifest beside a streaming backup; without it the entry's name, size and SHA-1 are unknown, so it is required.</summary>
-    private static async Task<BackupManifest> ReadStreamedManifestAsync(IReadableBackupStorage storage, StoredBackup backup, CancellationToken cancellationToken)
+    private static async Task<BackupManifest> ReadStreamedManifestAsync(IReadableBackupStorage storage, StoredBackup backup, IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
     {
         if (backup.ManifestKey is null)
         {
@@ -26,6 +27,20 @@ internal static partial class ArchiveVerifier
         catch (Exception ex) when (ex is JsonException or InvalidDataException)
         {
             throw new BackupIntegrityException($"backup {backup.Id}: {where} is not a manifest: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+
+        if (backup.Format!.IsEncrypted && manifest is not null)
+        {
+            // Beside an encrypted object the entry's name, size and SHA-1 are sealed, to the same keys as the object.
+            try
+            {
+                manifest = await manifest.UnsealAsync(identities!, cancellationToken);
+            }
+            catch (Exception ex) when (ex is AgeException or InvalidDataException or JsonException)
+            {
+                var what = ex is AgeException { Failure: AgeFailure.NoMatchingIdentity } ? "cannot be decrypted" : "is damaged";
+                throw new BackupIntegrityException($"backup {backup.Id}: the sealed manifest in {where} {what}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+            }
         }
 
         var problem = manifest switch

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Backup.Abstractions;
+using Backup.Host.Encryption;
 using Backup.Host.Pipeline;
 
 namespace Backup.Host.Stored;
@@ -26,8 +27,19 @@ internal static partial class ArchiveVerifier
 
     /// <summary>Verifies <paramref name="backup"/>, copying the archive's stored bytes to <paramref name="stageTo"/> and each entry's bytes to the stream <paramref name="entrySink"/> gives for it, when set.</summary>
     /// <remarks>Write failures of <paramref name="stageTo"/> (e.g. a full temp disk) propagate as they are.</remarks>
+    /// <param name="storage">Where the backup is.</param>
+    /// <param name="backup">The backup.</param>
+    /// <param name="stageTo">Receives the stored (compressed, maybe encrypted) bytes as they are read (restore), or null.</param>
+    /// <param name="entrySink">Gives a stream for each entry's bytes, or null (they go to <c>Stream.Null</c>).</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    /// <param name="identities">The private keys of an encrypted backup (required for one; see <see cref="VerifyStoredBytesAsync"/> without).</param>
     public static async Task<VerifiedBackup> VerifyAsync(
-        IReadableBackupStorage storage, StoredBackup backup, Stream? stageTo, Func<EntryInfo, Stream>? entrySink, CancellationToken cancellationToken)
+        IReadableBackupStorage storage,
+        StoredBackup backup,
+        Stream? stageTo,
+        Func<EntryInfo, Stream>? entrySink,
+        CancellationToken cancellationToken,
+        IReadOnlyList<AgeIdentity>? identities = null)
     {
         if (backup.ArchiveKey is null || backup.Format is null)
         {
@@ -40,23 +52,38 @@ internal static partial class ArchiveVerifier
             throw new BackupIntegrityException($"backup {backup.Id} is incomplete: {Path.GetFileName(backup.ArchiveKey)}{ArtifactNames.Sha1Suffix} is missing (an interrupted or failed upload)");
         }
 
+        if (backup.Format.IsEncrypted && identities is null)
+        {
+            throw new ArgumentException("an encrypted backup needs identities", nameof(identities));
+        }
+
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
-        var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, cancellationToken);
+        var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, identities, cancellationToken);
         var where = $"{storage.Location}/{backup.ArchiveKey}";
         await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
         Stream read = stageTo is null ? raw : new CopyingReadStream(raw, stageTo);
 
         BackupManifest? manifest = null;
         string? damage = null;
+        var wrongKey = false;
         try
         {
+            // The age layer is authenticated chunk by chunk and as a whole only at its end: it is read to the end
+            // below, and nothing extracted is used unless this returns.
+            await using var decrypted = backup.Format.IsEncrypted ? await AgeDecryptingStream.OpenAsync(read, identities!, cancellationToken, leaveOpen: true) : null;
+            Stream plain = decrypted is null ? read : decrypted;
             manifest = besideManifest is null
-                ? await ReadEntriesAsync(read, backup, entrySink, cancellationToken)
-                : await ReadStreamedEntryAsync(read, backup.Format, besideManifest, entrySink, cancellationToken);
+                ? await ReadEntriesAsync(plain, backup, entrySink, cancellationToken)
+                : await ReadStreamedEntryAsync(plain, backup.Format, besideManifest, entrySink, cancellationToken);
+            if (decrypted is not null)
+            {
+                await decrypted.CopyToAsync(Stream.Null, cancellationToken);
+            }
         }
-        catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex) || ex is JsonException or ArgumentException)
+        catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex) || ex is JsonException or ArgumentException or AgeException)
         {
             damage = ex.Message.ReplaceLineEndings(" ");
+            wrongKey = ex is AgeException { Failure: AgeFailure.NoMatchingIdentity };
         }
 
         // Hash to the very end even after damage: a checksum mismatch is the clearest thing to report.
@@ -71,7 +98,9 @@ internal static partial class ArchiveVerifier
 
         if (damage is not null)
         {
-            throw new BackupIntegrityException($"backup {backup.Id} matches its .sha1 but the archive is damaged: {damage}");
+            throw new BackupIntegrityException(wrongKey
+                ? $"backup {backup.Id} matches its .sha1 but cannot be decrypted: {damage}"
+                : $"backup {backup.Id} matches its .sha1 but the archive is damaged: {damage}");
         }
 
         return new VerifiedBackup(backup, manifest!, new ArchiveInfo(Path.GetFileName(backup.ArchiveKey), raw.BytesRead, actual));

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Backup.Abstractions;
 using Backup.Host.Dump;
+using Backup.Host.Encryption;
 using Backup.Host.Pipeline;
 
 namespace Backup.Host.Stored;
@@ -15,13 +16,15 @@ namespace Backup.Host.Stored;
 /// with <c>--database</c> it passes through <see cref="DatabaseFilterStream"/>.
 /// </remarks>
 /// <param name="verified">The backup as the verifying pass saw it.</param>
-/// <param name="openArchive">Opens the archive's compressed bytes from the start.</param>
+/// <param name="openArchive">Opens the archive's stored bytes from the start.</param>
+/// <param name="identities">The private keys of an encrypted archive, else null.</param>
 /// <param name="origin">Where <paramref name="openArchive"/> reads, for messages, e.g. <c>the staged copy</c>.</param>
 /// <param name="watch">Receives a mismatch and stops the load.</param>
 /// <param name="databases">The databases to load, or null for the whole dump.</param>
 internal sealed class CompressedEntries(
     VerifiedBackup verified,
     Func<CancellationToken, Task<Stream>> openArchive,
+    IReadOnlyList<AgeIdentity>? identities,
     string origin,
     IntegrityWatch watch,
     IReadOnlySet<string>? databases) : IBackupReader
@@ -41,7 +44,9 @@ internal sealed class CompressedEntries(
         var owner = new Owner([raw]);
         try
         {
-            var data = _format.IsTar ? await SeekTarEntryAsync(owner, info, cancellationToken) : owner.Add(_format.OpenDecompression(raw));
+            // The age layer authenticates each 64 KiB chunk as it is read; the entry's SHA-1 below covers the whole.
+            var compressed = _format.IsEncrypted ? owner.Add(await DecryptAsync(raw, cancellationToken)) : raw;
+            var data = _format.IsTar ? await SeekTarEntryAsync(owner, compressed, info, cancellationToken) : owner.Add(_format.OpenDecompression(compressed));
             Stream entry = new VerifiedEntryStream(data, info, origin, watch, owner);
             return databases is null ? entry : new DatabaseFilterStream(entry, databases);
         }
@@ -53,9 +58,9 @@ internal sealed class CompressedEntries(
     }
 
     /// <summary>Reads the tar up to <paramref name="info"/>'s entry; its manifest must be the verified one, or the archive changed.</summary>
-    private async Task<Stream> SeekTarEntryAsync(Owner owner, EntryInfo info, CancellationToken cancellationToken)
+    private async Task<Stream> SeekTarEntryAsync(Owner owner, Stream compressed, EntryInfo info, CancellationToken cancellationToken)
     {
-        var gzip = owner.Add(new GZipStream(owner.First, CompressionMode.Decompress, leaveOpen: true));
+        var gzip = owner.Add(new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true));
         var tar = new TarReader(gzip, leaveOpen: true);
         owner.Add(tar);
         try
@@ -75,12 +80,24 @@ internal sealed class CompressedEntries(
                 }
             }
         }
-        catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex) || ex is JsonException)
+        catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex) || ex is JsonException or AgeException)
         {
             throw Changed($"reading it failed: {ex.Message.ReplaceLineEndings(" ")}");
         }
 
         throw Changed($"entry '{info.Name}' is missing");
+    }
+
+    private async Task<Stream> DecryptAsync(Stream raw, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AgeDecryptingStream.OpenAsync(raw, identities!, cancellationToken, leaveOpen: true);
+        }
+        catch (AgeException ex)
+        {
+            throw Changed($"its age header cannot be read again: {ex.Message.ReplaceLineEndings(" ")}");
+        }
     }
 
     private BackupIntegrityException Changed(string what) =>
@@ -90,8 +107,6 @@ internal sealed class CompressedEntries(
     /// <summary>The streams under an entry, disposed together, innermost last.</summary>
     private sealed class Owner(List<object> parts) : IAsyncDisposable
     {
-        public Stream First => (Stream)parts[0];
-
         public T Add<T>(T part)
             where T : class
         {

@@ -1,5 +1,6 @@
 using Backup.Abstractions;
 using Backup.Host.Dump;
+using Backup.Host.Encryption;
 using Backup.Host.Pipeline;
 using Backup.Host.Spec;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace Backup.Host.Stored;
 
 /// <summary>Restores one backup: verify everything first (staging the compressed archive in a private workspace, or not), then let the source load the entries, decompressed as it reads them.</summary>
 /// <remarks>
-/// Temp holds at most the compressed archive (1.04 GB of dump stored as 343 MB needs 343 MB), or nothing with
+/// Temp holds at most the stored archive (compressed, and encrypted if it was: 1.04 GB of dump stored as 343 MB
+/// needs 343 MB), or nothing with
 /// <see cref="RestoreOptions.Staging"/> off. The workspace (staged archive, the source's option file) is removed
 /// afterwards, also on failure or cancellation.
 /// </remarks>
@@ -32,12 +34,14 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
             "Restoring backup {BackupId} from {Location} ({Mode}, temp {Temp})", backup.Id, storage.Location, options.Staging ? "staged" : "no staging", workspace.Root);
 
         // Everything is checked before the first byte reaches the target: a damaged backup loads nothing.
+        using var keys = await BackupKeys.ForAsync(spec, backup, required: true, cancellationToken);
+        var identities = keys?.Identities;
         var catalogs = new Dictionary<string, DumpSectionCatalog>(StringComparer.Ordinal);
         Func<EntryInfo, Stream>? entrySink = options.Databases.Count == 0 ? null : info => catalogs[info.Name] = new DumpSectionCatalog();
         var staged = options.Staging ? Path.Combine(workspace.Subdirectory("staged"), backup.Id + backup.Format?.Suffix) : null;
         var verified = staged is null
-            ? await ArchiveVerifier.VerifyAsync(storage, backup, null, entrySink, cancellationToken)
-            : await StageAsync(storage, backup, staged, entrySink, cancellationToken);
+            ? await ArchiveVerifier.VerifyAsync(storage, backup, null, entrySink, cancellationToken, identities)
+            : await StageAsync(storage, backup, staged, entrySink, identities, cancellationToken);
         _logger.LogInformation("Backup {BackupId} verified: sha1 {Sha1}, {Bytes:N0} bytes", backup.Id, verified.Archive.Sha1, verified.Archive.Size);
 
         var manifest = verified.Manifest;
@@ -58,7 +62,12 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
 
         using var watch = new IntegrityWatch(cancellationToken);
         var entries = new CompressedEntries(
-            verified, open, staged is null ? $"a second download of {where}" : "the staged copy", watch, options.Databases.Count == 0 ? null : options.Databases.ToHashSet(StringComparer.Ordinal));
+            verified,
+            open,
+            identities,
+            staged is null ? $"a second download of {where}" : "the staged copy",
+            watch,
+            options.Databases.Count == 0 ? null : options.Databases.ToHashSet(StringComparer.Ordinal));
         var context = new RestoreContext(backup.Id, manifest.SourceMetadata, entries, target, options.Force, workspace.Subdirectory("work")) { Databases = options.Databases };
         try
         {
@@ -82,7 +91,12 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
 
     /// <summary>Downloads the archive into <paramref name="path"/> while verifying it; a full disk is one line naming what it needs.</summary>
     private static async Task<VerifiedBackup> StageAsync(
-        IReadableBackupStorage storage, StoredBackup backup, string path, Func<EntryInfo, Stream>? entrySink, CancellationToken cancellationToken)
+        IReadableBackupStorage storage,
+        StoredBackup backup,
+        string path,
+        Func<EntryInfo, Stream>? entrySink,
+        IReadOnlyList<AgeIdentity>? identities,
+        CancellationToken cancellationToken)
     {
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         try
@@ -90,7 +104,7 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
             // Closed inside the try: closing flushes, and a flush into a full disk fails too.
             await using (file)
             {
-                var verified = await ArchiveVerifier.VerifyAsync(storage, backup, file, entrySink, cancellationToken);
+                var verified = await ArchiveVerifier.VerifyAsync(storage, backup, file, entrySink, cancellationToken, identities);
                 await file.FlushAsync(cancellationToken);
                 return verified;
             }

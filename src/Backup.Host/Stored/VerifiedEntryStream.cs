@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Backup.Abstractions;
+using Backup.Host.Encryption;
 using Backup.Host.Pipeline;
 
 namespace Backup.Host.Stored;
@@ -101,7 +102,7 @@ internal sealed class VerifiedEntryStream(Stream data, EntryInfo info, string or
         {
             return await data.ReadAsync(buffer, cancellationToken);
         }
-        catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex))
+        catch (Exception ex) when (ArchiveFormat.IsDataDamage(ex) || ex is AgeException)
         {
             throw Changed($"reading it failed after {_read:N0} bytes: {ex.Message.ReplaceLineEndings(" ")}");
         }
