@@ -118,6 +118,13 @@ need_container_tools() {
   done
 }
 
+# The Prometheus Pushgateway (started by scripts/test-servers.sh), and Prometheus with promtool: the metrics specs
+# scrape the real gateway, the alert rules are checked and unit-tested with promtool and fired by a real Prometheus.
+need_monitoring() {
+  have_tool prometheus-pushgateway || APT_PACKAGES+=(prometheus-pushgateway)
+  { have_tool prometheus && have_tool promtool; } || APT_PACKAGES+=(prometheus)
+}
+
 # Run as root directly, otherwise through sudo (CI images often run as root and have no sudo).
 as_root() {
   if (( EUID == 0 )); then
@@ -165,6 +172,7 @@ main() {
   need_zstd
   need_age
   need_container_tools
+  need_monitoring
   if (( ${#APT_PACKAGES[@]} > 0 )); then
     apt_install
   fi

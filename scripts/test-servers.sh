@@ -22,6 +22,7 @@
 #
 #   fauxqs   ${BACKUP_TEST_S3_PORT:-14900}        S3 emulator, lenient (AWS-like), bucket "backups"
 #   s3rver   ${BACKUP_TEST_S3RVER_PORT:-14901}    S3 emulator, strict S3-compatible store, bucket "backups"
+#   pushgateway ${BACKUP_TEST_PUSHGATEWAY_PORT:-14920} Prometheus Pushgateway (metrics specs)
 #
 # `up` writes <dir>/env (mode 600, it holds the password), to be sourced by the tests' caller:
 #   export BACKUP_TEST_MARIADB_HOST=127.0.0.1
@@ -32,6 +33,7 @@
 #   export BACKUP_TEST_AZURITE_CONNECTION_STRING=...   (Azurite's public development account key)
 #   export BACKUP_TEST_S3_URL=http://127.0.0.1:...
 #   export BACKUP_TEST_S3RVER_URL=http://127.0.0.1:...
+#   export BACKUP_TEST_PUSHGATEWAY_URL=http://127.0.0.1:...
 # and <dir>/<server>/pid with the PID of each mariadbd it started.
 set -euo pipefail
 
@@ -326,7 +328,7 @@ s3_marker() { # name
 }
 
 s3_start_one() { # name port
-  local name=$1 port=$2 dir pid i
+  local name=$1 port=$2 dir pid
   dir=$(server_dir "$name")
   rm -rf "$dir"; mkdir -p "$dir/data"
   if port_in_use "$port"; then
@@ -347,12 +349,18 @@ s3_start_one() { # name port
   esac
   pid=$!
   echo "$pid" >"$dir/pid"
+  await_start "$name" "$pid" "$port" "$dir/server.log"
+}
+
+# Waits until PID listens on PORT; fails when it exits first or START_TIMEOUT passes.
+await_start() { # name pid port log
+  local i
   for ((i = 0; i < START_TIMEOUT * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { echo "$SELF: $name exited during start, see $dir/server.log" >&2; return 1; }
-    port_in_use "$port" && { log "$name up on $HOST:$port (pid $pid)"; return 0; }
+    kill -0 "$2" 2>/dev/null || { echo "$SELF: $1 exited during start, see $4" >&2; return 1; }
+    port_in_use "$3" && { log "$1 up on $HOST:$3 (pid $2)"; return 0; }
     sleep 0.1
   done
-  echo "$SELF: $name: no answer on $HOST:$port after ${START_TIMEOUT}s, see $dir/server.log" >&2
+  echo "$SELF: $1: no answer on $HOST:$3 after ${START_TIMEOUT}s, see $4" >&2
   return 1
 }
 
@@ -395,6 +403,57 @@ s3_env() {
   echo "export BACKUP_TEST_S3_URL=http://$HOST:$S3_PORT"
   echo "export BACKUP_TEST_S3RVER_URL=http://$HOST:$S3RVER_PORT"
 }
+# ---------------------------------------------------------------------------------------------------
+# PUSHGATEWAY: the Prometheus Pushgateway (Debian's prometheus-pushgateway, installed by scripts/install-deps.sh)
+# on 127.0.0.1:${BACKUP_TEST_PUSHGATEWAY_PORT:-14920}, which the metrics specs push to and scrape. Empty on every
+# `up`; its persistence file under the state dir also marks the process as ours.
+PUSHGATEWAY_PORT=${BACKUP_TEST_PUSHGATEWAY_PORT:-14920}
+
+pushgateway_dir() { server_dir pushgateway; }
+pushgateway_marker() { echo "--persistence.file=$(pushgateway_dir)/metrics"; }
+
+pushgateway_up() {
+  local dir pid bin
+  bin=$(command -v prometheus-pushgateway || echo /usr/bin/prometheus-pushgateway)
+  [[ -x $bin ]] || { echo "$SELF: prometheus-pushgateway not found; run scripts/install-deps.sh" >&2; return 1; }
+  if port_in_use "$PUSHGATEWAY_PORT"; then
+    echo "$SELF: port $HOST:$PUSHGATEWAY_PORT is already in use; pick another with BACKUP_TEST_PUSHGATEWAY_PORT" >&2
+    return 1
+  fi
+  dir=$(pushgateway_dir)
+  rm -rf "$dir"; mkdir -p "$dir"
+  setsid "$bin" --web.listen-address="$HOST:$PUSHGATEWAY_PORT" "$(pushgateway_marker)" \
+    </dev/null >"$dir/server.log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$dir/pid"
+  await_start pushgateway "$pid" "$PUSHGATEWAY_PORT" "$dir/server.log"
+}
+
+pushgateway_down() {
+  local pid i
+  pid=$(recorded_pid pushgateway) || return 0
+  if s3_is_ours "$pid" "$(pushgateway_marker)"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    log "pushgateway stopped (pid $pid)"
+  fi
+  rm -f "$(pushgateway_dir)/pid" "$(pushgateway_dir)/metrics"
+}
+
+pushgateway_healthy() {
+  local pid
+  pid=$(recorded_pid pushgateway) && s3_is_ours "$pid" "$(pushgateway_marker)" && port_in_use "$PUSHGATEWAY_PORT"
+}
+
+pushgateway_status() {
+  local state rc=0
+  if pushgateway_healthy; then state="up (pid $(recorded_pid pushgateway))"; else state="down"; rc=1; fi
+  printf '%s: %-8s %s:%s  %s\n' "$SELF" pushgateway "$HOST" "$PUSHGATEWAY_PORT" "$state"
+  return "$rc"
+}
+
+pushgateway_env() { echo "export BACKUP_TEST_PUSHGATEWAY_URL=http://$HOST:$PUSHGATEWAY_PORT"; }
 # ---------------------------------------------------------------------------------------------------
 
 die() { echo "$SELF: $*" >&2; exit 1; }
@@ -552,6 +611,7 @@ healthy() { # password
     sql_ping "$port" "$1" || return 1
   done
   azurite_healthy || return 1
+  pushgateway_healthy || return 1
   galera_healthy "$1" && s3_status
 }
 
@@ -621,6 +681,7 @@ stop_pid() { # name pid datadir
 
 cmd_down() {
   local i entry name dir pid
+  pushgateway_down
   s3_down
   galera_down
   azurite_down
@@ -678,6 +739,7 @@ cmd_up() {
   fi
   azurite_up || { cmd_down >/dev/null 2>&1 || true; die "azurite start failed"; }
   s3_up || { cmd_down >/dev/null 2>&1 || true; die "S3 emulators failed to start"; }
+  pushgateway_up || { cmd_down >/dev/null 2>&1 || true; die "pushgateway failed to start"; }
 
   (
     umask 077
@@ -689,6 +751,7 @@ cmd_up() {
       echo "export BACKUP_TEST_RESTORE_PORT=$RESTORE_PORT"
       azurite_env
       s3_env
+      pushgateway_env
       # Tests that kill and restart Galera nodes call this script again; it must find the same state.
       printf 'export BACKUP_TEST_SERVERS_DIR=%q\n' "$STATE_DIR"
       galera_env
@@ -718,6 +781,7 @@ cmd_status() {
   printf '%s: %-8s %s:%s  %s\n' "$SELF" azurite "$HOST" "$AZURITE_PORT" "$state"
   galera_status "$pw" || rc=1
   s3_status print || rc=1
+  pushgateway_status || rc=1
   [[ -f $ENV_FILE ]] || rc=1
   return "$rc"
 }

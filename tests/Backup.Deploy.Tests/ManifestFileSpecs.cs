@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Backup.Deploy.Tests;
 
-/// <summary>Every YAML file under deploy/ is a kustomization, a job spec, or Kubernetes objects the model loader accepts; none is orphaned.</summary>
+/// <summary>Every YAML file under deploy/ is a kustomization, a job spec, or Kubernetes objects the model loader accepts (the PrometheusRule too); none is orphaned.</summary>
 public sealed class ManifestFileSpecs
 {
     private static readonly IReadOnlyList<string> YamlFiles =
@@ -17,7 +17,7 @@ public sealed class ManifestFileSpecs
         manifests.Should().NotBeEmpty();
         foreach (var file in manifests)
         {
-            var act = () => KubernetesYaml.LoadAllFromString(File.ReadAllText(file), null, strict: true);
+            var act = () => KubernetesYaml.LoadAllFromString(File.ReadAllText(file), PrometheusRule.TypeMap, strict: true);
             act.Should().NotThrow($"{file} must be valid Kubernetes objects").Which.Should().NotBeEmpty(file);
         }
     }
@@ -42,6 +42,7 @@ public sealed class ManifestFileSpecs
             kustomize.Build(Path.Combine(DeployTree.Root, "overlays", overlay));
         }
 
+        kustomize.Build(Path.Combine(DeployTree.Root, "monitoring"));
         foreach (var component in Directory.GetDirectories(Path.Combine(DeployTree.Root, "components")))
         {
             DeployTree.RenderWithComponent(DeployTree.Overlays[0], Path.GetFileName(component), kustomize);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Backup.Host.Monitoring;
 
 namespace Backup.Host.Cli;
 
@@ -11,15 +12,16 @@ internal static class BackupCommandLine
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var options = new GlobalOptions();
+        var recorder = new OutcomeRecorder(TimeProvider.System);
         var root = new RootCommand("Backs up a database with a source plugin into a storage plugin, as described by a YAML job spec.");
         options.AddTo(root);
-        root.Subcommands.Add(RunCommand.Create(options, output, error));
+        root.Subcommands.Add(RunCommand.Create(options, output, error, recorder));
         root.Subcommands.Add(ValidateCommand.Create(options, output, error));
         root.Subcommands.Add(PluginsCommand.Create(options, output, error));
         root.Subcommands.Add(ListCommand.Create(options, output, error));
-        root.Subcommands.Add(VerifyCommand.Create(options, output, error));
-        root.Subcommands.Add(RestoreCommand.Create(options, output, error));
-        root.Subcommands.Add(PruneCommand.Create(options, output, error));
+        root.Subcommands.Add(VerifyCommand.Create(options, output, error, recorder));
+        root.Subcommands.Add(RestoreCommand.Create(options, output, error, recorder));
+        root.Subcommands.Add(PruneCommand.Create(options, output, error, recorder));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
@@ -35,12 +37,32 @@ internal static class BackupCommandLine
         // SIGINT/SIGTERM cancel the run; the pipeline's finally blocks then remove temp files before we exit.
         using var cancellation = new CancellationTokenSource();
         var exitOnSignal = ExitCodes.Success;
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel(cancellation, () => exitOnSignal = ExitCodes.Interrupted));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel(cancellation, () => exitOnSignal = ExitCodes.Terminated));
+        var signalledAt = DateTimeOffset.MaxValue;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel(cancellation, () => (exitOnSignal, signalledAt) = (ExitCodes.Interrupted, DateTimeOffset.UtcNow)));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel(cancellation, () => (exitOnSignal, signalledAt) = (ExitCodes.Terminated, DateTimeOffset.UtcNow)));
 
         var command = parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error }, cancellation.Token);
         var exitCode = await WithinShutdownBudgetAsync(command, cancellation.Token, error);
-        return cancellation.IsCancellationRequested && exitOnSignal != ExitCodes.Success ? exitOnSignal : exitCode ?? exitOnSignal;
+        var final = cancellation.IsCancellationRequested && exitOnSignal != ExitCodes.Success ? exitOnSignal : exitCode ?? exitOnSignal;
+        await ReportAsync(recorder, final, signalledAt, error);
+        return final;
+    }
+
+    // The one seam where every job command's outcome is pushed and notified, with the exit code the process returns.
+    // After a signal, reporting gets what is left of the shutdown budget, but at least a second: a run whose clean-up
+    // hung is exactly the one to report (deploy/ keeps the grace period 40 s above the budget).
+    private static async Task ReportAsync(OutcomeRecorder recorder, int exitCode, DateTimeOffset signalledAt, TextWriter error)
+    {
+        if (recorder.Finish(exitCode) is not { } outcome || recorder.Spec is not { } spec || OutcomeReporter.Bound(spec) is not { Ticks: > 0 } bound)
+        {
+            return;
+        }
+
+        // Without a signal, each part's own timeouts bound it; the limit is a backstop a little above them.
+        var limit = signalledAt == DateTimeOffset.MaxValue
+            ? bound + TimeSpan.FromSeconds(2)
+            : TimeSpan.FromSeconds(Math.Clamp((signalledAt + ShutdownBudget - DateTimeOffset.UtcNow).TotalSeconds, 1, bound.TotalSeconds));
+        await new OutcomeReporter(error, TimeProvider.System).ReportAsync(spec, outcome, limit);
     }
 
     /// <summary>How long clean-up may take after SIGINT/SIGTERM before the process exits anyway (<c>BACKUP_SHUTDOWN_SECONDS</c>, default 20).</summary>

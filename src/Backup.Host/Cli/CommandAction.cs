@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Backup.Host.Monitoring;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Cli;
@@ -11,13 +12,17 @@ internal static class CommandAction
     /// <param name="error">Where error lines go.</param>
     /// <param name="whenCancelled">The line printed after SIGINT/SIGTERM, saying what state the run left behind.</param>
     /// <param name="body">The command's work; returns its exit code.</param>
+    /// <param name="reported">For a job command whose outcome is pushed and notified: its name and the invocation's recorder.</param>
     public static Func<ParseResult, CancellationToken, Task<int>> Create(
         GlobalOptions options,
         TextWriter error,
         string whenCancelled,
-        Func<ParseResult, ILoggerFactory, CancellationToken, Task<int>> body) =>
+        Func<ParseResult, ILoggerFactory, CancellationToken, Task<int>> body,
+        (string Command, OutcomeRecorder Recorder)? reported = null) =>
         async (parseResult, cancellationToken) =>
         {
+            var recorder = reported?.Recorder;
+            recorder?.Begin(reported!.Value.Command);
             var verbose = parseResult.GetValue(options.Verbose);
             using var loggerFactory = HostLogging.Create(verbose);
             try
@@ -26,12 +31,13 @@ internal static class CommandAction
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                recorder?.Failed(whenCancelled);
                 error.WriteLine($"error: {whenCancelled}");
                 return ExitCodes.Interrupted;
             }
             catch (Exception ex)
             {
-                return ErrorReporter.Report(ex, error, verbose);
+                return ErrorReporter.Report(ex, error, verbose, recorder);
             }
         };
 }

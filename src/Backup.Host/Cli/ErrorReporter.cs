@@ -1,4 +1,5 @@
 using Backup.Abstractions;
+using Backup.Host.Monitoring;
 using Backup.Host.Pipeline;
 using Backup.Host.Plugins;
 
@@ -8,7 +9,11 @@ namespace Backup.Host.Cli;
 internal static class ErrorReporter
 {
     /// <summary>Prints <paramref name="exception"/> as one line per problem and returns its exit code.</summary>
-    public static int Report(Exception exception, TextWriter error, bool verbose)
+    /// <param name="exception">What went wrong.</param>
+    /// <param name="error">Where the lines go.</param>
+    /// <param name="verbose">Also print the stack trace.</param>
+    /// <param name="recorder">Records the first line as the outcome's error line.</param>
+    public static int Report(Exception exception, TextWriter error, bool verbose, OutcomeRecorder? recorder = null)
     {
         var (code, lines) = exception switch
         {
@@ -23,6 +28,11 @@ internal static class ErrorReporter
             TempDirectoryException temp => (ExitCodes.TempDirectoryFailed, [temp.Message]),
             _ => (ExitCodes.InternalError, (IReadOnlyList<string>)[$"internal error: {exception.GetType().Name}: {exception.Message} (run with --verbose for details)"]),
         };
+
+        if (lines.Count > 0)
+        {
+            recorder?.Failed(lines[0].ReplaceLineEndings(" "));
+        }
 
         foreach (var line in lines)
         {

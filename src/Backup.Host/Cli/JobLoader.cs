@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Backup.Host.Monitoring;
 using Backup.Host.Pipeline;
 using Backup.Host.Plugins;
 using Backup.Host.Spec;
@@ -10,10 +11,18 @@ namespace Backup.Host.Cli;
 internal static class JobLoader
 {
     /// <summary>Loads the job named by <paramref name="spec"/>; throws the same errors as its parts, for <see cref="ErrorReporter"/>.</summary>
-    public static BackupJob Load(ParseResult parseResult, Option<string> spec, GlobalOptions options, ILoggerFactory loggerFactory)
+    /// <param name="parseResult">The parsed command line.</param>
+    /// <param name="spec">The command's <c>--spec</c> option.</param>
+    /// <param name="options">The global options.</param>
+    /// <param name="loggerFactory">The command's logger factory.</param>
+    /// <param name="recorder">Where a reported command records the spec and the storage's location.</param>
+    public static BackupJob Load(ParseResult parseResult, Option<string> spec, GlobalOptions options, ILoggerFactory loggerFactory, OutcomeRecorder? recorder = null)
     {
         var jobSpec = new SpecLoader().Load(parseResult.GetValue(spec)!);
+        recorder?.Loaded(jobSpec);
         var catalog = PluginCatalog.Load(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
-        return JobFactory.Create(jobSpec, catalog, loggerFactory);
+        var job = JobFactory.Create(jobSpec, catalog, loggerFactory);
+        recorder?.Located(job);
+        return job;
     }
 }

@@ -1,3 +1,4 @@
+using Backup.Host.Monitoring;
 using System.CommandLine;
 using System.Globalization;
 using Backup.Abstractions;
@@ -9,8 +10,8 @@ namespace Backup.Host.Cli;
 /// <summary><c>backup prune --spec job.yaml [--dry-run]</c>: applies the spec's retention policy to the job's backups.</summary>
 internal static class PruneCommand
 {
-    /// <summary>Creates the command.</summary>
-    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error)
+    /// <summary>Creates the command; its outcome goes to <paramref name="recorder"/>.</summary>
+    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error, OutcomeRecorder recorder)
     {
         var spec = GlobalOptions.Spec();
         var dryRun = new Option<bool>("--dry-run") { Description = "Only print what would be kept and removed." };
@@ -20,7 +21,7 @@ internal static class PruneCommand
         };
         command.SetAction(CommandAction.Create(options, error, "prune was cancelled; a backup being removed may be left incomplete (the next prune removes it)", async (parseResult, loggerFactory, cancellationToken) =>
         {
-            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var policy = job.Spec.Retention
                 ?? throw new BackupSettingsException($"{job.Spec.FilePath}: the spec has no retention section, so prune keeps everything; add one (keepLast, keepDaily, keepWeekly, keepMonthly)");
             if (!parseResult.GetValue(dryRun))
@@ -38,7 +39,7 @@ internal static class PruneCommand
             }
 
             return ExitCodes.Success;
-        }));
+        }, ("prune", recorder)));
         return command;
     }
 }

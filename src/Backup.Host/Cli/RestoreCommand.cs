@@ -1,3 +1,4 @@
+using Backup.Host.Monitoring;
 using System.CommandLine;
 using Backup.Abstractions;
 using Backup.Host.Pipeline;
@@ -8,8 +9,8 @@ namespace Backup.Host.Cli;
 /// <summary><c>backup restore --spec job.yaml (--id ID | --latest) [--target-host H] [--target-port P] [--force] [--no-staging] [--database NAME]...</c>.</summary>
 internal static class RestoreCommand
 {
-    /// <summary>Creates the command.</summary>
-    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error)
+    /// <summary>Creates the command; its outcome goes to <paramref name="recorder"/>.</summary>
+    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error, OutcomeRecorder recorder)
     {
         var spec = GlobalOptions.Spec();
         var selection = new BackupSelection();
@@ -39,11 +40,12 @@ internal static class RestoreCommand
         {
             var id = selection.Resolve(parseResult);
             var names = DatabaseNames.Parse(parseResult.GetValue(databases));
-            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup restore");
             var source = Capabilities.RequireRestorableSource(job);
             var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
+            recorder.Backup(backup.Id, $"{storage.Location}/{backup.ArchiveKey}", backup.ArchiveSize);
             var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
             var restored = await new RestoreRunner(loggerFactory).RunAsync(
                 job.Spec,
@@ -59,7 +61,7 @@ internal static class RestoreCommand
             output.WriteLine(
                 $"{backup.Id} restored: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}{what}; temp used: {restored.TempBytes} bytes");
             return ExitCodes.Success;
-        }));
+        }, ("restore", recorder)));
         return command;
     }
 }

@@ -1,3 +1,4 @@
+using Backup.Host.Monitoring;
 using System.CommandLine;
 using Backup.Host.Pipeline;
 using Backup.Host.Retention;
@@ -7,26 +8,27 @@ namespace Backup.Host.Cli;
 /// <summary><c>backup run --spec job.yaml</c>: runs one backup.</summary>
 internal static class RunCommand
 {
-    /// <summary>Creates the command.</summary>
-    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error)
+    /// <summary>Creates the command; its outcome goes to <paramref name="recorder"/>.</summary>
+    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error, OutcomeRecorder recorder)
     {
         var spec = GlobalOptions.Spec();
         var command = new Command("run", "Runs one backup as described by the spec; exit code 0 when it is stored completely.") { spec };
         command.SetAction(CommandAction.Create(options, error, "the backup was cancelled; temporary files were removed and nothing complete was stored", async (parseResult, loggerFactory, cancellationToken) =>
         {
-            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
 
             // Made before the backup runs: a retention section the storage cannot honour is a spec error, not a surprise after the upload.
             var retention = job.Spec.Retention is null ? null : Capabilities.RetentionEnforcer(job, loggerFactory);
             var outcome = await new BackupRunner(loggerFactory, TimeProvider.System).RunAsync(job, cancellationToken);
+            recorder.Backup(outcome.BackupId, $"{job.Storage.Location}/{outcome.ArchiveKey}", outcome.Archive.Size, outcome.SourceBytes, outcome.Node);
             output.WriteLine($"{outcome.BackupId} {job.Storage.Location}/{outcome.ArchiveKey} {outcome.Archive.Size} {outcome.Archive.Sha1}");
-            return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, job.Spec.Retention!, outcome.BackupId, error, parseResult.GetValue(options.Verbose), cancellationToken);
-        }));
+            return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, job.Spec.Retention!, outcome.BackupId, error, parseResult.GetValue(options.Verbose), recorder, cancellationToken);
+        }, ("run", recorder)));
         return command;
     }
 
     /// <summary>Runs retention after a successful backup, never touching that backup; its failure is reported but the backup stays stored.</summary>
-    private static async Task<int> ApplyRetentionAsync(RetentionEnforcer retention, RetentionPolicy policy, string backupId, TextWriter error, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> ApplyRetentionAsync(RetentionEnforcer retention, RetentionPolicy policy, string backupId, TextWriter error, bool verbose, OutcomeRecorder recorder, CancellationToken cancellationToken)
     {
         try
         {
@@ -35,12 +37,13 @@ internal static class RunCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            recorder.Failed($"retention was cancelled; backup {backupId} is stored");
             error.WriteLine($"error: retention was cancelled; backup {backupId} is stored");
             return ExitCodes.Interrupted;
         }
         catch (Exception ex)
         {
-            var code = ErrorReporter.Report(ex, error, verbose);
+            var code = ErrorReporter.Report(ex, error, verbose, recorder);
             error.WriteLine($"error: backup {backupId} is stored; only retention failed");
             return code;
         }

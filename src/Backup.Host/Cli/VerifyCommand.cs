@@ -1,3 +1,4 @@
+using Backup.Host.Monitoring;
 using System.CommandLine;
 using Backup.Abstractions;
 using Backup.Host.Stored;
@@ -8,8 +9,8 @@ namespace Backup.Host.Cli;
 /// <summary><c>backup verify --spec job.yaml (--id ID | --latest)</c>: downloads a backup as a stream and proves it restorable.</summary>
 internal static class VerifyCommand
 {
-    /// <summary>Creates the command.</summary>
-    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error)
+    /// <summary>Creates the command; its outcome goes to <paramref name="recorder"/>.</summary>
+    public static Command Create(GlobalOptions options, TextWriter output, TextWriter error, OutcomeRecorder recorder)
     {
         var spec = GlobalOptions.Spec();
         var selection = new BackupSelection();
@@ -23,25 +24,28 @@ internal static class VerifyCommand
         command.SetAction(CommandAction.Create(options, error, "verify was cancelled", async (parseResult, loggerFactory, cancellationToken) =>
         {
             var id = selection.Resolve(parseResult);
-            var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
+            var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup verify");
             var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
+            recorder.Backup(backup.Id, $"{storage.Location}/{backup.ArchiveKey}");
             var logger = loggerFactory.CreateLogger("Backup.Verify");
             logger.LogInformation("Verifying backup {BackupId} from {Location}", backup.Id, storage.Location);
             using var keys = await BackupKeys.ForAsync(job.Spec, backup, required: false, cancellationToken);
             if (backup.Format is { IsEncrypted: true } && keys is null)
             {
                 var stored = await ArchiveVerifier.VerifyStoredBytesAsync(storage, backup, cancellationToken);
+                recorder.Backup(backup.Id, storedBytes: stored.Size);
                 output.WriteLine($"{backup.Id} stored bytes ok: sha1 {stored.Sha1}, {stored.Size} bytes; contents NOT checked: the backup is encrypted and no private key is configured (encryption.identity)");
                 return ExitCodes.Success;
             }
 
             var verified = await ArchiveVerifier.VerifyAsync(storage, backup, stageTo: null, entrySink: null, cancellationToken, keys?.Identities);
+            recorder.Backup(backup.Id, storedBytes: verified.Archive.Size, sourceBytes: verified.Manifest.Entries.Sum(e => e.Size), node: verified.Manifest.SourceNode());
             var entries = string.Join(", ", verified.Manifest.Entries.Select(e => $"{e.Name} ({e.Size} bytes)"));
             output.WriteLine($"{backup.Id} ok: sha1 {verified.Archive.Sha1}, {verified.Archive.Size} bytes, entries: {entries}");
             return ExitCodes.Success;
-        }));
+        }, ("verify", recorder)));
         return command;
     }
 }

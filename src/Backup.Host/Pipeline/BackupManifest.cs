@@ -37,6 +37,10 @@ internal sealed partial record BackupManifest(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>The database node the source read from, under the names sources report it (mariadb-ha: the Galera node's name, else the pod); null when none did.</summary>
+    public string? SourceNode() =>
+        SourceMetadata.TryGetValue("wsrepNodeName", out var name) ? name : SourceMetadata.TryGetValue("pod", out var pod) ? pod : null;
+
     /// <summary>The manifest as indented JSON (UTF-8).</summary>
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
 

@@ -48,21 +48,19 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, storageStage, _logger, clock, watchdog);
         var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog);
         ArchiveInfo archive;
+        BackupManifest manifest;
         try
         {
-            BackupManifest manifest;
             (archive, manifest) = pipeline.Mode == PipelineMode.Streaming
                 ? await StreamAsync(run, watchdog.Token)
                 : await ArchiveAsync(run, watchdog.Token);
             _logger.LogInformation("Archive {Archive}: {Bytes:N0} bytes, sha1 {Sha1}", archive.Name, archive.Size, archive.Sha1);
 
             manifest = manifest with { Archive = archive };
-            if (spec.Encryption is { } encryption)
-            {
-                manifest = await manifest.SealAsync(encryption.Recipients, watchdog.Token);
-            }
 
-            await uploader.UploadManifestAndChecksumAsync(manifest, watchdog.Token);
+            // The sealed manifest shows no entries or source facts; the outcome still reports the full one's sizes and node.
+            var stored = spec.Encryption is { } encryption ? await manifest.SealAsync(encryption.Recipients, watchdog.Token) : manifest;
+            await uploader.UploadManifestAndChecksumAsync(stored, watchdog.Token);
         }
         catch (Exception ex) when (watchdog.Failure is { } stalled && !cancellationToken.IsCancellationRequested)
         {
@@ -74,7 +72,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var archiveKey = ArtifactNames.Key(spec.Artifact.Prefix, archive.Name);
         _logger.LogInformation("Backup {BackupId} complete: {Location}/{Key} ({Seconds:F1} s)",
             backupId, job.Storage.Location, archiveKey, (clock.GetUtcNow() - startedAt).TotalSeconds);
-        return new BackupOutcome(backupId, archiveKey, archive);
+        return new BackupOutcome(backupId, archiveKey, archive, manifest.Entries.Sum(e => e.Size), manifest.SourceNode());
     }
 
     /// <summary>The sha1sum-format line for <paramref name="archive"/>, so <c>sha1sum -c</c> works on a downloaded pair.</summary>

@@ -25,4 +25,10 @@ internal sealed record JobSpec(
 {
     /// <summary>The pipeline settings in force.</summary>
     public PipelineSpec EffectivePipeline => Pipeline ?? PipelineSpec.Default;
+
+    /// <summary>The Pushgateway every command's outcome is pushed to; null pushes nothing.</summary>
+    public MetricsSpec? Metrics { get; init; }
+
+    /// <summary>The webhooks told about a command's outcome; null tells nobody.</summary>
+    public NotifySpec? Notify { get; init; }
 }

@@ -80,20 +80,6 @@ internal sealed partial class SpecLoader
         return PipelineSpec.DefaultLevel(kind);
     }
 
-    private int ReadInt(YamlMappingNode mapping, string key, int fallback, int min, int max)
-    {
-        var text = OptionalScalar(mapping, key, "pipeline." + key);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        _problems.Add($"{At(Child(mapping, key)!.Start)}: pipeline.{key} '{text}' must be a whole number from {min} to {max}");
-        return fallback;
-    }
+    private int ReadInt(YamlMappingNode mapping, string key, int fallback, int min, int max) =>
+        ReadWhole(mapping, "pipeline.", key, fallback, min, max);
 }

@@ -13,7 +13,7 @@ namespace Backup.Host.Spec;
 /// </remarks>
 internal sealed partial class SpecLoader(Func<string, string?> environment)
 {
-    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory", "retention", "pipeline", "encryption"];
+    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory", "retention", "pipeline", "encryption", "metrics", "notify"];
     private static readonly string[] PluginKeys = ["plugin", "settings"];
     private static readonly string[] ArtifactKeys = ["prefix", "name"];
     private static readonly string[] RetentionKeys = ["keepLast", "keepDaily", "keepWeekly", "keepMonthly"];
@@ -54,13 +54,15 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
         var retention = ReadRetention(root);
         var pipeline = ReadPipeline(root);
         var encryption = ReadEncryption(root);
+        var metrics = ReadMetrics(root);
+        var notify = ReadNotify(root);
 
         if (_problems.Count > 0)
         {
             throw new BackupSettingsException(_problems);
         }
 
-        return new JobSpec(name, source!, storage!, artifact, tempDirectory, _file, retention, pipeline, encryption);
+        return new JobSpec(name, source!, storage!, artifact, tempDirectory, _file, retention, pipeline, encryption) { Metrics = metrics, Notify = notify };
     }
 
     private PluginSpec? ReadPlugin(YamlMappingNode root, string section)

@@ -35,5 +35,5 @@ internal sealed class Manifests(IReadOnlyList<object> objects)
         });
 
     /// <summary>Loads YAML text with the model loader in strict mode: an unknown field (a typo) is an error.</summary>
-    public static Manifests Load(string yaml) => new(KubernetesYaml.LoadAllFromString(yaml, null, strict: true));
+    public static Manifests Load(string yaml) => new(KubernetesYaml.LoadAllFromString(yaml, PrometheusRule.TypeMap, strict: true));
 }
