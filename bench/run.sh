@@ -9,11 +9,13 @@
 #   sh-gzip      mariadb-dump | gzip > f.gz && sha1sum f.gz && cp      (Debian gzip -6)
 #   sh-pigz      mariadb-dump | pigz > f.gz ...                        (2 threads)
 #   sh-zstd      mariadb-dump | zstd -3 -T2 > f.zst ...
-#   tool-tgz     backup run, default .tar.gz mode
+#   tool-tgz     backup run, default .tar.gz mode (entries in chunks of pipeline.archiveChunkMiB, default 64)
+#   tool-tgz0    as tool-tgz with pipeline.archiveChunkMiB: 0 (the layout before chunks: whole dump on temp disk first)
 #   tool-gz      backup run, pipeline.mode streaming, gzip             (.sql.gz)
 #   tool-zst     backup run, pipeline.mode streaming, zstd             (.sql.zst)
 #   tool-tgz-age as tool-tgz, encrypted to one age recipient            (.tar.gz.age; likewise tool-gz-age, tool-zst-age)
 #   tgz-s3       as tool-tgz, into an S3 emulator (fauxqs, aws plugin) instead of the local directory
+#   tgz0-s3      as tool-tgz0, into the S3 emulator
 #   zst-s3       as tool-zst, into the S3 emulator
 #
 #   bench/run.sh restore    restore rows instead (the same generated database), each loading into the same server:
@@ -38,7 +40,9 @@
 #   BENCH_PORT        the private server's port on 127.0.0.1 (default 13826)
 #   BENCH_S3_PORT     the S3 emulator's port on 127.0.0.1 (default 13827)
 #   BENCH_DIR         work dir: datadir, published tool, temp and storage dirs (default /tmp/backup-bench)
-#   BENCH_ROWS        rows to run, space-separated (default: all of the above)
+#   BENCH_ROWS        rows to run, space-separated (default: all of the above; a row named twice runs twice, e.g.
+#                     "tool-tgz0 tool-tgz tool-tgz0 tool-tgz" alternates the two archive layouts)
+#   BENCH_CHUNK_MIB   pipeline.archiveChunkMiB for tool-tgz and tgz-s3 (default: the tool's default, 64)
 #   BENCH_KEEP_SERVER 1 = leave the server running at the end (default: stop it)
 #   BENCH_SKIP_PUBLISH 1 = reuse the tool already published into BENCH_DIR/app
 #   BENCH_GC_GEN0     DOTNET_GCgen0size for the tool rows (default: the Dockerfile's value, so the tool runs
@@ -56,7 +60,7 @@ S3_PORT=${BENCH_S3_PORT:-13827}
 if [[ ${1:-} == restore ]]; then
   ROWS=${BENCH_ROWS:-restore-sh restore-staged restore-nostage restore-tgz}
 else
-  ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz tool-gz tool-zst tgz-s3 zst-s3}
+  ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz0 tool-tgz tool-gz tool-zst tgz0-s3 tgz-s3 zst-s3}
 fi
 GC_GEN0=${BENCH_GC_GEN0-$(sed -n 's/^ENV DOTNET_GCgen0size=//p' "$REPO_ROOT/Dockerfile")}
 readonly HOST=127.0.0.1 PASSWORD=BenchRootPw1
@@ -208,7 +212,7 @@ age_recipient() {
   age-keygen -y "$WORK/age-key.txt"
 }
 
-write_spec() { # file mode compression local|s3 [age] [layout]
+write_spec() { # file mode compression local|s3 [age] [extra pipeline line] [layout]
   local encryption=""
   [[ ${5:-} == age ]] && encryption=$'encryption:\n  recipients: ['"$(age_recipient)"']'
   cat >"$1" <<EOF
@@ -221,13 +225,14 @@ source:
     user: root
     password:
       env: BENCH_DB_PASSWORD
-    layout: ${6:-seed}
+    layout: ${7:-seed}
 $(storage_yaml "$4")
 artifact:
   prefix: bench
 pipeline:
   mode: $2
   compression: $3
+${6:-}
 $encryption
 EOF
 }
@@ -287,13 +292,15 @@ row_snippet() {
     sh-gzip) echo "$dump | gzip >\$TMPD/b.sql.gz && (cd \$TMPD && sha1sum b.sql.gz >b.sql.gz.sha1) && cp \$TMPD/b.sql.gz* \$STORE/" ;;
     sh-pigz) echo "$dump | pigz -p 2 >\$TMPD/b.sql.gz && (cd \$TMPD && sha1sum b.sql.gz >b.sql.gz.sha1) && cp \$TMPD/b.sql.gz* \$STORE/" ;;
     sh-zstd) echo "$dump | zstd -q -3 -T2 >\$TMPD/b.sql.zst && (cd \$TMPD && sha1sum b.sql.zst >b.sql.zst.sha1) && cp \$TMPD/b.sql.zst* \$STORE/" ;;
-    tool-tgz) write_spec "$WORK/tgz.yaml" archive gzip local; echo "$WORK/app/backup run --spec $WORK/tgz.yaml" ;;
+    tool-tgz) write_spec "$WORK/tgz.yaml" archive gzip local "" "${BENCH_CHUNK_MIB:+  archiveChunkMiB: $BENCH_CHUNK_MIB}"; echo "$WORK/app/backup run --spec $WORK/tgz.yaml" ;;
+    tool-tgz0) write_spec "$WORK/tgz0.yaml" archive gzip local "" "  archiveChunkMiB: 0"; echo "$WORK/app/backup run --spec $WORK/tgz0.yaml" ;;
     tool-gz) write_spec "$WORK/gz.yaml" streaming gzip local; echo "$WORK/app/backup run --spec $WORK/gz.yaml" ;;
     tool-zst) write_spec "$WORK/zst.yaml" streaming zstd local; echo "$WORK/app/backup run --spec $WORK/zst.yaml" ;;
     tool-tgz-age) write_spec "$WORK/tgz-age.yaml" archive gzip local age; echo "$WORK/app/backup run --spec $WORK/tgz-age.yaml" ;;
     tool-gz-age) write_spec "$WORK/gz-age.yaml" streaming gzip local age; echo "$WORK/app/backup run --spec $WORK/gz-age.yaml" ;;
     tool-zst-age) write_spec "$WORK/zst-age.yaml" streaming zstd local age; echo "$WORK/app/backup run --spec $WORK/zst-age.yaml" ;;
-    tgz-s3) write_spec "$WORK/tgz-s3.yaml" archive gzip s3; echo "$WORK/app/backup run --spec $WORK/tgz-s3.yaml" ;;
+    tgz-s3) write_spec "$WORK/tgz-s3.yaml" archive gzip s3 "" "${BENCH_CHUNK_MIB:+  archiveChunkMiB: $BENCH_CHUNK_MIB}"; echo "$WORK/app/backup run --spec $WORK/tgz-s3.yaml" ;;
+    tgz0-s3) write_spec "$WORK/tgz0-s3.yaml" archive gzip s3 "" "  archiveChunkMiB: 0"; echo "$WORK/app/backup run --spec $WORK/tgz0-s3.yaml" ;;
     zst-s3) write_spec "$WORK/zst-s3.yaml" streaming zstd s3; echo "$WORK/app/backup run --spec $WORK/zst-s3.yaml" ;;
     restore-sh) echo "zcat $RSTORE/bench/$GZ_ID.sql.gz | mariadb --no-defaults -h$HOST -P$PORT -uroot" ;;
     restore-staged) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force" ;;
@@ -309,7 +316,7 @@ prepare_restores() {
   RSTORE=$WORK/restore-store
   rm -rf "$RSTORE"; mkdir -p "$RSTORE"
   for spec in gz tgz; do
-    write_spec "$WORK/restore-$spec.yaml" "$([[ $spec == gz ]] && echo streaming || echo archive)" gzip local "" schemas
+    write_spec "$WORK/restore-$spec.yaml" "$([[ $spec == gz ]] && echo streaming || echo archive)" gzip local "" "" schemas
     sed -i "s|path: $WORK/store|path: $RSTORE|" "$WORK/restore-$spec.yaml"
     BACKUP_TEMP_DIR=$WORK/tmp BENCH_DB_PASSWORD=$PASSWORD "$WORK/app/backup" run --spec "$WORK/restore-$spec.yaml" >"$WORK/restore-$spec.out" 2>"$WORK/restore-$spec.err" \
       || die "backup for the restore rows failed, see $WORK/restore-$spec.err"

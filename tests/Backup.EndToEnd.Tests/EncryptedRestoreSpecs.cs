@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -149,23 +148,15 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
 
     private static async Task<string> DumpTextAsync(string path)
     {
-        await using var file = File.OpenRead(path);
-        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        if (!path.EndsWith(".tar.gz", StringComparison.Ordinal))
+        if (path.EndsWith(".tar.gz", StringComparison.Ordinal))
         {
-            return await new StreamReader(gzip, Encoding.UTF8).ReadToEndAsync();
+            return (await ArchiveContent.ReadAsync(path)).FirstOrDefault(e => e.Key.EndsWith(".sql", StringComparison.Ordinal)).Value is { } dump
+                ? Encoding.UTF8.GetString(dump)
+                : throw new InvalidOperationException($"no .sql entry in {path}");
         }
 
-        await using var tar = new TarReader(gzip);
-        while (await tar.GetNextEntryAsync() is { } entry)
-        {
-            if (entry.Name.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                return await new StreamReader(entry.DataStream!, Encoding.UTF8).ReadToEndAsync();
-            }
-        }
-
-        throw new InvalidOperationException($"no .sql entry in {path}");
+        await using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        return await new StreamReader(gzip, Encoding.UTF8).ReadToEndAsync();
     }
 
     private async Task<bool> DatabaseExistsAsync() =>

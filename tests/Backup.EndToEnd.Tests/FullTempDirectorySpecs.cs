@@ -39,14 +39,16 @@ public sealed class FullTempDirectorySpecs : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    [Fact]
-    public async Task A_run_whose_dump_does_not_fit_in_the_temp_directory_is_exit_9_naming_it_and_its_size_not_a_source_failure()
+    [Theory]
+    [InlineData(null, "chunks", "chunk 0 of entry 'entry-0\\.bin'", @"archive mode buffers two chunks of 67,108,864 bytes there \(pipeline\.archiveChunkMiB\), so it needs 134,217,728 bytes")]
+    [InlineData(0, "entries", "entry 'entry-0\\.bin'", @"archive mode keeps one raw copy of every entry there, so it needs at least the dump's size \(pipeline\.mode: streaming needs none\)")]
+    public async Task A_run_whose_dump_does_not_fit_in_the_temp_directory_is_exit_9_naming_it_and_its_size_not_a_source_failure(int? chunkMiB, string directory, string what, string needs)
     {
-        var result = await RunAsync("run", Spec("plugin: fake\n  settings:\n    entries: 1\n    bytes: 3000000"));
+        var result = await RunAsync("run", Spec("plugin: fake\n  settings:\n    entries: 1\n    bytes: 3000000", chunkMiB));
 
         result.ExitCode.Should().Be(9, result.StandardError);
         ErrorLines(result).Should().ContainSingle().Which.Should()
-            .MatchRegex($@"^error: the temp directory {Temp}/backup-e2e-[0-9a-f]{{10}}/entries is full: writing entry 'entry-0\.bin' after [\d,]+ bytes failed \(No space left on device.*\); archive mode keeps one raw copy of every entry there, so it needs at least the dump's size \(pipeline\.mode: streaming needs none\); its file system has 2,097,152 bytes, 0 free$");
+            .MatchRegex($@"^error: the temp directory {Temp}/backup-e2e-[0-9a-f]{{10}}/{directory} is full: writing {what} after [\d,]+ bytes failed \(No space left on device.*\); {needs}; its file system has 2,097,152 bytes, 0 free$");
     }
 
     [Fact]
@@ -56,7 +58,7 @@ public sealed class FullTempDirectorySpecs : IAsyncLifetime
 
         result.ExitCode.Should().Be(9, result.StandardError);
         ErrorLines(result).Should().ContainSingle().Which.Should()
-            .StartWith($"error: the temp directory {Temp}/backup-e2e-").And.Contain("is full: writing entry 'all-databases-dump.sql' after")
+            .StartWith($"error: the temp directory {Temp}/backup-e2e-").And.Contain("is full: writing chunk 0 of entry 'all-databases-dump.sql' after")
             .And.EndWith("its file system has 65,536 bytes, 0 free");
     }
 
@@ -95,10 +97,11 @@ public sealed class FullTempDirectorySpecs : IAsyncLifetime
     private Task<BufferedCommandResult> RunAsync(string command, string spec, long tempBytes, params string[] arguments) =>
         SmallTempFileSystem.RunHostAsync(Temp, tempBytes, [command, "--spec", spec, "--plugins-dir", _pluginsDirectory, .. arguments]);
 
-    private string Spec(string source)
+    private string Spec(string source, int? chunkMiB = null)
     {
         var path = _dir.Combine("job.yaml");
-        File.WriteAllText(path, $"name: e2e\nsource:\n  {source}\nstorage:\n  plugin: local\n  settings:\n    path: {_dir.Combine("store")}\nartifact:\n  prefix: p\ntempDirectory: {Temp}\n");
+        var pipeline = chunkMiB is null ? "" : $"pipeline:\n  archiveChunkMiB: {chunkMiB}\n";
+        File.WriteAllText(path, $"name: e2e\nsource:\n  {source}\nstorage:\n  plugin: local\n  settings:\n    path: {_dir.Combine("store")}\nartifact:\n  prefix: p\ntempDirectory: {Temp}\n{pipeline}");
         return path;
     }
 

@@ -59,7 +59,7 @@ public sealed class GaleraBackupSpecs : IAsyncLifetime
         metadata.GetProperty("serverVersion").GetString().Should().Contain("MariaDB");
         manifest.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString())
             .Should().Equal("all-databases-dump.sql", "users.sql");
-        (await EntryNamesAsync(archive)).Should().Equal("manifest.json", "all-databases-dump.sql", "users.sql");
+        (await EntryNamesAsync(archive)).Should().Equal("all-databases-dump.sql.000000", "users.sql.000000", "manifest.json");
         (await _cluster.ScalarAsync(2, "SELECT @@wsrep_desync")).Should().Be("0");
     }
 

@@ -35,14 +35,14 @@ public sealed class HostBehaviourSpecs(HostFixture host) : IClassFixture<HostFix
             while (await tar.GetNextEntryAsync() is { } entry)
             {
                 names.Add(entry.Name);
-                if (entry.Name == "entry-1.bin")
+                if (entry.Name == "entry-1.bin.000000")
                 {
                     entry.Length.Should().Be(300000);
                 }
             }
         }
 
-        names.Should().Equal("manifest.json", "entry-0.bin", "entry-1.bin");
+        names.Should().Equal("entry-0.bin.000000", "entry-1.bin.000000", "manifest.json");
         Directory.GetFileSystemEntries(_dir.Combine("tmp")).Should().BeEmpty("the run's temp dir is removed after success");
     }
 

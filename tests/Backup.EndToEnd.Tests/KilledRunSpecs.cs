@@ -4,7 +4,7 @@ using CliWrap.Buffered;
 namespace Backup.EndToEnd.Tests;
 
 /// <summary>
-/// SIGKILL (an OOM kill, a lost node) gives the host no chance to clean up: its temp directory keeps the partial raw dump
+/// SIGKILL (an OOM kill, a lost node) gives the host no chance to clean up: its temp directory keeps the chunk of the dump it was filling
 /// and the local storage keeps the hidden partial file. The next run and <c>prune</c> remove what dead runs left, and
 /// never what a live concurrent run is writing. Each case waits for the killed run to be in its phase, not for a time.
 /// </summary>
@@ -125,7 +125,7 @@ public sealed class KilledRunSpecs(HostFixture host) : IClassFixture<HostFixture
         string? dump = null;
         await run.WaitUntilAsync(
             () => File.Exists(Marker(name))
-                && new FileInfo(dump = Path.Combine(Path.GetDirectoryName(File.ReadAllText(Marker(name)))!, "entries", "entry-0.bin")).Exists
+                && new FileInfo(dump = Path.Combine(Path.GetDirectoryName(File.ReadAllText(Marker(name)))!, "chunks", "chunk-0")).Exists
                 && new FileInfo(dump).Length > 0,
             $"run '{name}' wrote part of its dump");
         return dump!;

@@ -10,7 +10,7 @@ using Backup.Testing;
 
 namespace Backup.Host.Tests;
 
-public sealed class ArchiveVerifierSpecs : IDisposable
+public sealed partial class ArchiveVerifierSpecs : IDisposable
 {
     private const string Id = "job-20260101T000000Z";
     private readonly TempDir _dir = new();
@@ -152,14 +152,18 @@ public sealed class ArchiveVerifierSpecs : IDisposable
     private static Task<byte[]> ForgeAsync(BackupManifest manifest, (string Name, byte[] Content)[] entries) => ForgeAsync(manifest.ToJsonBytes(), entries);
 
     /// <summary>A tar.gz written by hand, as a forger would: any manifest bytes, any entries, optionally zeros after the tar's end.</summary>
-    private static async Task<byte[]> ForgeAsync(byte[] manifest, (string Name, byte[] Content)[] entries, int trailingZeros = 0)
+    private static Task<byte[]> ForgeAsync(byte[] manifest, (string Name, byte[] Content)[] entries, int trailingZeros = 0) =>
+        ForgeMembersAsync([(BackupManifest.EntryName, manifest), .. entries], trailingZeros);
+
+    /// <summary>A tar.gz of exactly <paramref name="members"/>, in that order, optionally with zeros after the tar's end.</summary>
+    private static async Task<byte[]> ForgeMembersAsync((string Name, byte[] Content)[] members, int trailingZeros = 0)
     {
         using var output = new MemoryStream();
         await using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {
             await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
             {
-                foreach (var (name, content) in entries.Prepend((BackupManifest.EntryName, manifest)))
+                foreach (var (name, content) in members)
                 {
                     await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(content) });
                 }
@@ -190,5 +194,5 @@ public sealed class ArchiveVerifierSpecs : IDisposable
     }
 
     /// <summary>An entry sink writing each entry to a file named after it in <paramref name="directory"/>.</summary>
-    private static Func<EntryInfo, Stream> FilesIn(string directory) => info => File.Create(Path.Combine(directory, info.Name));
+    private static Func<string, Stream> FilesIn(string directory) => name => File.Create(Path.Combine(directory, name));
 }

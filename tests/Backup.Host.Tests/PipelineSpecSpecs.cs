@@ -18,6 +18,7 @@ public sealed class PipelineSpecSpecs
         pipeline.Level.Should().Be(4);
         pipeline.Threads.Should().BeInRange(1, PipelineSpec.MaxDefaultThreads);
         pipeline.BlockSizeMiB.Should().Be(4);
+        pipeline.ArchiveChunkMiB.Should().Be(64);
         pipeline.StallTimeoutSeconds.Should().Be(300);
         pipeline.TimeoutSeconds.Should().BeNull();
     }
@@ -63,7 +64,7 @@ public sealed class PipelineSpecSpecs
         var act = () => Parse(Head + "pipeline:\n  mode: fast\n  level: 10\n  threads: 0\n  blockSizeMiB: lots\n  colour: red\n");
 
         act.Should().Throw<BackupSettingsException>().Which.Problems.Should().BeEquivalentTo(
-            "job.yaml:9:3: unknown key 'pipeline.colour' (expected one of: mode, compression, level, threads, blockSizeMiB, stallTimeoutSeconds, timeoutSeconds)",
+            "job.yaml:9:3: unknown key 'pipeline.colour' (expected one of: mode, compression, level, threads, blockSizeMiB, archiveChunkMiB, stallTimeoutSeconds, timeoutSeconds)",
             "job.yaml:5:9: pipeline.mode 'fast' is not one of: archive, streaming",
             "job.yaml:6:10: pipeline.level '10' must be fastest, optimal, smallest or a number from 1 to 9 for gzip",
             "job.yaml:7:12: pipeline.threads '0' must be a whole number from 1 to 64",
@@ -77,6 +78,27 @@ public sealed class PipelineSpecSpecs
 
         act.Should().Throw<BackupSettingsException>().Which.Problems.Should().Equal(
             "job.yaml:4:25: pipeline.compression zstd needs pipeline.mode streaming (archive mode writes .tar.gz)");
+    }
+
+    [Fact]
+    public void The_archive_chunk_size_is_read_and_0_keeps_one_tar_entry_per_source_entry()
+    {
+        Parse(Head + "pipeline: {archiveChunkMiB: 0}\n").EffectivePipeline.Should().Be(PipelineSpec.Default with { ArchiveChunkMiB = 0 });
+        Parse(Head + "pipeline: {archiveChunkMiB: 1024}\n").EffectivePipeline.ArchiveChunkMiB.Should().Be(1024);
+
+        var act = () => Parse(Head + "pipeline: {archiveChunkMiB: 2048}\n");
+
+        act.Should().Throw<BackupSettingsException>().Which.Problems.Should().Equal(
+            "job.yaml:4:29: pipeline.archiveChunkMiB '2048' must be a whole number from 0 to 1024");
+    }
+
+    [Fact]
+    public void An_archive_chunk_size_in_streaming_mode_is_refused_because_that_mode_writes_no_tar()
+    {
+        var act = () => Parse(Head + "pipeline: {mode: streaming, archiveChunkMiB: 16}\n");
+
+        act.Should().Throw<BackupSettingsException>().Which.Problems.Should().Equal(
+            "job.yaml:4:46: pipeline.archiveChunkMiB applies to pipeline.mode archive only (streaming mode writes no tar)");
     }
 
     private static JobSpec Parse(string yaml) => new SpecLoader(_ => null).Parse(yaml, "job.yaml");

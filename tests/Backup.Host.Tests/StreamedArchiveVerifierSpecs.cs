@@ -142,5 +142,5 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
     }
 
     /// <summary>An entry sink writing each entry to a file named after it in <paramref name="directory"/>.</summary>
-    private static Func<EntryInfo, Stream> FilesIn(string directory) => info => File.Create(Path.Combine(directory, info.Name));
+    private static Func<string, Stream> FilesIn(string directory) => name => File.Create(Path.Combine(directory, name));
 }

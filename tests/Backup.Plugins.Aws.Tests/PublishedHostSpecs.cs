@@ -165,16 +165,9 @@ public sealed class PublishedHostSpecs(AwsHostFixture host) : IClassFixture<AwsH
 
     private static async Task<string> ReadDumpAsync(string archive)
     {
-        await using var tar = new TarReader(new GZipStream(File.OpenRead(archive), CompressionMode.Decompress));
-        while (await tar.GetNextEntryAsync() is { } entry)
-        {
-            if (entry.Name == "all-databases-dump.sql")
-            {
-                return await new StreamReader(entry.DataStream!).ReadToEndAsync();
-            }
-        }
-
-        throw new InvalidOperationException("no dump in the archive");
+        return (await ArchiveContent.ReadAsync(archive)).TryGetValue("all-databases-dump.sql", out var dump)
+            ? System.Text.Encoding.UTF8.GetString(dump)
+            : throw new InvalidOperationException("no dump in the archive");
     }
 
     private static async Task SeedAsync()

@@ -127,16 +127,10 @@ public sealed class PluginSdkSpecs(SdkFixture sdk, ITestOutputHelper output)
     /// <summary>The entries (name -> bytes; directories empty) of the tar entry <paramref name="entryName"/> inside a backup archive.</summary>
     private static async Task<Dictionary<string, byte[]>> ReadInnerTarAsync(string archive, string entryName)
     {
-        await using var outer = new TarReader(new GZipStream(File.OpenRead(archive), CompressionMode.Decompress));
-        while (await outer.GetNextEntryAsync() is { } entry)
+        if ((await ArchiveContent.ReadAsync(archive)).TryGetValue(entryName, out var content))
         {
-            if (entry.Name != entryName)
-            {
-                continue;
-            }
-
             var files = new Dictionary<string, byte[]>();
-            await using var inner = new TarReader(entry.DataStream!);
+            await using var inner = new TarReader(new MemoryStream(content));
             while (await inner.GetNextEntryAsync() is { } file)
             {
                 using var bytes = new MemoryStream();

@@ -281,12 +281,11 @@ public abstract partial class HostStorageSpecs : IDisposable
             (await new StreamReader(checksum).ReadToEndAsync()).Should().Be($"{sha1}  {Path.GetFileName(key)}\n", "the stored bytes must be exactly those the host hashed");
         }
 
-        await using var tar = new TarReader(new GZipStream(File.OpenRead(local), CompressionMode.Decompress));
-        while (await tar.GetNextEntryAsync() is { } entry)
+        foreach (var (name, content) in await ArchiveContent.ReadAsync(local))
         {
-            if (entry.Name.EndsWith(".sql", StringComparison.Ordinal) && checkDump is not null)
+            if (name.EndsWith(".sql", StringComparison.Ordinal) && checkDump is not null)
             {
-                checkDump(await new StreamReader(entry.DataStream!).ReadToEndAsync());
+                checkDump(System.Text.Encoding.UTF8.GetString(content));
             }
         }
 

@@ -8,11 +8,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Pipeline;
 
-/// <summary>Runs one backup: source -> (temp copy of the entries ->) tar -> parallel compression + SHA-1 -> upload, concurrently.</summary>
+/// <summary>Runs one backup: source -> (temp chunks ->) tar -> parallel compression + SHA-1 -> upload, concurrently.</summary>
 /// <remarks>
-/// Archive mode (default) keeps one raw copy of the entries on temp disk, because a tar header needs the entry's size
-/// first; then tar, compression, hashing and the upload run together with no compressed temp file. Streaming mode takes
-/// the source's single entry straight into the compressor and the upload: no temp disk at all.
+/// Archive mode (default) cuts every entry into chunks of <c>pipeline.archiveChunkMiB</c>: a tar header needs its
+/// entry's size first, so a chunk waits on temp disk until it is full, then goes into the tar, the compressor and the
+/// upload while the source fills the next; <c>manifest.json</c> comes last. With <c>archiveChunkMiB: 0</c> every entry
+/// is copied whole to temp disk first and the tar (manifest first) is written afterwards. Streaming mode takes the
+/// source's single entry straight into the compressor and the upload: no temp disk at all.
 /// Upload order is archive, manifest, then checksum: a backup counts as complete only when its <c>.sha1</c> exists.
 /// When an upload fails, the objects this run already stored are deleted (if the storage can delete), so a failed run
 /// never leaves something that looks like a backup.
@@ -78,22 +80,73 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     /// <summary>The sha1sum-format line for <paramref name="archive"/>, so <c>sha1sum -c</c> works on a downloaded pair.</summary>
     public static byte[] ChecksumLine(ArchiveInfo archive) => Encoding.ASCII.GetBytes($"{archive.Sha1}  {archive.Name}\n");
 
-    private async Task<(ArchiveInfo Archive, BackupManifest Manifest)> ArchiveAsync(Run run, CancellationToken cancellationToken)
+    private Task<(ArchiveInfo Archive, BackupManifest Manifest)> ArchiveAsync(Run run, CancellationToken cancellationToken) =>
+        run.Job.Spec.EffectivePipeline.ArchiveChunkMiB == 0
+            ? WholeEntriesArchiveAsync(run, cancellationToken)
+            : ChunkedArchiveAsync(run, cancellationToken);
+
+    // pipeline.archiveChunkMiB 0: every entry whole on temp disk first, then manifest.json and the entries into the upload.
+    private async Task<(ArchiveInfo Archive, BackupManifest Manifest)> WholeEntriesArchiveAsync(Run run, CancellationToken cancellationToken)
     {
         var entries = new FileEntryWriter(run.Workspace.Subdirectory("entries"), run.Watchdog.Source);
         run.Watchdog.Enter("dumping", () => StallSide.Source);
         var result = await RunSourceAsync(run, entries, cancellationToken);
         EnsureEntries(run, entries.Entries.Count);
         var manifest = Manifest(run, result, entries.Entries);
-        _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Entries.Count, entries.Entries.Count == 1 ? "y" : "ies", entries.Entries.Sum(e => e.Size));
+        LogEntries(entries.Entries);
 
         var archive = await run.Uploader.UploadArchiveAsync(
-            run.BackupId + ArchiveFormat.For(PipelineMode.Archive, CompressionKind.Gzip, run.Job.Spec.Encryption is not null).Suffix,
+            TarGzName(run),
             run.Codec.ContentType,
             (output, ct) => CompressAsync(run, output, compressor => ArchiveBuilder.WriteTarAsync(compressor, manifest, entries, ct), ct),
             cancellationToken);
         return (archive, manifest);
     }
+
+    // The default: entries cut into chunks that are compressed and uploaded while the source fills the next; manifest.json last.
+    private async Task<(ArchiveInfo Archive, BackupManifest Manifest)> ChunkedArchiveAsync(Run run, CancellationToken cancellationToken)
+    {
+        // Stopped when the upload fails by itself, so the source does not dump on (or fall over to another node) for nothing.
+        using var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pipeline = run.Job.Spec.EffectivePipeline;
+        await using var entries = new ChunkedEntryWriter(
+            run.Workspace.Subdirectory("chunks"),
+            (long)pipeline.ArchiveChunkMiB << 20,
+            () => StreamedTar.Start(
+                writeTar => run.Uploader.UploadArchiveAsync(
+                    TarGzName(run),
+                    run.Codec.ContentType,
+                    (output, ct) => CompressAsync(run, output, compressor => writeTar(compressor, ct), ct),
+                    cancellationToken),
+                source.Cancel),
+            _logger,
+            run.Watchdog.Source);
+        run.Watchdog.Enter("dumping", () => StallSide.Source);
+        SourceResult result;
+        try
+        {
+            result = await RunSourceAsync(run, entries, source.Token);
+        }
+        catch (Exception ex) when (entries.Upload is { Failed: true } upload)
+        {
+            // The source only saw the cancellation; the upload's own failure is the cause.
+            _logger.LogDebug(ex, "The source stopped after the archive upload failed");
+            await upload.Upload;
+            throw;
+        }
+
+        EnsureEntries(run, entries.Entries.Count);
+        var manifest = Manifest(run, result, entries.Entries);
+        LogEntries(entries.Entries);
+        var archive = await entries.FinishAsync(manifest, cancellationToken);
+        return (archive, manifest);
+    }
+
+    private static string TarGzName(Run run) =>
+        run.BackupId + ArchiveFormat.For(PipelineMode.Archive, CompressionKind.Gzip, run.Job.Spec.Encryption is not null).Suffix;
+
+    private void LogEntries(IReadOnlyList<EntryInfo> entries) =>
+        _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Count, entries.Count == 1 ? "y" : "ies", entries.Sum(e => e.Size));
 
     private async Task<(ArchiveInfo Archive, BackupManifest Manifest)> StreamAsync(Run run, CancellationToken cancellationToken)
     {
@@ -157,6 +210,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     private static TempDirectoryException? FullTempDirectory(Run run, IBackupWriter writer, Exception exception) =>
         exception as TempDirectoryException
         ?? (writer as FileEntryWriter)?.Full
+        ?? (writer as ChunkedEntryWriter)?.Full
         ?? (TempSpace.IsFull(exception)
             ? TempSpace.Full(run.Workspace.Root, $"the scratch files of source '{run.Job.Spec.Source.Plugin}'", "the source needs room for them", exception)
             : null);

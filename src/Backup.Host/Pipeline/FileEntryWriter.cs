@@ -23,20 +23,7 @@ internal sealed class FileEntryWriter(string directory, ProgressMeter? meter = n
     /// <inheritdoc />
     public async Task WriteEntryAsync(string entryName, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
     {
-        if (!ArtifactNames.IsSafeName(entryName) || entryName == BackupManifest.EntryName)
-        {
-            throw new ArgumentException($"entry name '{entryName}' must be a plain file name of letters, digits, '.', '_', '-' and not '{BackupManifest.EntryName}'", nameof(entryName));
-        }
-
-        if (_entries.Any(e => e.Name == entryName))
-        {
-            throw new ArgumentException($"entry '{entryName}' was already written", nameof(entryName));
-        }
-
-        if (Full is not null)
-        {
-            throw Full;
-        }
+        EntryChunks.CheckNewEntry(entryName, _entries, Full);
 
         var path = PathOf(entryName);
         HashingStream? hashing = null;

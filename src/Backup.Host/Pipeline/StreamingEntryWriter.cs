@@ -20,10 +20,7 @@ internal sealed class StreamingEntryWriter(Stream target, string sourcePlugin, P
     /// <inheritdoc />
     public async Task WriteEntryAsync(string entryName, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
     {
-        if (!ArtifactNames.IsSafeName(entryName) || entryName == BackupManifest.EntryName)
-        {
-            throw new ArgumentException($"entry name '{entryName}' must be a plain file name of letters, digits, '.', '_', '-' and not '{BackupManifest.EntryName}'", nameof(entryName));
-        }
+        EntryChunks.CheckSourceName(entryName);
 
         if (_started is not null)
         {

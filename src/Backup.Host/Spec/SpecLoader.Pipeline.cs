@@ -31,9 +31,15 @@ internal sealed partial class SpecLoader
         var level = ReadLevel(mapping, compression, maxLevel);
         var threads = ReadInt(mapping, "threads", defaults.Threads, 1, 64);
         var blockSize = ReadInt(mapping, "blockSizeMiB", defaults.BlockSizeMiB, 1, 64);
+        var chunk = ReadInt(mapping, "archiveChunkMiB", defaults.ArchiveChunkMiB, 0, PipelineSpec.MaxArchiveChunkMiB);
+        if (mode == PipelineMode.Streaming && Child(mapping, "archiveChunkMiB") is { } chunkNode)
+        {
+            _problems.Add($"{At(chunkNode.Start)}: pipeline.archiveChunkMiB applies to pipeline.mode archive only (streaming mode writes no tar)");
+        }
+
         var stallTimeout = ReadInt(mapping, "stallTimeoutSeconds", defaults.StallTimeoutSeconds, 1, 86_400);
         int? timeout = Child(mapping, "timeoutSeconds") is null ? null : ReadInt(mapping, "timeoutSeconds", 0, 1, 7 * 86_400);
-        return new PipelineSpec(mode, compression, level, threads, blockSize) { StallTimeoutSeconds = stallTimeout, TimeoutSeconds = timeout };
+        return new PipelineSpec(mode, compression, level, threads, blockSize) { ArchiveChunkMiB = chunk, StallTimeoutSeconds = stallTimeout, TimeoutSeconds = timeout };
     }
 
     private T ReadChoice<T>(YamlMappingNode mapping, string key, T fallback, params (string Name, T Value)[] choices)

@@ -17,7 +17,7 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
     private static readonly string[] PluginKeys = ["plugin", "settings"];
     private static readonly string[] ArtifactKeys = ["prefix", "name"];
     private static readonly string[] RetentionKeys = ["keepLast", "keepDaily", "keepWeekly", "keepMonthly"];
-    private static readonly string[] PipelineKeys = ["mode", "compression", "level", "threads", "blockSizeMiB", "stallTimeoutSeconds", "timeoutSeconds"];
+    private static readonly string[] PipelineKeys = ["mode", "compression", "level", "threads", "blockSizeMiB", "archiveChunkMiB", "stallTimeoutSeconds", "timeoutSeconds"];
 
     private readonly List<string> _problems = [];
     private string _file = "";

@@ -37,7 +37,7 @@ internal static partial class ArchiveVerifier
         IReadableBackupStorage storage,
         StoredBackup backup,
         Stream? stageTo,
-        Func<EntryInfo, Stream>? entrySink,
+        Func<string, Stream>? entrySink,
         CancellationToken cancellationToken,
         IReadOnlyList<AgeIdentity>? identities = null)
     {
@@ -106,45 +106,47 @@ internal static partial class ArchiveVerifier
         return new VerifiedBackup(backup, manifest!, new ArchiveInfo(Path.GetFileName(backup.ArchiveKey), raw.BytesRead, actual));
     }
 
-    private static async Task<BackupManifest> ReadEntriesAsync(Stream raw, StoredBackup backup, Func<EntryInfo, Stream>? entrySink, CancellationToken cancellationToken)
+    private static async Task<BackupManifest> ReadEntriesAsync(Stream raw, StoredBackup backup, Func<string, Stream>? entrySink, CancellationToken cancellationToken)
     {
         await using var gzip = new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true);
         await using var tar = new TarReader(gzip, leaveOpen: true);
+        var entries = new ArchiveEntries(tar);
 
-        var first = await tar.GetNextEntryAsync(copyData: false, cancellationToken);
-        if (first?.Name != BackupManifest.EntryName || first.DataStream is null)
+        BackupManifest? manifest = null;
+        var read = new List<EntryInfo>();
+        while (await entries.NextAsync(cancellationToken) is { } entry)
         {
-            throw new InvalidDataException($"the first entry is '{first?.Name}', not {BackupManifest.EntryName}");
-        }
-
-        var manifest = await BackupManifest.ReadAsync(first.DataStream, cancellationToken) ?? throw new InvalidDataException($"{BackupManifest.EntryName} is empty");
-        if (manifest.BackupId != backup.Id)
-        {
-            throw new InvalidDataException($"{BackupManifest.EntryName} belongs to backup {manifest.BackupId}");
-        }
-
-        var expected = manifest.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
-        {
-            // The names become file names in the restore's workspace: only the plain names the host writes are accepted.
-            if (!expected.TryGetValue(entry.Name, out var info) || !ArtifactNames.IsSafeName(entry.Name) || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+            if (manifest is not null && entries.Chunked)
             {
-                throw new InvalidDataException($"entry '{entry.Name}' ({entry.EntryType}) is not in the manifest");
+                throw new InvalidDataException($"entry '{entry.Name}' follows {BackupManifest.EntryName}, which a chunked archive has last");
             }
 
-            if (!seen.Add(entry.Name))
+            if (entry.Name == BackupManifest.EntryName)
+            {
+                manifest = manifest is null
+                    ? await ReadManifestAsync(entry.Data, backup, cancellationToken)
+                    : throw new InvalidDataException($"entry '{entry.Name}' appears twice");
+                continue;
+            }
+
+            // The names become file names in the restore's workspace: only the plain names the host writes are accepted.
+            // With the manifest first (whole entries), anything it does not list is refused before a byte is extracted.
+            var expected = manifest?.Entries.FirstOrDefault(e => e.Name == entry.Name);
+            if (!ArtifactNames.IsSafeName(entry.Name) || (manifest is not null && expected is null))
+            {
+                throw new InvalidDataException($"entry '{entry.Name}' is not in the manifest");
+            }
+
+            if (read.Any(e => e.Name == entry.Name))
             {
                 throw new InvalidDataException($"entry '{entry.Name}' appears twice");
             }
 
-            await CopyAndCheckEntryAsync(entry.DataStream ?? Stream.Null, info, entrySink, cancellationToken);
+            var (size, sha1) = await ExtractAsync(entry.Data, entry.Name, expected, entrySink, cancellationToken);
+            read.Add(new EntryInfo(entry.Name, size, sha1) { Chunks = entry.Chunks });
         }
 
-        if (expected.Keys.FirstOrDefault(name => !seen.Contains(name)) is { } missing)
-        {
-            throw new InvalidDataException($"entry '{missing}' of the manifest is missing from the archive");
-        }
+        CheckAgainstManifest(read, manifest ?? throw new InvalidDataException($"the archive has no {BackupManifest.EntryName}"));
 
         // Read past the tar's end blocks so gzip checks its CRC-32 and length trailer too; but no gigabytes of padding.
         if (await CopyAtMostAsync(gzip, Stream.Null, MaxBytesAfterTarEnd, cancellationToken) > MaxBytesAfterTarEnd)
@@ -155,37 +157,84 @@ internal static partial class ArchiveVerifier
         return manifest;
     }
 
-    /// <summary>Copies one entry to <c>Stream.Null</c> or <paramref name="entrySink"/>'s stream, hashing it, and compares it with the manifest.</summary>
-    /// <remarks>
-    /// Reads at most one byte more than the manifest says: enough to prove the entry too long, so a small archive that
-    /// inflates to gigabytes (a decompression bomb) costs no more than that byte.
-    /// </remarks>
-    private static async Task CopyAndCheckEntryAsync(Stream data, EntryInfo info, Func<EntryInfo, Stream>? entrySink, CancellationToken cancellationToken)
+    private static async Task<BackupManifest> ReadManifestAsync(Stream data, StoredBackup backup, CancellationToken cancellationToken)
     {
-        if (info.Size < 0)
+        var manifest = await BackupManifest.ReadAsync(data, cancellationToken);
+        if (manifest?.Entries is null || manifest.SourceMetadata is null)
         {
-            throw new InvalidDataException($"entry '{info.Name}' has a negative size in the manifest");
+            throw new InvalidDataException($"{BackupManifest.EntryName} is not a manifest written by this tool");
+        }
+
+        return manifest.BackupId == backup.Id ? manifest : throw new InvalidDataException($"{BackupManifest.EntryName} belongs to backup {manifest.BackupId}");
+    }
+
+    /// <summary>Compares the entries read with the manifest: the same names, sizes, SHA-1s and chunk counts, none missing.</summary>
+    private static void CheckAgainstManifest(IReadOnlyList<EntryInfo> read, BackupManifest manifest)
+    {
+        foreach (var entry in read)
+        {
+            Check(entry, manifest.Entries.FirstOrDefault(e => e.Name == entry.Name) ?? throw new InvalidDataException($"entry '{entry.Name}' is not in the manifest"));
+        }
+
+        if (manifest.Entries.FirstOrDefault(e => read.All(r => r.Name != e.Name)) is { } missing)
+        {
+            throw new InvalidDataException($"entry '{missing.Name}' of the manifest is missing from the archive");
+        }
+    }
+
+    private static void Check(EntryInfo read, EntryInfo expected)
+    {
+        if (read.Size != expected.Size || read.Sha1 != expected.Sha1)
+        {
+            throw new InvalidDataException(
+                $"entry '{read.Name}' is {read.Size:N0} bytes with SHA-1 {read.Sha1}, the manifest says {expected.Size:N0} bytes with SHA-1 {expected.Sha1}");
+        }
+
+        if (read.Chunks != expected.Chunks)
+        {
+            throw new InvalidDataException($"entry '{read.Name}' is in {Pieces(read.Chunks)}, the manifest says {Pieces(expected.Chunks)}");
+        }
+
+        static string Pieces(int? chunks) => chunks is { } n ? $"{n} chunk{(n == 1 ? "" : "s")}" : "one piece";
+    }
+
+    /// <summary>Copies one entry to <c>Stream.Null</c> or <paramref name="entrySink"/>'s stream and compares it with <paramref name="expected"/>.</summary>
+    private static async Task CopyAndCheckEntryAsync(Stream data, EntryInfo expected, Func<string, Stream>? entrySink, CancellationToken cancellationToken)
+    {
+        var (size, sha1) = await ExtractAsync(data, expected.Name, expected, entrySink, cancellationToken);
+        Check(new EntryInfo(expected.Name, size, sha1) { Chunks = expected.Chunks }, expected);
+    }
+
+    /// <summary>Copies one entry to <c>Stream.Null</c> or <paramref name="entrySink"/>'s stream, hashing it; returns its size and SHA-1.</summary>
+    /// <remarks>
+    /// When the manifest came first (<paramref name="expected"/> known), reads at most one byte more than it says: enough
+    /// to prove the entry too long, so a small archive that inflates to gigabytes (a decompression bomb) costs no more
+    /// than that byte. A chunked archive has its manifest last: each chunk is bounded by its tar header and by the
+    /// largest chunk size; nothing of the entry is written to disk (a restore stages the compressed archive only).
+    /// </remarks>
+    private static async Task<(long Size, string Sha1)> ExtractAsync(
+        Stream data, string name, EntryInfo? expected, Func<string, Stream>? entrySink, CancellationToken cancellationToken)
+    {
+        if (expected?.Size < 0)
+        {
+            throw new InvalidDataException($"entry '{name}' has a negative size in the manifest");
         }
 
         long copied;
         string sha1;
-        await using (var hashing = new HashingStream(entrySink?.Invoke(info) ?? Stream.Null))
+        await using (var hashing = new HashingStream(entrySink?.Invoke(name) ?? Stream.Null))
         {
-            copied = await CopyAtMostAsync(data, hashing, info.Size, cancellationToken);
+            copied = await CopyAtMostAsync(data, hashing, expected?.Size ?? long.MaxValue - 1, cancellationToken);
             await hashing.FlushAsync(cancellationToken);
             sha1 = hashing.HexDigest();
         }
 
-        if (copied > info.Size)
+        if (expected is not null && copied > expected.Size)
         {
-            throw new InvalidDataException($"entry '{info.Name}' is longer than the {info.Size:N0} bytes the manifest says");
+            throw new InvalidDataException($"entry '{name}' is longer than the {expected.Size:N0} bytes the manifest says");
         }
 
-        if (copied != info.Size || sha1 != info.Sha1)
-        {
-            throw new InvalidDataException(
-                $"entry '{info.Name}' is {copied:N0} bytes with SHA-1 {sha1}, the manifest says {info.Size:N0} bytes with SHA-1 {info.Sha1}");
-        }
+        return (copied, sha1);
     }
 
     /// <summary>Copies <paramref name="data"/> into <paramref name="sink"/> until its end or until one byte more than <paramref name="limit"/>; returns the bytes read.</summary>

@@ -57,26 +57,29 @@ internal sealed class CompressedEntries(
         }
     }
 
-    /// <summary>Reads the tar up to <paramref name="info"/>'s entry; its manifest must be the verified one, or the archive changed.</summary>
+    /// <summary>Reads the tar up to <paramref name="info"/>'s entry (its chunks joined); a manifest before it must be the verified one, or the archive changed.</summary>
+    /// <remarks>A chunked archive has its manifest last: there the entry's own SHA-1, checked as it is read, is what tells a change.</remarks>
     private async Task<Stream> SeekTarEntryAsync(Owner owner, Stream compressed, EntryInfo info, CancellationToken cancellationToken)
     {
         var gzip = owner.Add(new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true));
         var tar = new TarReader(gzip, leaveOpen: true);
         owner.Add(tar);
+        var entries = new ArchiveEntries(tar);
         try
         {
-            var first = await tar.GetNextEntryAsync(copyData: false, cancellationToken);
-            var manifest = first is { Name: BackupManifest.EntryName, DataStream: { } json } ? await BackupManifest.ReadAsync(json, cancellationToken) : null;
-            if (manifest is null || manifest.BackupId != verified.Manifest.BackupId || !manifest.Entries.SequenceEqual(verified.Manifest.Entries))
+            while (await entries.NextAsync(cancellationToken) is { } entry)
             {
-                throw Changed("its manifest differs from the verified one");
-            }
-
-            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
-            {
-                if (entry.Name == info.Name)
+                if (entry.Name == BackupManifest.EntryName)
                 {
-                    return entry.DataStream ?? Stream.Null;
+                    var manifest = await BackupManifest.ReadAsync(entry.Data, cancellationToken);
+                    if (manifest is null || manifest.BackupId != verified.Manifest.BackupId || !manifest.Entries.SequenceEqual(verified.Manifest.Entries))
+                    {
+                        throw Changed("its manifest differs from the verified one");
+                    }
+                }
+                else if (entry.Name == info.Name)
+                {
+                    return entry.Data;
                 }
             }
         }

@@ -37,7 +37,7 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
         using var keys = await BackupKeys.ForAsync(spec, backup, required: true, cancellationToken);
         var identities = keys?.Identities;
         var catalogs = new Dictionary<string, DumpSectionCatalog>(StringComparer.Ordinal);
-        Func<EntryInfo, Stream>? entrySink = options.Databases.Count == 0 ? null : info => catalogs[info.Name] = new DumpSectionCatalog();
+        Func<string, Stream>? entrySink = options.Databases.Count == 0 ? null : name => catalogs[name] = new DumpSectionCatalog();
         var staged = options.Staging ? Path.Combine(workspace.Subdirectory("staged"), backup.Id + backup.Format?.Suffix) : null;
         var verified = staged is null
             ? await ArchiveVerifier.VerifyAsync(storage, backup, null, entrySink, cancellationToken, identities)
@@ -94,7 +94,7 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
         IReadableBackupStorage storage,
         StoredBackup backup,
         string path,
-        Func<EntryInfo, Stream>? entrySink,
+        Func<string, Stream>? entrySink,
         IReadOnlyList<AgeIdentity>? identities,
         CancellationToken cancellationToken)
     {

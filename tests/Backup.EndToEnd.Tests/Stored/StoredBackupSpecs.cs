@@ -119,6 +119,33 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
         (restore.StandardError + restore.StandardOutput).Should().NotContain(TestServers.MariaDbPassword);
     }
 
+    [Fact]
+    public async Task A_backup_in_several_chunks_is_uploaded_while_dumped_then_verified_and_restored_row_for_row()
+    {
+        await SeedSourceAsync();
+        // ~2.6 MB of dump: several chunks of 1 MiB, each compressed and uploaded while the next one is dumped.
+        await ExecuteAsync(TestServers.MariaDbPort, $"CREATE TABLE {_database}.notes (id INT PRIMARY KEY, body TEXT NOT NULL)");
+        await ExecuteAsync(TestServers.MariaDbPort, $"INSERT INTO {_database}.notes SELECT seq, REPEAT(MD5(seq), 25) FROM {_database}.seq_1_to_3000");
+        var spec = WriteSpec(MariaDbSource, "pipeline:\n  archiveChunkMiB: 1\n");
+        var run = await Host(["run", "--spec", spec]);
+        run.ExitCode.Should().Be(0, run.StandardError);
+        var id = run.StandardOutput.Split(' ')[0];
+        (await KeysAsync()).Should().BeEquivalentTo(Objects(id, complete: true));
+        var manifest = JsonDocument.Parse(await ReadAsync($"{Prefix}/{id}.manifest.json")).RootElement;
+        manifest.GetProperty("entries")[0].GetProperty("chunks").GetInt32().Should().BeGreaterThan(2);
+
+        var verify = await Host(["verify", "--spec", spec, "--id", id]);
+        verify.ExitCode.Should().Be(0, verify.StandardError);
+        verify.StandardOutput.Should().StartWith($"{id} ok: sha1 ");
+
+        var restore = await Host(["restore", "--spec", spec, "--id", id, "--target-port", Port(TestServers.RestorePort), "--force"]);
+        restore.ExitCode.Should().Be(0, restore.StandardError);
+        foreach (var table in new[] { "people", "notes" })
+        {
+            (await ChecksumAsync(TestServers.RestorePort, table)).Should().Be(await ChecksumAsync(TestServers.MariaDbPort, table), $"{table} must come back row for row");
+        }
+    }
+
     [Theory]
     [InlineData("gzip", ".sql.gz")]
     [InlineData("zstd", ".sql.zst")]
