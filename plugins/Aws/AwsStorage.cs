@@ -18,7 +18,8 @@ namespace Backup.Plugins.Aws;
 /// on such stores two writers racing for one key can still both pass (run ids are unique, so only a template without
 /// <c>{unique}</c> can race).</para>
 /// </remarks>
-internal sealed class AwsStorage : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage
+internal sealed class AwsStorage
+    : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage, IPreflightBackupStorage, ILocatingBackupStorage
 {
     private readonly AwsSettings _settings;
     private readonly Lazy<IAmazonS3> _client;
@@ -40,6 +41,27 @@ internal sealed class AwsStorage : IReadableBackupStorage, IDeletableBackupStora
     public string Location => _settings.Location;
 
     private IAmazonS3 Client => _client.Value;
+
+    /// <inheritdoc />
+    public string LocationOf(string key) => $"{_settings.Location}/{key}";
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Lists at most one object: one request that fails with NoSuchBucket, a rejected key or an unreachable endpoint
+    /// exactly as an upload would. Access denied to the listing passes with a warning: the credential was accepted, and a
+    /// write-only role (s3:PutObject only) is a sound, ransomware-resistant setup whose upload may well succeed.
+    /// </remarks>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _errors.Guard("check", "access", () => Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _settings.Bucket, MaxKeys = 1 }, cancellationToken), cancellationToken);
+        }
+        catch (BackupStorageException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "AccessDenied" })
+        {
+            _logger.LogWarning("Pre-flight: may not list bucket {Bucket} (access denied); whether it exists is known only when the upload starts", _settings.Bucket);
+        }
+    }
 
     /// <inheritdoc />
     public async Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken)

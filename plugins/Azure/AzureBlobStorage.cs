@@ -15,10 +15,37 @@ namespace Backup.Plugins.Azure;
 /// discards after a week. A create-only upload carries <c>If-None-Match: *</c> on the Put Blob or the final Put Block
 /// List, so the service refuses it atomically (409 BlobAlreadyExists) when the blob exists.
 /// </remarks>
-internal sealed class AzureBlobStorage(AzureSettings settings, AzureClientFactory clients) : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage
+internal sealed class AzureBlobStorage(AzureSettings settings, AzureClientFactory clients)
+    : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage, IPreflightBackupStorage, ILocatingBackupStorage
 {
     /// <inheritdoc />
     public string Location => clients.Location;
+
+    /// <inheritdoc />
+    public string LocationOf(string key) => clients.LocationOf(key);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Lists at most one blob: a missing container, a wrong key or an unreachable account fail here as an upload would.
+    /// A credential that is valid but may not list (a SAS without <c>l</c>, a role with write only:
+    /// AuthorizationPermissionMismatch) passes: such a write-only credential is a sound setup for backups.
+    /// </remarks>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        var container = await clients.GetContainerAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await AzureErrors.GuardAsync(settings.Container, Location, "checking access", null, async () =>
+            {
+                await using var pages = container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).AsPages(pageSizeHint: 1).GetAsyncEnumerator(cancellationToken);
+                return await pages.MoveNextAsync().ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+        catch (BackupStorageException ex) when (ex.InnerException is RequestFailedException { ErrorCode: "AuthorizationPermissionMismatch" })
+        {
+            // Authenticated but not allowed to list: see the remarks.
+        }
+    }
 
     /// <inheritdoc />
     public Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken) =>

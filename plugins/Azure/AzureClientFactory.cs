@@ -14,6 +14,11 @@ internal sealed class AzureClientFactory(AzureSettings settings)
     /// <summary>The container's URL (without a SAS) once the client exists, else the settings' description.</summary>
     public string Location => _container is null ? settings.Location : _container.Uri.GetLeftPart(UriPartial.Path);
 
+    /// <summary>The blob's URL (without a SAS) once the client exists, else <c>azure:&lt;container&gt;/&lt;key&gt;</c>.</summary>
+    public string LocationOf(string key) => _container is null
+        ? $"azure:{settings.Container}/{key}"
+        : _container.GetBlobClient(key).Uri.GetLeftPart(UriPartial.Path);
+
     /// <summary>The container client, created once.</summary>
     public async Task<BlobContainerClient> GetContainerAsync(CancellationToken cancellationToken)
     {

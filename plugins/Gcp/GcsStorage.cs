@@ -16,12 +16,37 @@ namespace Backup.Plugins.Gcp;
 /// <c>ifGenerationMatch=0</c> ("no live object"), checked when the session starts and again when the object is created,
 /// so the service refuses it atomically (412) when the object exists.
 /// </remarks>
-internal sealed class GcsStorage(GcsSettings settings) : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage
+internal sealed class GcsStorage(GcsSettings settings)
+    : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage, IPreflightBackupStorage, ILocatingBackupStorage
 {
     private StorageClient? _client;
 
     /// <inheritdoc />
     public string Location => settings.Location;
+
+    /// <inheritdoc />
+    /// <remarks>The same <c>gs://</c> form with a custom endpoint (<c>baseUri</c>): what gcloud takes, and one token on a line the host prints.</remarks>
+    public string LocationOf(string key) => $"gs://{settings.Bucket}/{key}";
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Lists at most one object (storage.objects.list, which an object-only role has; buckets.get it may not have): a
+    /// missing bucket, a refused token or an unreachable endpoint fail here as an upload would. A 403 passes: the
+    /// caller was authenticated, and a role that may create but not list objects is a sound setup for backups.
+    /// </remarks>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await GcsErrors.GuardAsync(settings, "checking", "access", () =>
+                client.ListObjectsAsync(settings.Bucket, options: new ListObjectsOptions { PageSize = 1 }).ReadPageAsync(1, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (BackupStorageException ex) when (ex.InnerException is GoogleApiException { HttpStatusCode: HttpStatusCode.Forbidden })
+        {
+            // Authenticated but not allowed to list: see the remarks.
+        }
+    }
 
     /// <inheritdoc />
     public Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken) =>

@@ -14,7 +14,8 @@ namespace Backup.Plugins.Local;
 /// FileShare.None) on its temporary file while it writes; the kernel drops it when the process dies, however it
 /// dies. A SIGKILLed run's temporary file is therefore unlocked, and the first upload or delete in its directory removes it.
 /// </remarks>
-internal sealed class LocalStorage(string root, ILogger logger) : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage
+internal sealed class LocalStorage(string root, ILogger logger)
+    : IReadableBackupStorage, IDeletableBackupStorage, ICreateOnlyBackupStorage, IPreflightBackupStorage, ILocatingBackupStorage
 {
     private const string PartialMarker = ".partial-";
 
@@ -26,6 +27,55 @@ internal sealed class LocalStorage(string root, ILogger logger) : IReadableBacku
 
     /// <inheritdoc />
     public string Location => $"local:{root}";
+
+    /// <inheritdoc />
+    public string LocationOf(string key) => PathOf(key);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Creates the directory as an upload would, then creates and removes a probe file in it: existence alone says
+    /// nothing about a read-only mount or a directory owned by another user. Directories the check created are removed
+    /// again, so a run that fails later leaves the tree as it found it. The probe is named like a partial upload, so one
+    /// left by a killed check is hidden from listings and swept like theirs.
+    /// </remarks>
+    public Task CheckAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var created = new List<string>();
+        for (var missing = root; !Directory.Exists(missing) && !File.Exists(missing) && Path.GetDirectoryName(missing) is { } parent; missing = parent)
+        {
+            created.Add(missing);
+        }
+
+        try
+        {
+            Directory.CreateDirectory(root);
+            var probe = Path.Combine(root, $".preflight{PartialMarker}{Guid.NewGuid():N}");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return Task.CompletedTask;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupStorageException($"local storage: cannot write under {root}: {ex.Message}", ex);
+        }
+        finally
+        {
+            foreach (var directory in created.Where(Directory.Exists))
+            {
+                try
+                {
+                    Directory.Delete(directory);
+                }
+                catch (IOException)
+                {
+                    // Not empty: an upload of another run got there first, and the directory is its.
+                }
+            }
+        }
+    }
 
     /// <inheritdoc />
     public Task UploadAsync(string key, Stream content, UploadOptions options, CancellationToken cancellationToken) =>

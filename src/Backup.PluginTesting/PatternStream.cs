@@ -33,6 +33,14 @@ public sealed class PatternStream : Stream
     /// <summary>The SHA-1 (hex) of the content up to the current position; after reading to the end, of the whole content.</summary>
     public string Sha1OfBytesRead() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
+    /// <summary>The SHA-1 (hex) of the whole content of a stream of <paramref name="length"/> bytes, computed without holding it.</summary>
+    public static string Sha1Of(long length)
+    {
+        using var stream = new PatternStream(length, seekable: false);
+        stream.CopyTo(Null, 1 << 20);
+        return stream.Sha1OfBytesRead();
+    }
+
     /// <summary>The byte at <paramref name="offset"/>: cheap to compute, varied enough that a shifted or repeated block is caught.</summary>
     public static byte ByteAt(long offset) => (byte)((offset * 2654435761L >> 13) ^ (offset >> 20));
 

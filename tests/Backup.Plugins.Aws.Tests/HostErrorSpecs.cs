@@ -9,7 +9,7 @@ public sealed class HostErrorSpecs(AwsHostFixture host) : IClassFixture<AwsHostF
     private readonly TempDir _dir = new();
 
     [Fact]
-    public async Task A_missing_bucket_is_one_line_naming_the_bucket_and_key_with_exit_code_5()
+    public async Task A_missing_bucket_fails_the_pre_flight_in_one_line_naming_the_bucket_with_exit_code_5()
     {
         var spec = AwsJobSpec.Write(_dir.Path, "nightly", S3Emulators.S3rver("no-such-bucket"));
 
@@ -17,7 +17,7 @@ public sealed class HostErrorSpecs(AwsHostFixture host) : IClassFixture<AwsHostF
 
         result.ExitCode.Should().Be(5, result.StandardError);
         AwsJobSpec.ErrorLines(result.StandardError).Should().ContainSingle()
-            .Which.Should().MatchRegex(@"^error: aws storage: bucket 'no-such-bucket' does not exist \(upload nightly/aws-e2e-\d{8}T\d{6}Z-[0-9a-f]{6}\.tar\.gz, http://127\.0\.0\.1:\d+\)$");
+            .Which.Should().MatchRegex(@"^error: pre-flight: aws storage: bucket 'no-such-bucket' does not exist \(check access, http://127\.0\.0\.1:\d+\); nothing was backed up$");
         result.StandardError.Should().NotContain("   at ");
     }
 
@@ -32,7 +32,7 @@ public sealed class HostErrorSpecs(AwsHostFixture host) : IClassFixture<AwsHostF
 
         result.ExitCode.Should().Be(5, result.StandardError);
         AwsJobSpec.ErrorLines(result.StandardError).Should().ContainSingle()
-            .Which.Should().MatchRegex(@"^error: aws storage: credentials rejected \(InvalidAccessKeyId\) while trying to upload nightly/aws-e2e-.*\.tar\.gz in bucket 'backups'");
+            .Which.Should().MatchRegex(@"^error: pre-flight: aws storage: credentials rejected \(InvalidAccessKeyId\) while trying to check access in bucket 'backups'");
         result.StandardError.Should().NotContain(secret).And.NotContain("   at ");
     }
 
@@ -45,7 +45,7 @@ public sealed class HostErrorSpecs(AwsHostFixture host) : IClassFixture<AwsHostF
 
         result.ExitCode.Should().Be(6, result.StandardError);
         AwsJobSpec.ErrorLines(result.StandardError).Should().ContainSingle()
-            .Which.Should().StartWith("error: aws storage: no AWS credentials found for bucket 'backups' (looked in: environment");
+            .Which.Should().StartWith("error: pre-flight: aws storage: no AWS credentials found for bucket 'backups' (looked in: environment");
     }
 
     [Fact]
@@ -59,7 +59,24 @@ public sealed class HostErrorSpecs(AwsHostFixture host) : IClassFixture<AwsHostF
 
         result.ExitCode.Should().Be(5, result.StandardError);
         AwsJobSpec.ErrorLines(result.StandardError).Should().ContainSingle()
-            .Which.Should().MatchRegex(@"^error: aws storage: cannot reach http://127\.0\.0\.1:\d+ to upload nightly/aws-e2e-.*\.tar\.gz in bucket 'backups': .*refused");
+            .Which.Should().MatchRegex(@"^error: pre-flight: aws storage: cannot reach http://127\.0\.0\.1:\d+ to check access in bucket 'backups': .*refused");
+    }
+
+    [Fact]
+    public async Task Validate_online_checks_the_bucket_and_the_credentials_and_plain_validate_does_not()
+    {
+        var missing = AwsJobSpec.Write(_dir.Path, "nightly", S3Emulators.S3rver("no-such-bucket"));
+
+        var offline = await PublishedHost.RunAsync(["validate", "--spec", missing, "--plugins-dir", host.PluginsDirectory], S3Emulators.ChildEnvironment(_dir.Path));
+        var online = await PublishedHost.RunAsync(["validate", "--online", "--spec", missing, "--plugins-dir", host.PluginsDirectory], S3Emulators.ChildEnvironment(_dir.Path));
+        var working = await PublishedHost.RunAsync(
+            ["validate", "--online", "--spec", AwsJobSpec.Write(_dir.Path, "nightly", S3Emulators.S3rver()), "--plugins-dir", host.PluginsDirectory], S3Emulators.ChildEnvironment(_dir.Path));
+
+        offline.ExitCode.Should().Be(0, offline.StandardError);
+        online.ExitCode.Should().Be(5, online.StandardError);
+        AwsJobSpec.ErrorLines(online.StandardError).Should().ContainSingle().Which.Should().StartWith("error: pre-flight: aws storage: bucket 'no-such-bucket' does not exist");
+        working.ExitCode.Should().Be(0, working.StandardError);
+        working.StandardOutput.Should().EndWith("; storage pre-flight check passed\n");
     }
 
     [Fact]

@@ -57,6 +57,22 @@ public sealed class StallSpecs(AwsHostFixture host) : IClassFixture<AwsHostFixtu
         AwsJobSpec.ErrorLines(await stderr).Should().Contain(l => l.StartsWith("error: clean-up did not finish within 2 s of the signal", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_frozen_S3_endpoint_fails_the_pre_flight_with_exit_5_within_the_stall_timeout_before_the_source_starts()
+    {
+        _proxy.Freeze();
+        using var process = Start(stallTimeoutSeconds: 3);
+        var stderr = process.StandardError.ReadToEndAsync();
+
+        var exited = await ExitAsync(process, TimeSpan.FromMinutes(2));
+
+        exited.Should().BeTrue("the pre-flight is bounded by the stall timeout");
+        var errors = AwsJobSpec.ErrorLines(await stderr);
+        process.ExitCode.Should().Be(5, string.Join("\n", errors));
+        errors.Should().Equal("error: pre-flight: storage 'aws' (s3://backups) did not answer within 3 s; nothing was backed up");
+        _proxy.BytesToClient.Should().Be(0, "nothing came back from the frozen endpoint");
+    }
+
     private Process Start(int stallTimeoutSeconds, int? shutdownSeconds = null)
     {
         var settings = S3Emulators.Fauxqs();

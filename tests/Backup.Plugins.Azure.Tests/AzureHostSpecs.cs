@@ -34,6 +34,11 @@ public sealed class AzureHostSpecs : HostStorageSpecs, IAsyncLifetime
         new Dictionary<string, string?> { [WrongKeyVariable] = TestServers.AzuriteConnectionStringWithKey(WrongKey) },
         WrongKey);
 
+    protected override string ExpectedLocationOf(string key) => $"{TestServers.AzuriteBlobUrl}/{Azurite.Container}/{key}";
+
+    protected override string LocationThrough(int port) =>
+        $"{TestServers.AzuriteBlobUrl.Replace($":{ServerPort}/", $":{port}/", StringComparison.Ordinal)}/{Azurite.Container}";
+
     protected override int ServerPort => new Uri(TestServers.AzuriteBlobUrl).Port;
 
     protected override StorageCase Through(int port) => Working with

@@ -21,6 +21,10 @@ public sealed class GcsHostSpecs : HostStorageSpecs, IAsyncLifetime
     // The test server answers 403 for this bucket, as GCS does for a credential without a role on it.
     protected override StorageCase BadCredentials => new(Gcs.DeniedBucket, new Dictionary<string, string>(_settings) { ["bucket"] = Gcs.DeniedBucket }, new Dictionary<string, string?>());
 
+    protected override string ExpectedLocationOf(string key) => $"gs://{Gcs.Bucket}/{key}";
+
+    protected override string LocationThrough(int port) => $"gs://{Gcs.Bucket} at {new Uri(Through(port).Settings["baseUri"])}";
+
     protected override int ServerPort => new Uri(_settings["baseUri"]).Port;
 
     protected override StorageCase Through(int port) =>

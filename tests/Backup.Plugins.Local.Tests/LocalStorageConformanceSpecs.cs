@@ -44,6 +44,36 @@ public sealed class LocalStorageConformanceSpecs : StorageConformanceTests, IDis
         (await act.Should().ThrowAsync<BackupStorageException>()).Which.Message.Should().Contain("outside");
     }
 
+    [Fact]
+    public async Task The_pre_flight_check_of_a_directory_yet_to_be_made_leaves_no_directory_or_probe_behind()
+    {
+        var root = _dir.Combine("not", "yet", "there");
+        var storage = (IPreflightBackupStorage)CreateStorage(Settings(root));
+
+        await storage.CheckAsync(default);
+
+        Directory.Exists(_dir.Combine("not")).Should().BeFalse("a run that fails after the check must leave the tree as it was");
+    }
+
+    [Fact]
+    public async Task The_pre_flight_check_of_an_existing_directory_leaves_it_as_it_was()
+    {
+        var storage = (IPreflightBackupStorage)CreateStorage();
+        Directory.CreateDirectory(_dir.Combine("store"));
+
+        await storage.CheckAsync(default);
+
+        Directory.GetFileSystemEntries(_dir.Combine("store")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_location_of_an_object_is_its_file_path()
+    {
+        var storage = (ILocatingBackupStorage)CreateStorage();
+
+        storage.LocationOf("db/nightly.tar.gz").Should().Be(Path.Combine(_dir.Combine("store"), "db", "nightly.tar.gz"));
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private static PluginSettings Settings(string path) =>

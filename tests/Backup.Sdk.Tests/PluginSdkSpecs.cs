@@ -68,7 +68,7 @@ public sealed class PluginSdkSpecs(SdkFixture sdk, ITestOutputHelper output)
 
         result.ExitCode.Should().Be(0, result.StandardOutput + result.StandardError);
         result.StandardOutput.Should().MatchRegex(
-            $@"(?m)^directory\s+source\s+0\.3\.0\s+{Regex.Escape(SdkFixture.HostContractVersion)}\s+\S*/{SamplePlugin.AssemblyName}/{SamplePlugin.AssemblyName}\.dll$");
+            $@"(?m)^directory\s+source\s+0\.3\.0\s+{Regex.Escape(SdkFixture.HostContractVersion)}\s+-\s+\S*/{SamplePlugin.AssemblyName}/{SamplePlugin.AssemblyName}\.dll$");
     }
 
     [Fact]

@@ -48,6 +48,12 @@ public abstract partial class HostStorageSpecs : IDisposable
     /// <summary>The content type and <c>sha1</c> metadata stored with an object, as the provider reports them.</summary>
     protected abstract Task<(string ContentType, string? Sha1)> ReadPropertiesAsync(string key);
 
+    /// <summary>Where the provider's own tools find the object at <paramref name="key"/> of the working storage (what the host must print).</summary>
+    protected abstract string ExpectedLocationOf(string key);
+
+    /// <summary>The storage's <see cref="IBackupStorage.Location"/> when reached through 127.0.0.1:<paramref name="port"/> (a proxy).</summary>
+    protected abstract string LocationThrough(int port);
+
     /// <summary>The port of the storage's server on 127.0.0.1.</summary>
     protected abstract int ServerPort { get; }
 
@@ -66,6 +72,7 @@ public abstract partial class HostStorageSpecs : IDisposable
 
         result.ExitCode.Should().Be(0, result.StandardError);
         var objects = await ListAsync();
+        result.StandardOutput.Split(' ')[1].Should().Be(ExpectedLocationOf(objects.Single(o => o.Key.EndsWith(".tar.gz")).Key), "the host prints where the archive really is");
         objects.Select(o => o.Key).Should().HaveCount(3).And.Contain(k => k.EndsWith(".tar.gz")).And.Contain(k => k.EndsWith(".tar.gz.sha1")).And.Contain(k => k.EndsWith(".manifest.json"));
         var archive = objects.Single(o => o.Key.EndsWith(".tar.gz")).Key;
         var sha1 = await VerifyArchiveAsync(archive);
@@ -97,15 +104,17 @@ public abstract partial class HostStorageSpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_missing_container_exits_with_code_5_and_one_line_naming_it()
+    public async Task A_missing_container_fails_the_pre_flight_with_exit_5_and_one_line_naming_it_before_the_source_starts()
     {
-        var spec = WriteSpec(MissingContainer, FakeSource("entries: 1"));
+        var marker = _dir.Combine("source-started");
+        var spec = WriteSpec(MissingContainer, FakeSource($"markerFile: {marker}"));
 
         var result = await RunAsync(spec, MissingContainer, await FakeAndStoragePluginsAsync());
 
         result.ExitCode.Should().Be(5, result.StandardError);
-        ErrorLines(result).Should().ContainSingle().Which.Should().Contain(MissingContainer.Container).And.Contain($"{Prefix}/e2e-");
+        ErrorLines(result).Should().ContainSingle().Which.Should().StartWith("error: pre-flight: ").And.Contain(MissingContainer.Container).And.EndWith("; nothing was backed up");
         result.StandardError.Should().NotContain("   at ");
+        File.Exists(marker).Should().BeFalse("the source must not start when the storage's target is missing");
     }
 
     [Fact]
@@ -115,13 +124,55 @@ public abstract partial class HostStorageSpecs : IDisposable
 
         var result = await RunAsync(spec, BadCredentials, await FakeAndStoragePluginsAsync());
 
+        // Refused at pre-flight when the server rejects the credential itself; a credential that is accepted but may not
+        // list (write-only) passes the pre-flight by design and is refused at the upload.
         result.ExitCode.Should().Be(5, result.StandardError);
-        ErrorLines(result).Should().ContainSingle().Which.Should().Contain("access denied").And.Contain($"{Prefix}/e2e-");
+        ErrorLines(result).Should().ContainSingle().Which.Should().Contain("access denied");
         result.StandardError.Should().NotContain("   at ");
         if (BadCredentials.Secret is { } secret)
         {
             (result.StandardError + result.StandardOutput).Should().NotContain(secret);
         }
+    }
+
+    [Fact]
+    public async Task A_storage_that_does_not_answer_fails_the_pre_flight_with_exit_5_within_the_stall_timeout_before_the_source_starts()
+    {
+        // The real server behind a proxy frozen from the first byte: connections are accepted, nothing comes back.
+        await using var proxy = new FreezableTcpProxy(ServerPort);
+        proxy.Freeze();
+        var storage = Through(proxy.Port);
+        var marker = _dir.Combine("source-started");
+        var spec = WriteSpec(storage, FakeSource($"markerFile: {marker}"));
+        await File.AppendAllTextAsync(spec, "\npipeline:\n  stallTimeoutSeconds: 3\n");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+
+        var result = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", await FakeAndStoragePluginsAsync()], storage.Environment, deadline.Token);
+
+        result.ExitCode.Should().Be(5, result.StandardError);
+        ErrorLines(result).Should().ContainSingle().Which.Should()
+            .Be($"error: pre-flight: storage '{PluginName}' ({LocationThrough(proxy.Port)}) did not answer within 3 s; nothing was backed up");
+        File.Exists(marker).Should().BeFalse("the source must not start before the storage answered");
+    }
+
+    [Fact]
+    public async Task Validate_online_runs_the_pre_flight_check_of_a_working_storage_and_of_a_missing_container()
+    {
+        var plugins = await FakeAndStoragePluginsAsync();
+        var working = WriteSpec(Working, FakeSource("entries: 1"));
+
+        var passed = await PublishedHost.RunAsync(["validate", "--online", "--spec", working, "--plugins-dir", plugins], Working.Environment);
+
+        passed.ExitCode.Should().Be(0, passed.StandardError);
+        passed.StandardOutput.Should().Contain("; storage pre-flight check passed");
+
+        var missing = WriteSpec(MissingContainer, FakeSource("entries: 1"));
+        var offline = await PublishedHost.RunAsync(["validate", "--spec", missing, "--plugins-dir", plugins], MissingContainer.Environment);
+        var online = await PublishedHost.RunAsync(["validate", "--online", "--spec", missing, "--plugins-dir", plugins], MissingContainer.Environment);
+
+        offline.ExitCode.Should().Be(0, "without --online validate touches no storage");
+        online.ExitCode.Should().Be(5, online.StandardError);
+        ErrorLines(online).Should().ContainSingle().Which.Should().StartWith("error: pre-flight: ").And.Contain(MissingContainer.Container);
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Backup.Host.Logging;
 using Backup.Host.Monitoring;
+using Backup.Host.Progress;
 
 namespace Backup.Host.Cli;
 
@@ -9,9 +11,33 @@ namespace Backup.Host.Cli;
 internal static class BackupCommandLine
 {
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Standard output: command output only.</param>
+    /// <param name="error">Standard error: logs, progress and error lines.</param>
+    /// <param name="terminal">The live status line when standard error is a terminal (it is then <paramref name="error"/>), else null.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, StatusLineWriter? terminal = null)
     {
-        var options = new GlobalOptions();
+        var options = new GlobalOptions { Terminal = terminal };
+        if (HostLogging.IsJson)
+        {
+            // Every line a log collector sees is JSON: command output and error lines too, not only log records.
+            output = new JsonLineWriter(output, "Backup.Output", options.Status, TimeProvider.System);
+            error = new JsonLineWriter(error, "Backup.Error", options.Status, TimeProvider.System);
+        }
+
+        try
+        {
+            return await RunCommandAsync(args, options, output, error);
+        }
+        finally
+        {
+            await output.FlushAsync();
+            await error.FlushAsync();
+        }
+    }
+
+    private static async Task<int> RunCommandAsync(string[] args, GlobalOptions options, TextWriter output, TextWriter error)
+    {
         var recorder = new OutcomeRecorder(TimeProvider.System);
         var root = new RootCommand("Backs up a database with a source plugin into a storage plugin, as described by a YAML job spec.");
         options.AddTo(root);

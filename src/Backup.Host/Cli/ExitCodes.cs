@@ -12,7 +12,10 @@ internal static class ExitCodes
     /// <summary>Bad command line, spec or plugin settings; nothing ran.</summary>
     public const int InvalidInput = 2;
 
-    /// <summary>A plugin the job needs is broken or was built against an incompatible contract.</summary>
+    /// <summary>
+    /// A plugin the job needs is broken or was built against an incompatible contract. For <c>backup plugins</c>: some
+    /// plugin in the directory failed to load or some folder/file there was ignored (the full listing is still printed).
+    /// </summary>
     public const int PluginLoadFailed = 3;
 
     /// <summary>The source failed (e.g. the dump failed or was truncated); nothing was uploaded.</summary>

@@ -22,18 +22,21 @@ internal static class ListCommand
         command.SetAction(CommandAction.Create(options, error, "listing was cancelled", async (parseResult, loggerFactory, cancellationToken) =>
         {
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
-            var inventory = new BackupInventory(Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup list"), job.Spec.Artifact, job.Spec.Name);
+            var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup list");
+            var inventory = new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name);
             var listings = new List<BackupListing>();
             foreach (var backup in await inventory.ListAsync(cancellationToken))
             {
                 var manifest = await inventory.ReadManifestAsync(backup, cancellationToken);
+                var key = (backup.ArchiveKey ?? backup.ManifestKey ?? backup.ChecksumKey)!;
                 listings.Add(new BackupListing(
                     backup.Id,
                     backup.Timestamp,
                     backup.ArchiveSize,
                     backup.IsComplete ? BackupListing.Complete : BackupListing.Incomplete,
                     NodeOf(manifest),
-                    (backup.ArchiveKey ?? backup.ManifestKey ?? backup.ChecksumKey)!,
+                    key,
+                    storage.WhereIs(key),
                     backup.IsFutureDated));
             }
 
@@ -58,13 +61,14 @@ internal static class ListCommand
     private static void WriteTable(TextWriter output, IReadOnlyList<BackupListing> listings)
     {
         var idWidth = Math.Max(2, listings.Select(l => l.Id.Length).DefaultIfEmpty(0).Max());
-        output.WriteLine($"{"ID".PadRight(idWidth)}  {"TIMESTAMP",-20}  {"SIZE",14}  {"CHECKSUM",-10}  NODE");
+        var nodeWidth = Math.Max(4, listings.Select(l => (l.Node ?? "-").Length).DefaultIfEmpty(0).Max());
+        output.WriteLine($"{"ID".PadRight(idWidth)}  {"TIMESTAMP",-20}  {"SIZE",14}  {"CHECKSUM",-10}  {"NODE".PadRight(nodeWidth)}  LOCATION");
         foreach (var l in listings)
         {
             var time = l.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             var size = l.Size?.ToString(CultureInfo.InvariantCulture) ?? "-";
             var note = l.FutureDated ? $"  {BackupListing.FutureDatedNote}" : "";
-            output.WriteLine($"{l.Id.PadRight(idWidth)}  {time,-20}  {size,14}  {l.Checksum,-10}  {l.Node ?? "-"}{note}");
+            output.WriteLine($"{l.Id.PadRight(idWidth)}  {time,-20}  {size,14}  {l.Checksum,-10}  {(l.Node ?? "-").PadRight(nodeWidth)}  {l.Location}{note}");
         }
     }
 }

@@ -45,9 +45,10 @@ internal static class RestoreCommand
             var source = Capabilities.RequireRestorableSource(job);
             var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
-            recorder.Backup(backup.Id, $"{storage.Location}/{backup.ArchiveKey}", backup.ArchiveSize);
+            options.Status.BackupId = backup.Id;
+            recorder.Backup(backup.Id, backup.ArchiveKey is { } archiveKey ? storage.WhereIs(archiveKey) : null, backup.ArchiveSize);
             var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
-            var restored = await new RestoreRunner(loggerFactory).RunAsync(
+            var restored = await new RestoreRunner(loggerFactory, options.Status).RunAsync(
                 job.Spec,
                 source,
                 storage,
@@ -59,7 +60,7 @@ internal static class RestoreCommand
             var verified = restored.Verified;
             var what = names.Count == 0 ? "" : $", databases: {string.Join(", ", names)}";
             output.WriteLine(
-                $"{backup.Id} restored: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}{what}; temp used: {restored.TempBytes} bytes");
+                $"{backup.Id} restored from {storage.WhereIs(backup.ArchiveKey!)}: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}{what}; temp used: {restored.TempBytes} bytes");
             return ExitCodes.Success;
         }, ("restore", recorder)));
         return command;

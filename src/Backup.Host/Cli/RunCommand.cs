@@ -2,6 +2,8 @@ using Backup.Host.Monitoring;
 using System.CommandLine;
 using Backup.Host.Pipeline;
 using Backup.Host.Retention;
+using Backup.Host.Stored;
+using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Cli;
 
@@ -19,9 +21,17 @@ internal static class RunCommand
 
             // Made before the backup runs: a retention section the storage cannot honour is a spec error, not a surprise after the upload.
             var retention = job.Spec.Retention is null ? null : Capabilities.RetentionEnforcer(job, loggerFactory);
-            var outcome = await new BackupRunner(loggerFactory, TimeProvider.System).RunAsync(job, cancellationToken);
-            recorder.Backup(outcome.BackupId, $"{job.Storage.Location}/{outcome.ArchiveKey}", outcome.Archive.Size, outcome.SourceBytes, outcome.Node);
-            output.WriteLine($"{outcome.BackupId} {job.Storage.Location}/{outcome.ArchiveKey} {outcome.Archive.Size} {outcome.Archive.Sha1}");
+
+            // Before the source starts: a missing bucket or a refused key costs seconds, not a whole dump.
+            await StoragePreflight.CheckAsync(job, loggerFactory.CreateLogger("Backup.Run"), cancellationToken);
+            var outcome = await new BackupRunner(loggerFactory, TimeProvider.System, options.Status).RunAsync(job, cancellationToken);
+            recorder.Backup(outcome.BackupId, job.Storage.WhereIs(outcome.ArchiveKey), outcome.Archive.Size, outcome.SourceBytes, outcome.Node);
+            output.WriteLine($"{outcome.BackupId} {job.Storage.WhereIs(outcome.ArchiveKey)} {outcome.Archive.Size} {outcome.Archive.Sha1}");
+            if (retention is not null)
+            {
+                options.Status.Enter("retention");
+            }
+
             return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, job.Spec.Retention!, outcome.BackupId, error, parseResult.GetValue(options.Verbose), recorder, cancellationToken);
         }, ("run", recorder)));
         return command;

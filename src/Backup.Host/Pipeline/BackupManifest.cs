@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Backup.Abstractions;
 
 namespace Backup.Host.Pipeline;
 
@@ -29,7 +30,7 @@ internal sealed partial record BackupManifest(
     ManifestEncryption? Encryption = null)
 {
     /// <summary>The manifest's entry name inside the archive.</summary>
-    public const string EntryName = "manifest.json";
+    public const string EntryName = BackupEntryName.Reserved;
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

@@ -2,8 +2,10 @@ using System.Reflection;
 using System.Text;
 using Backup.Abstractions;
 using Backup.Host.Compression;
+using Backup.Host.Progress;
 using Backup.Host.Encryption;
 using Backup.Host.Spec;
+using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Pipeline;
@@ -19,9 +21,13 @@ namespace Backup.Host.Pipeline;
 /// When an upload fails, the objects this run already stored are deleted (if the storage can delete), so a failed run
 /// never leaves something that looks like a backup.
 /// </remarks>
-internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider clock)
+internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider clock, RunStatus? status = null)
 {
+    /// <summary>How long a source may take to estimate its size; the run never waits for it (see <see cref="EstimateAsync"/>).</summary>
+    private static readonly TimeSpan EstimateTimeout = TimeSpan.FromSeconds(15);
+
     private readonly ILogger _logger = loggerFactory.CreateLogger("Backup.Pipeline");
+    private readonly RunStatus _status = status ?? new RunStatus(clock);
 
     /// <summary>Runs <paramref name="job"/>; throws a <see cref="BackupException"/> subclass for failures the user can act on.</summary>
     public async Task<BackupOutcome> RunAsync(BackupJob job, CancellationToken cancellationToken)
@@ -30,6 +36,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var pipeline = spec.EffectivePipeline;
         var startedAt = clock.GetUtcNow();
         var backupId = ArtifactNames.Render(spec.Artifact.NameTemplate, spec.Name, startedAt);
+        _status.BackupId = backupId;
 
         // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
         using var workspace = TempWorkspace.Create(TempWorkspace.ParentFor(spec), spec.Name, _logger);
@@ -51,11 +58,15 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog);
         ArchiveInfo archive;
         BackupManifest manifest;
+        using var estimateCancellation = CancellationTokenSource.CreateLinkedTokenSource(watchdog.Token);
+        var dump = _status.Enter("dump", watchdog.Source);
+        _ = EstimateAsync(job.Source, dump, estimateCancellation.Token);
         try
         {
             (archive, manifest) = pipeline.Mode == PipelineMode.Streaming
                 ? await StreamAsync(run, watchdog.Token)
                 : await ArchiveAsync(run, watchdog.Token);
+            await estimateCancellation.CancelAsync();
             _logger.LogInformation("Archive {Archive}: {Bytes:N0} bytes, sha1 {Sha1}", archive.Name, archive.Size, archive.Sha1);
 
             manifest = manifest with { Archive = archive };
@@ -72,9 +83,38 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         }
 
         var archiveKey = ArtifactNames.Key(spec.Artifact.Prefix, archive.Name);
-        _logger.LogInformation("Backup {BackupId} complete: {Location}/{Key} ({Seconds:F1} s)",
-            backupId, job.Storage.Location, archiveKey, (clock.GetUtcNow() - startedAt).TotalSeconds);
+        _logger.LogInformation("Backup {BackupId} complete: {Location} ({Seconds:F1} s)",
+            backupId, job.Storage.WhereIs(archiveKey), (clock.GetUtcNow() - startedAt).TotalSeconds);
         return new BackupOutcome(backupId, archiveKey, archive, manifest.Entries.Sum(e => e.Size), manifest.SourceNode());
+    }
+
+    /// <summary>Asks the source for the size of its dump, so progress shows percent and ETA; any failure only means no percent.</summary>
+    /// <remarks>
+    /// Started beside the dump and never awaited by the run: an <c>information_schema</c> query that is slow on a server with
+    /// many tables must not delay the backup, and a source that ignores cancellation must not hold up the end of the run.
+    /// </remarks>
+    private async Task EstimateAsync(IBackupSource source, RunPhase dump, CancellationToken cancellationToken)
+    {
+        if (source is not IEstimatingBackupSource estimating)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(EstimateTimeout);
+            // On the thread pool: an estimate that blocks before its first await must not block the dump.
+            if (await Task.Run(() => estimating.EstimateBytesAsync(timeout.Token), timeout.Token) is { } bytes)
+            {
+                dump.SetTotal(bytes, estimate: true);
+                _logger.LogInformation("The source estimates its dump at about {Bytes:N0} bytes", bytes);
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug("No size estimate from the source: {Reason}", ex.Message);
+        }
     }
 
     /// <summary>The sha1sum-format line for <paramref name="archive"/>, so <c>sha1sum -c</c> works on a downloaded pair.</summary>
@@ -95,6 +135,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var manifest = Manifest(run, result, entries.Entries);
         LogEntries(entries.Entries);
 
+        _status.Enter("upload", run.Watchdog.Stored);
         var archive = await run.Uploader.UploadArchiveAsync(
             TarGzName(run),
             run.Codec.ContentType,
@@ -138,6 +179,8 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         EnsureEntries(run, entries.Entries.Count);
         var manifest = Manifest(run, result, entries.Entries);
         LogEntries(entries.Entries);
+        // The chunks so far were uploaded while the source dumped; what is left is the last chunk and the manifest.
+        _status.Enter("upload", run.Watchdog.Stored);
         var archive = await entries.FinishAsync(manifest, cancellationToken);
         return (archive, manifest);
     }

@@ -1,3 +1,4 @@
+using Backup.Abstractions;
 using System.Globalization;
 
 namespace Backup.Host.Pipeline;
@@ -58,7 +59,7 @@ internal static class EntryChunks
     /// <exception cref="ArgumentException">The name is unusable.</exception>
     public static void CheckSourceName(string entryName)
     {
-        if (!ArtifactNames.IsSafeName(entryName) || entryName == BackupManifest.EntryName)
+        if (!BackupEntryName.IsValid(entryName))
         {
             throw new ArgumentException($"entry name '{entryName}' must be a plain file name of letters, digits, '.', '_', '-' and not '{BackupManifest.EntryName}'", nameof(entryName));
         }

@@ -20,10 +20,11 @@ internal sealed class PluginCatalog
     private static readonly Type[] SharedTypes = [typeof(IBackupPlugin), typeof(ILogger)];
     private static readonly Assembly[] SharedAssemblies = [typeof(IBackupPlugin).Assembly, typeof(ILogger).Assembly];
 
-    private PluginCatalog(string directory, IReadOnlyList<PluginDescriptor> plugins)
+    private PluginCatalog(string directory, IReadOnlyList<PluginDescriptor> plugins, IReadOnlyList<IgnoredEntry> ignored)
     {
         Directory = directory;
         Plugins = plugins;
+        Ignored = ignored;
     }
 
     /// <summary>The directory that was searched.</summary>
@@ -31,6 +32,9 @@ internal sealed class PluginCatalog
 
     /// <summary>Every plugin found, loaded or not, sorted by name.</summary>
     public IReadOnlyList<PluginDescriptor> Plugins { get; }
+
+    /// <summary>The folders and files of the directory that hold no plugin, with the reason; sorted by path.</summary>
+    public IReadOnlyList<IgnoredEntry> Ignored { get; }
 
     /// <summary>The plugins directory: the explicit one, else <c>BACKUP_PLUGINS_DIR</c>, else <c>plugins</c> beside the host.</summary>
     public static string ResolveDirectory(string? explicitDirectory)
@@ -50,13 +54,42 @@ internal sealed class PluginCatalog
             throw new PluginLoadException($"plugins directory {directory} does not exist (set --plugins-dir or {DirectoryVariable})");
         }
 
-        var plugins = System.IO.Directory.EnumerateDirectories(directory)
+        var folders = System.IO.Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal).ToList();
+        var plugins = folders
             .Select(folder => Path.Combine(folder, Path.GetFileName(folder) + ".dll"))
             .Where(File.Exists)
             .Select(LoadOne)
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
-        return new PluginCatalog(directory, plugins);
+        var ignored = folders
+            .Where(folder => !File.Exists(Path.Combine(folder, Path.GetFileName(folder) + ".dll")))
+            .Select(folder => new IgnoredEntry(folder, WhyNoPlugin(folder)))
+            .Concat(System.IO.Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal).Select(file => new IgnoredEntry(
+                file, $"a file directly in the plugins directory; a plugin is a folder <Name>/ holding <Name>.dll (move it to {Path.GetFileNameWithoutExtension(file)}/)")))
+            .ToList();
+        return new PluginCatalog(directory, plugins, ignored);
+    }
+
+    /// <summary>Why <paramref name="folder"/> holds no <c>&lt;folder name&gt;.dll</c>, saying what to do.</summary>
+    private static string WhyNoPlugin(string folder)
+    {
+        var name = Path.GetFileName(folder);
+        var dlls = System.IO.Directory.EnumerateFiles(folder, "*.dll").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        if (!System.IO.Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            return "empty folder";
+        }
+
+        // A published plugin's folder holds its own assembly with its .deps.json: that one names the plugin.
+        var candidates = System.IO.Directory.EnumerateFiles(folder, "*.deps.json")
+            .Select(deps => Path.GetFileName(deps)[..^".deps.json".Length] + ".dll")
+            .Where(dll => dlls.Contains(dll))
+            .ToList();
+        return candidates.Count == 1
+            ? $"no {name}.dll: the folder must be named after the plugin's assembly; rename it to {Path.GetFileNameWithoutExtension(candidates[0])}/"
+            : dlls.Count == 0
+                ? $"no {name}.dll and no other assembly: not a published plugin (dotnet publish -o <plugins>/{name})"
+                : $"no {name}.dll (holds {string.Join(", ", dlls.Take(3))}{(dlls.Count > 3 ? ", ..." : "")}): the folder must be named after the plugin's assembly";
     }
 
     /// <summary>The loaded plugin of <paramref name="kind"/> named <paramref name="name"/>, or null when none is installed.</summary>
@@ -132,6 +165,9 @@ internal sealed class PluginCatalog
             }
 
             var entry = (IBackupPlugin)Activator.CreateInstance(entryTypes[0])!;
+            var note = stamp.ContractVersion is null
+                ? "no contract stamp (built without the Backup.Abstractions package's build targets): the contract version shown is the assembly it references, and was not checked"
+                : null;
             PluginKind? kind = entry switch
             {
                 IBackupSourcePlugin => PluginKind.Source,
@@ -139,7 +175,11 @@ internal sealed class PluginCatalog
                 _ => null,
             };
             var error = kind is null ? $"{entryTypes[0].Name} implements neither IBackupSourcePlugin nor IBackupStoragePlugin" : null;
-            return new PluginDescriptor(entry.Name, kind, version, contractVersion, assemblyPath, kind is null ? null : entry, error);
+            return new PluginDescriptor(entry.Name, kind, version, contractVersion, assemblyPath, kind is null ? null : entry, error)
+            {
+                Capabilities = kind is null ? [] : PluginCapabilities.Of(assembly),
+                Note = note,
+            };
         }
         catch (BadImageFormatException ex)
         {

@@ -17,4 +17,11 @@ internal sealed record PluginDescriptor(
     string AbstractionsVersion,
     string AssemblyPath,
     IBackupPlugin? Entry,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The optional capabilities its classes implement (see <see cref="PluginCapabilities"/>); empty when it failed to load.</summary>
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>Something worth knowing about a plugin that loaded (e.g. it carries no contract stamp); null when nothing.</summary>
+    public string? Note { get; init; }
+}

@@ -30,7 +30,7 @@ internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBac
                 }
                 catch (Exception ex) when (ex is not BackupException and not OperationCanceledException)
                 {
-                    throw new BackupStorageException($"retention: cannot delete {storage.Location}/{key}: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+                    throw new BackupStorageException($"retention: cannot delete {storage.WhereIs(key)}: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", ex);
                 }
             }
 

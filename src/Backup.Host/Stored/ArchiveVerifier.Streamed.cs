@@ -17,7 +17,7 @@ internal static partial class ArchiveVerifier
                 $"backup {backup.Id} is incomplete: {backup.Id}{ArtifactNames.ManifestSuffix} is missing, and a {backup.Format!.Suffix} backup has its entry's name and checksum only there");
         }
 
-        var where = $"{storage.Location}/{backup.ManifestKey}";
+        var where = storage.WhereIs(backup.ManifestKey);
         BackupManifest? manifest;
         try
         {

@@ -33,13 +33,15 @@ internal static partial class ArchiveVerifier
     /// <param name="entrySink">Gives a stream for each entry's bytes, or null (they go to <c>Stream.Null</c>).</param>
     /// <param name="cancellationToken">Cancels the download.</param>
     /// <param name="identities">The private keys of an encrypted backup (required for one; see <see cref="VerifyStoredBytesAsync"/> without).</param>
+    /// <param name="meter">Counts the archive's bytes as they are downloaded, for progress, when given.</param>
     public static async Task<VerifiedBackup> VerifyAsync(
         IReadableBackupStorage storage,
         StoredBackup backup,
         Stream? stageTo,
         Func<string, Stream>? entrySink,
         CancellationToken cancellationToken,
-        IReadOnlyList<AgeIdentity>? identities = null)
+        IReadOnlyList<AgeIdentity>? identities = null,
+        ProgressMeter? meter = null)
     {
         if (backup.ArchiveKey is null || backup.Format is null)
         {
@@ -59,8 +61,9 @@ internal static partial class ArchiveVerifier
 
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
         var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, identities, cancellationToken);
-        var where = $"{storage.Location}/{backup.ArchiveKey}";
-        await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
+        var where = storage.WhereIs(backup.ArchiveKey);
+        var download = await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken);
+        await using var raw = new HashingReadStream(meter is null ? download : new MeteredReadStream(download, meter), where);
         Stream read = stageTo is null ? raw : new CopyingReadStream(raw, stageTo);
 
         BackupManifest? manifest = null;
@@ -264,7 +267,7 @@ internal static partial class ArchiveVerifier
         var match = ChecksumLine().Match(Encoding.ASCII.GetString(buffer, 0, length));
         return match.Success
             ? match.Groups["sha1"].Value.ToLowerInvariant()
-            : throw new BackupIntegrityException($"{storage.Location}/{key} is not a sha1sum line ('<40 hex digits>  <file name>')");
+            : throw new BackupIntegrityException($"{storage.WhereIs(key)} is not a sha1sum line ('<40 hex digits>  <file name>')");
     }
 
     [GeneratedRegex(@"^(?<sha1>[0-9a-fA-F]{40})(\s|$)")]

@@ -7,8 +7,9 @@ namespace Backup.Host.Stored;
 /// <param name="Checksum"><c>complete</c> when the <c>.sha1</c> and the archive exist, else <c>incomplete</c>.</param>
 /// <param name="Node">The server the backup was taken from, per the manifest beside it; null when unknown.</param>
 /// <param name="Key">The archive's object key (or the first object's, when the archive is missing).</param>
+/// <param name="Location">Where the archive (or that first object) really is, as the storage says (a path, an <c>s3://</c> or <c>https://</c> URL).</param>
 /// <param name="FutureDated">Dated later than now plus the clock-skew tolerance: never <c>--latest</c>, counted by no retention rule.</param>
-internal sealed record BackupListing(string Id, DateTimeOffset Timestamp, long? Size, string Checksum, string? Node, string Key, bool FutureDated)
+internal sealed record BackupListing(string Id, DateTimeOffset Timestamp, long? Size, string Checksum, string? Node, string Key, string Location, bool FutureDated)
 {
     /// <summary>What the table says after a future-dated backup.</summary>
     public const string FutureDatedNote = "dated in the future (wrong clock?): never --latest, counted by no retention rule";

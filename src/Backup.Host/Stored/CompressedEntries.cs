@@ -21,13 +21,15 @@ namespace Backup.Host.Stored;
 /// <param name="origin">Where <paramref name="openArchive"/> reads, for messages, e.g. <c>the staged copy</c>.</param>
 /// <param name="watch">Receives a mismatch and stops the load.</param>
 /// <param name="databases">The databases to load, or null for the whole dump.</param>
+/// <param name="loaded">Counts the entry bytes the source reads, for progress.</param>
 internal sealed class CompressedEntries(
     VerifiedBackup verified,
     Func<CancellationToken, Task<Stream>> openArchive,
     IReadOnlyList<AgeIdentity>? identities,
     string origin,
     IntegrityWatch watch,
-    IReadOnlySet<string>? databases) : IBackupReader
+    IReadOnlySet<string>? databases,
+    ProgressMeter loaded) : IBackupReader
 {
     private readonly ArchiveFormat _format = verified.Backup.Format!;
 
@@ -47,7 +49,7 @@ internal sealed class CompressedEntries(
             // The age layer authenticates each 64 KiB chunk as it is read; the entry's SHA-1 below covers the whole.
             var compressed = _format.IsEncrypted ? owner.Add(await DecryptAsync(raw, cancellationToken)) : raw;
             var data = _format.IsTar ? await SeekTarEntryAsync(owner, compressed, info, cancellationToken) : owner.Add(_format.OpenDecompression(compressed));
-            Stream entry = new VerifiedEntryStream(data, info, origin, watch, owner);
+            Stream entry = new MeteredReadStream(new VerifiedEntryStream(data, info, origin, watch, owner), loaded);
             return databases is null ? entry : new DatabaseFilterStream(entry, databases);
         }
         catch

@@ -2,6 +2,7 @@ using Backup.Abstractions;
 using Backup.Host.Dump;
 using Backup.Host.Encryption;
 using Backup.Host.Pipeline;
+using Backup.Host.Progress;
 using Backup.Host.Spec;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,7 @@ namespace Backup.Host.Stored;
 /// <see cref="RestoreOptions.Staging"/> off. The workspace (staged archive, the source's option file) is removed
 /// afterwards, also on failure or cancellation.
 /// </remarks>
-internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
+internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? status = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Backup.Restore");
 
@@ -35,13 +36,15 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
 
         // Everything is checked before the first byte reaches the target: a damaged backup loads nothing.
         using var keys = await BackupKeys.ForAsync(spec, backup, required: true, cancellationToken);
+        var downloaded = new ProgressMeter(TimeProvider.System);
+        status?.Enter("download", downloaded, backup.ArchiveSize);
         var identities = keys?.Identities;
         var catalogs = new Dictionary<string, DumpSectionCatalog>(StringComparer.Ordinal);
         Func<string, Stream>? entrySink = options.Databases.Count == 0 ? null : name => catalogs[name] = new DumpSectionCatalog();
         var staged = options.Staging ? Path.Combine(workspace.Subdirectory("staged"), backup.Id + backup.Format?.Suffix) : null;
         var verified = staged is null
-            ? await ArchiveVerifier.VerifyAsync(storage, backup, null, entrySink, cancellationToken, identities)
-            : await StageAsync(storage, backup, staged, entrySink, identities, cancellationToken);
+            ? await ArchiveVerifier.VerifyAsync(storage, backup, null, entrySink, cancellationToken, identities, downloaded)
+            : await StageAsync(storage, backup, staged, entrySink, identities, downloaded, cancellationToken);
         _logger.LogInformation("Backup {BackupId} verified: sha1 {Sha1}, {Bytes:N0} bytes", backup.Id, verified.Archive.Sha1, verified.Archive.Size);
 
         var manifest = verified.Manifest;
@@ -55,11 +58,14 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
 
         var tempBytes = DirectorySize(workspace.Root);
         _logger.LogInformation("Temp holds {Bytes:N0} bytes while loading", tempBytes);
-        var where = $"{storage.Location}/{backup.ArchiveKey}";
+        var where = storage.WhereIs(backup.ArchiveKey!);
         Func<CancellationToken, Task<Stream>> open = staged is null
             ? async ct => new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey!, ct), where)
             : _ => Task.FromResult<Stream>(new FileStream(staged, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
 
+        // The load's progress: the bytes the source reads from the entries, of all the entries' bytes.
+        var loaded = new ProgressMeter(TimeProvider.System);
+        status?.Enter("load", loaded, manifest.Entries.Sum(e => e.Size));
         using var watch = new IntegrityWatch(cancellationToken);
         var entries = new CompressedEntries(
             verified,
@@ -67,7 +73,8 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
             identities,
             staged is null ? $"a second download of {where}" : "the staged copy",
             watch,
-            options.Databases.Count == 0 ? null : options.Databases.ToHashSet(StringComparer.Ordinal));
+            options.Databases.Count == 0 ? null : options.Databases.ToHashSet(StringComparer.Ordinal),
+            loaded);
         var context = new RestoreContext(backup.Id, manifest.SourceMetadata, entries, target, options.Force, workspace.Subdirectory("work")) { Databases = options.Databases };
         try
         {
@@ -96,6 +103,7 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
         string path,
         Func<string, Stream>? entrySink,
         IReadOnlyList<AgeIdentity>? identities,
+        ProgressMeter downloaded,
         CancellationToken cancellationToken)
     {
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
@@ -104,7 +112,7 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory)
             // Closed inside the try: closing flushes, and a flush into a full disk fails too.
             await using (file)
             {
-                var verified = await ArchiveVerifier.VerifyAsync(storage, backup, file, entrySink, cancellationToken, identities);
+                var verified = await ArchiveVerifier.VerifyAsync(storage, backup, file, entrySink, cancellationToken, identities, downloaded);
                 await file.FlushAsync(cancellationToken);
                 return verified;
             }

@@ -11,9 +11,19 @@ internal static class DotNet
     public static async Task<TimeSpan> RunAsync(string workingDirectory, params string[] arguments)
     {
         var stopwatch = Stopwatch.StartNew();
+        var result = await TryRunAsync(workingDirectory, arguments);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed ({result.ExitCode}):\n{result.StandardOutput}\n{result.StandardError}");
+        }
 
+        return stopwatch.Elapsed;
+    }
+
+    /// <summary>Runs <c>dotnet <paramref name="arguments"/></c> in <paramref name="workingDirectory"/> and returns its exit code and output, failed or not.</summary>
+    public static async Task<BufferedCommandResult> TryRunAsync(string workingDirectory, params string[] arguments) =>
         // No build servers: a test must not leave MSBuild or compiler server processes running after it.
-        var result = await Cli.Wrap("dotnet")
+        await Cli.Wrap("dotnet")
             .WithArguments([.. arguments, "--nologo", "--disable-build-servers", "-v", "q"])
             .WithWorkingDirectory(workingDirectory)
             .WithEnvironmentVariables(new Dictionary<string, string?>
@@ -24,11 +34,4 @@ internal static class DotNet
             })
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed ({result.ExitCode}):\n{result.StandardOutput}\n{result.StandardError}");
-        }
-
-        return stopwatch.Elapsed;
-    }
 }

@@ -14,7 +14,8 @@ internal static class SamplePlugin
     /// <summary>The sample's assembly (and plugin folder) name.</summary>
     public const string AssemblyName = "Contoso.Backup.DirectorySource";
 
-    private const string PackageReference = "Include=\"Backup.Abstractions\" Version=\"";
+    /// <summary>The sample's test project (the source kit from its package), relative to <c>samples/</c>.</summary>
+    public const string TestProject = "DirectorySource.Tests/Contoso.Backup.DirectorySource.Tests.csproj";
 
     /// <summary>Packs <paramref name="projects"/> (paths under <c>src/</c>) with <paramref name="contractVersion"/> into <c>workspace/artifacts/packages</c>.</summary>
     /// <remarks>Builds into the workspace (<c>--artifacts-path</c>), never into the repository's bin/obj that other test projects build concurrently.</remarks>
@@ -33,39 +34,50 @@ internal static class SamplePlugin
         return elapsed;
     }
 
-    /// <summary>Copies <c>samples/</c> into the workspace, points the sample at <paramref name="contractVersion"/> and publishes it; returns the plugin folder.</summary>
-    /// <remarks>
-    /// The sample names the contract version it was written for; pointing it at the version just packed keeps this test
-    /// about the package path, not about which minor the sample happens to name. Packages restore into the workspace,
-    /// so a stale Backup.Abstractions of the same version in the user's NuGet cache can never be used instead.
-    /// </remarks>
+    /// <summary>Copies <c>samples/</c> into the workspace, points the sample and its tests at <paramref name="contractVersion"/> and publishes the sample; returns the plugin folder.</summary>
     public static async Task<(string Folder, TimeSpan Elapsed)> PublishAsync(string workspace, string contractVersion)
     {
         var samples = Path.Combine(workspace, "samples");
         CopyDirectory(Path.Combine(RepositoryPaths.Root, "samples"), samples);
         var project = Path.Combine(samples, Project);
-        var text = await File.ReadAllTextAsync(project);
-        var at = text.IndexOf(PackageReference, StringComparison.Ordinal);
-        if (at < 0)
-        {
-            throw new InvalidOperationException($"{project} has no PackageReference {PackageReference}...\"");
-        }
-
-        var versionStart = at + PackageReference.Length;
-        var versionEnd = text.IndexOf('"', versionStart);
-        await File.WriteAllTextAsync(project, text[..versionStart] + contractVersion + text[versionEnd..]);
+        await PointAtAsync(project, "Backup.Abstractions", contractVersion);
+        await PointAtAsync(Path.Combine(samples, TestProject), "Backup.PluginTesting", contractVersion);
 
         var folder = Path.Combine(workspace, "publish", AssemblyName);
         var elapsed = await DotNet.RunAsync(samples,
             "publish", project, "-c", "Release", "-o", folder,
-            $"-p:RestorePackagesPath={Path.Combine(workspace, "nuget-packages")}");
+            $"-p:RestorePackagesPath={PackagesOf(workspace)}");
         return (folder, elapsed);
+    }
+
+    /// <summary>The package cache of a workspace: packages restore there, so a stale package of the same version in the user's cache is never used.</summary>
+    public static string PackagesOf(string workspace) => Path.Combine(workspace, "nuget-packages");
+
+    /// <summary>Sets the version of <paramref name="packageId"/>'s PackageReference in <paramref name="project"/>.</summary>
+    /// <remarks>
+    /// The samples name the contract version they were written for; pointing them at the version just packed keeps the
+    /// tests about the package path, not about which minor a sample happens to name.
+    /// </remarks>
+    public static async Task PointAtAsync(string project, string packageId, string version)
+    {
+        var reference = $"Include=\"{packageId}\" Version=\"";
+        var text = await File.ReadAllTextAsync(project);
+        var at = text.IndexOf(reference, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new InvalidOperationException($"{project} has no PackageReference {reference}...\"");
+        }
+
+        var versionStart = at + reference.Length;
+        var versionEnd = text.IndexOf('"', versionStart);
+        await File.WriteAllTextAsync(project, text[..versionStart] + version + text[versionEnd..]);
     }
 
     /// <summary>The local feed of a workspace (where <c>samples/nuget.config</c> looks: <c>../artifacts/packages</c>).</summary>
     public static string FeedOf(string workspace) => Path.Combine(workspace, "artifacts", "packages");
 
-    private static void CopyDirectory(string from, string to)
+    /// <summary>Copies a directory tree without its bin/ and obj/.</summary>
+    public static void CopyDirectory(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
