@@ -63,8 +63,9 @@ internal sealed class DrillRunner(ILoggerFactory loggerFactory)
             }
 
             // force: false whatever the command line says: a drill never loads into a server that holds data.
-            var verified = await new RestoreRunner(loggerFactory).RunAsync(spec, source, inventory.Storage, backup, target, force: false, tempParent, cancellationToken);
-            manifest = verified.Manifest;
+            var restored = await new RestoreRunner(loggerFactory).RunAsync(
+                spec, source, inventory.Storage, backup, target, new RestoreOptions(Force: false, Staging: true, Databases: []), tempParent, cancellationToken);
+            manifest = restored.Verified.Manifest;
         }
 
         if (manifest.Inventory is not { } expected)
