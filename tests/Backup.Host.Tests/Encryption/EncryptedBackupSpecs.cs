@@ -61,7 +61,7 @@ public sealed class EncryptedBackupSpecs : IDisposable
         Encoding.UTF8.GetString(_storage.Objects["p/job-20261125T040000Z.manifest.json"]).Should().NotContain("secret_").And.NotContain("1234");
         var beside = await BackupManifest.ReadAsync(new MemoryStream(_storage.Objects["p/job-20261125T040000Z.manifest.json"]), CancellationToken.None);
         (await beside!.UnsealAsync([_key], CancellationToken.None)).Inventory!.Items.Should().Equal(inventory.Items);
-        (await ArchiveVerifier.VerifyAsync(_storage, backup, null, CancellationToken.None, [_key])).Manifest.Inventory!.Items.Should().Equal(inventory.Items);
+        (await ArchiveVerifier.VerifyAsync(_storage, backup, null, null, CancellationToken.None, [_key])).Manifest.Inventory!.Items.Should().Equal(inventory.Items);
     }
 
     [Theory]
