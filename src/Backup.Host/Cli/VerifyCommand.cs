@@ -44,7 +44,7 @@ internal static class VerifyCommand
                 return ExitCodes.Success;
             }
 
-            var verified = await ArchiveVerifier.VerifyAsync(storage, backup, extractTo: null, cancellationToken, keys?.Identities, downloaded);
+            var verified = await ArchiveVerifier.VerifyAsync(storage, backup, stageTo: null, entrySink: null, cancellationToken, keys?.Identities, downloaded);
             recorder.Backup(backup.Id, storedBytes: verified.Archive.Size, sourceBytes: verified.Manifest.Entries.Sum(e => e.Size), node: verified.Manifest.SourceNode());
             var entries = string.Join(", ", verified.Manifest.Entries.Select(e => $"{e.Name} ({e.Size} bytes)"));
             output.WriteLine($"{backup.Id} ok: sha1 {verified.Archive.Sha1}, {verified.Archive.Size} bytes, entries: {entries}");

@@ -18,7 +18,7 @@ internal static partial class ArchiveVerifier
         var where = storage.WhereIs(backup.ArchiveKey);
         var download = await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken);
         await using var raw = new HashingReadStream(meter is null ? download : new MeteredReadStream(download, meter), where);
-        await raw.DrainAsync(cancellationToken);
+        await raw.CopyToAsync(Stream.Null, cancellationToken);
         var actual = raw.HexDigest();
         return actual == expected
             ? new ArchiveInfo(Path.GetFileName(backup.ArchiveKey), raw.BytesRead, actual)
