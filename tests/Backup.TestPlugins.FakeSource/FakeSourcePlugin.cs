@@ -1,4 +1,5 @@
 using Backup.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace Backup.TestPlugins.FakeSource;
 
@@ -7,6 +8,10 @@ namespace Backup.TestPlugins.FakeSource;
 /// Behaviours: <c>ok</c>, <c>fail</c>, <c>crash</c>, <c>empty</c>, and <c>hang</c>: writes all of the first entry's bytes,
 /// creates <c>markerFile + ".stalled"</c> (when a marker file is set), then waits until cancelled, so a test knows for
 /// certain that the run is mid-dump or mid-upload with that much data behind it.
+/// <para>With <c>tokenFile</c> it takes a secret as a real source takes a password: it reads the file when the backup
+/// starts (bounded, trailing newline dropped) and presents the token to its pretend server, which accepts only the one
+/// whose SHA-256 is <c>acceptedTokenSha256</c> (what a server stores instead of the password). A refused token is a
+/// <see cref="BackupCredentialsException"/> naming the file; the token itself is never logged, reported or thrown.</para>
 /// </remarks>
 public sealed class FakeSourcePlugin : IBackupSourcePlugin
 {
@@ -21,16 +26,24 @@ public sealed class FakeSourcePlugin : IBackupSourcePlugin
             settings.GetInt32("entries", 1),
             settings.GetInt64("bytes", 1024),
             settings.GetString("behaviour", "ok")!,
-            settings.GetString("markerFile"));
+            settings.GetString("markerFile"),
+            FakeToken.From(settings),
+            context.LoggerFactory.CreateLogger<FakeSource>());
         settings.ThrowIfInvalid();
         return source;
     }
 }
 
-internal sealed class FakeSource(int entries, long bytes, string behaviour, string? markerFile) : IBackupSource
+internal sealed class FakeSource(int entries, long bytes, string behaviour, string? markerFile, FakeToken? token, ILogger logger) : IBackupSource
 {
     public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
     {
+        if (token is not null)
+        {
+            await token.AuthenticateAsync(cancellationToken);
+            logger.LogInformation("fake: signed in with the token from {TokenFile}", token.File);
+        }
+
         if (markerFile is not null)
         {
             // Lets a test find the run's work directory (to prove it is removed) and know the source started.
