@@ -17,7 +17,17 @@
 #   tgz-s3       as tool-tgz, into an S3 emulator (fauxqs, aws plugin) instead of the local directory
 #   tgz0-s3      as tool-tgz0, into the S3 emulator
 #   zst-s3       as tool-zst, into the S3 emulator
-# Columns: wall seconds, ratio to the floor, peak RSS (largest process of the row, from GNU time; for the
+#
+#   bench/run.sh restore    restore rows instead (the same generated database), each loading into the same server:
+#   restore-sh       zcat b.sql.gz | mariadb                               (the baseline every restore row is divided by)
+#   restore-staged   backup restore of that same .sql.gz (streaming backup): stages the compressed object, then loads
+#   restore-nostage  the same with --no-staging: verifies in a first download, loads from a second
+#   restore-tgz      backup restore of a .tar.gz backup of the same data (archive mode; staged)
+#   The backups are made once per run by the tool (layout: schemas, so only bench_shop loads), and the baseline
+#   reads the very .sql.gz object the tool restores. Each row starts with bench_shop dropped; a failed restore row
+#   leaves it incomplete, so the next run regenerates it. 1 GB as the issue asks: BENCH_SIZE_MB=1024 bench/run.sh restore
+# Columns: wall seconds, ratio to the floor (restore rows: to restore-sh), CPU seconds of the row's processes
+# (user + sys, GNU time: the tool or the pipeline and the clients it ran, not the server), peak RSS (largest process of the row, from GNU time; for the
 # tool rows that is the host), peak temp-disk use (du of the row's temp dir, polled every 0.2 s), output size
 # (for the emulator rows: the stored size the tool printed, `<id> <location>/<key> <bytes> <sha1>`).
 #
@@ -47,7 +57,11 @@ SIZE_MB=${BENCH_SIZE_MB:-1024}
 PORT=${BENCH_PORT:-13826}
 WORK=${BENCH_DIR:-/tmp/backup-bench}
 S3_PORT=${BENCH_S3_PORT:-13827}
-ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz0 tool-tgz tool-gz tool-zst tgz0-s3 tgz-s3 zst-s3}
+if [[ ${1:-} == restore ]]; then
+  ROWS=${BENCH_ROWS:-restore-sh restore-staged restore-nostage restore-tgz}
+else
+  ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz0 tool-tgz tool-gz tool-zst tgz0-s3 tgz-s3 zst-s3}
+fi
 GC_GEN0=${BENCH_GC_GEN0-$(sed -n 's/^ENV DOTNET_GCgen0size=//p' "$REPO_ROOT/Dockerfile")}
 readonly HOST=127.0.0.1 PASSWORD=BenchRootPw1
 # fauxqs accepts any credentials; these are the test suite's (tests/Backup.Plugins.Aws.Tests).
@@ -198,7 +212,7 @@ age_recipient() {
   age-keygen -y "$WORK/age-key.txt"
 }
 
-write_spec() { # file mode compression local|s3 [age] [extra pipeline line]
+write_spec() { # file mode compression local|s3 [age] [extra pipeline line] [layout]
   local encryption=""
   [[ ${5:-} == age ]] && encryption=$'encryption:\n  recipients: ['"$(age_recipient)"']'
   cat >"$1" <<EOF
@@ -211,6 +225,7 @@ source:
     user: root
     password:
       env: BENCH_DB_PASSWORD
+    layout: ${7:-seed}
 $(storage_yaml "$4")
 artifact:
   prefix: bench
@@ -239,11 +254,12 @@ run_row() {
   local name=$1 snippet=$2 tmpd pid rc watcher
   tmpd=$WORK/tmp-$name
   rm -rf "$tmpd" "$WORK/store"; mkdir -p "$tmpd" "$WORK/store"
+  [[ $name == restore-* ]] && sql -e 'DROP DATABASE IF EXISTS bench_shop'
   sync
   TMPD=$tmpd STORE=$WORK/store BACKUP_TEMP_DIR=$tmpd MYSQL_PWD=$PASSWORD BENCH_DB_PASSWORD=$PASSWORD \
     AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_KEY AWS_SESSION_TOKEN= AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true \
     AWS_CONFIG_FILE=$WORK/no-aws-config AWS_SHARED_CREDENTIALS_FILE=$WORK/no-aws-credentials \
-    /usr/bin/time -f '%e %M' -o "$WORK/time.$name" bash -c "set -euo pipefail; $snippet" >"$WORK/out.$name" 2>&1 &
+    /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.$name" bash -c "set -euo pipefail; $snippet" >"$WORK/out.$name" 2>&1 &
   pid=$!
   watch_disk "$WORK/disk.$name" "$tmpd" "$pid" &
   watcher=$!
@@ -251,17 +267,20 @@ run_row() {
   # Not a bare `wait`: the server started by this script is a background job too.
   wait "$watcher"
   (( rc == 0 )) || { log "$name failed (exit $rc):"; tail -5 "$WORK/out.$name" >&2; }
-  local secs rss disk out
+  local secs rss disk out user sys
   # GNU time puts "Command exited with non-zero status N" before its line when the row fails.
-  read -r secs rss < <(tail -1 "$WORK/time.$name")
+  read -r secs rss user sys < <(tail -1 "$WORK/time.$name")
   disk=$(cat "$WORK/disk.$name")
-  if [[ $name == *-s3 ]]; then
+  if [[ $name == restore-* ]]; then
+    # The compressed backup the row restored.
+    out=$(stat -c %s "$RSTORE/bench/$([[ $name == restore-tgz ]] && echo "$TGZ_ID.tar.gz" || echo "$GZ_ID.sql.gz")")
+  elif [[ $name == *-s3 ]]; then
     # The object is in the emulator: the size is the one the tool reported on stdout.
     out=$(grep -E '^[^ ]+ [^ ]+ [0-9]+ [0-9a-f]{40}$' "$WORK/out.$name" | tail -1 | cut -d' ' -f3)
   else
     out=$(find "$WORK/store" -type f \( -name '*.gz' -o -name '*.zst' -o -name '*.age' \) -printf '%s\n' | head -1)
   fi
-  RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)")
+  RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)|$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')")
   rm -rf "$tmpd" "$WORK/store"
 }
 
@@ -283,23 +302,50 @@ row_snippet() {
     tgz-s3) write_spec "$WORK/tgz-s3.yaml" archive gzip s3 "" "${BENCH_CHUNK_MIB:+  archiveChunkMiB: $BENCH_CHUNK_MIB}"; echo "$WORK/app/backup run --spec $WORK/tgz-s3.yaml" ;;
     tgz0-s3) write_spec "$WORK/tgz0-s3.yaml" archive gzip s3 "" "  archiveChunkMiB: 0"; echo "$WORK/app/backup run --spec $WORK/tgz0-s3.yaml" ;;
     zst-s3) write_spec "$WORK/zst-s3.yaml" streaming zstd s3; echo "$WORK/app/backup run --spec $WORK/zst-s3.yaml" ;;
+    restore-sh) echo "zcat $RSTORE/bench/$GZ_ID.sql.gz | mariadb --no-defaults -h$HOST -P$PORT -uroot" ;;
+    restore-staged) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force" ;;
+    restore-nostage) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force --no-staging" ;;
+    restore-tgz) echo "$WORK/app/backup restore --spec $WORK/restore-tgz.yaml --id $TGZ_ID --target-host $HOST --target-port $PORT --force" ;;
     *) die "unknown row $1" ;;
   esac
 }
 
+# Makes the backups the restore rows load (once per run), into RSTORE; sets GZ_ID and TGZ_ID.
+prepare_restores() {
+  local spec
+  RSTORE=$WORK/restore-store
+  rm -rf "$RSTORE"; mkdir -p "$RSTORE"
+  for spec in gz tgz; do
+    write_spec "$WORK/restore-$spec.yaml" "$([[ $spec == gz ]] && echo streaming || echo archive)" gzip local "" "" schemas
+    sed -i "s|path: $WORK/store|path: $RSTORE|" "$WORK/restore-$spec.yaml"
+    BACKUP_TEMP_DIR=$WORK/tmp BENCH_DB_PASSWORD=$PASSWORD "$WORK/app/backup" run --spec "$WORK/restore-$spec.yaml" >"$WORK/restore-$spec.out" 2>"$WORK/restore-$spec.err" \
+      || die "backup for the restore rows failed, see $WORK/restore-$spec.err"
+  done
+  GZ_ID=$(cut -d' ' -f1 "$WORK/restore-gz.out" | tail -1)
+  TGZ_ID=$(cut -d' ' -f1 "$WORK/restore-tgz.out" | tail -1)
+  # Restore rows drop and reload bench_shop: until they all succeed, the generated data is not trusted.
+  rm -f "$WORK/generated"
+}
+
 print_table() {
-  local floor_secs="" entry name rc secs rss disk out ratio load
-  for entry in "${RESULTS[@]}"; do IFS='|' read -r name rc secs rss disk out load <<<"$entry"; [[ $name == floor ]] && floor_secs=$secs; done
+  local floor_secs="" restore_secs="" entry name rc secs rss disk out ratio load base cpu
+  for entry in "${RESULTS[@]}"; do
+    IFS='|' read -r name rc secs rss disk out load cpu <<<"$entry"
+    [[ $name == floor ]] && floor_secs=$secs
+    [[ $name == restore-sh ]] && restore_secs=$secs
+  done
   printf '\n%s MB generated, raw dump %s bytes, %s cores, %s; "load after" = 1-min load average when the row ended\n' \
     "$SIZE_MB" "$DUMP_BYTES" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
   printf 'peak temp = bytes of files in the row'"'"'s temp dir (BACKUP_TEMP_DIR for the tool), polled every 0.2 s\n'
   printf 'tool rows ran with DOTNET_GCgen0size=%s (as in the image)\n\n' "${GC_GEN0:-<runtime default>}"
-  printf '| %-9s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' row "wall s" "x floor" "peak RSS MB" "peak temp MB" "output MB" exit "load after"
-  printf '|%s|%s|%s|%s|%s|%s|%s|%s\n' ----------- ---------- ---------- --------------- ----------------- ---------------- ------ -----------
+  [[ -n $restore_secs ]] && printf 'restore rows: "x base" is the ratio to restore-sh, "output MB" the compressed backup restored\n\n'
+  printf '| %-15s | %8s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' row "wall s" "x base" "cpu s" "peak RSS MB" "peak temp MB" "output MB" exit "load after"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' ----------------- ---------- ---------- ---------- --------------- ----------------- ---------------- ------ -----------
   for entry in "${RESULTS[@]}"; do
-    IFS='|' read -r name rc secs rss disk out load <<<"$entry"
-    ratio=$([[ -n $floor_secs ]] && awk -v a="$secs" -v b="$floor_secs" 'BEGIN { printf "%.2f", a / b }' || echo -)
-    printf '| %-9s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' "$name" "$secs" "$ratio" "$((rss / 1024))" \
+    IFS='|' read -r name rc secs rss disk out load cpu <<<"$entry"
+    base=$([[ $name == restore-* ]] && echo "$restore_secs" || echo "$floor_secs")
+    ratio=$([[ -n $base ]] && awk -v a="$secs" -v b="$base" 'BEGIN { printf "%.2f", a / b }' || echo -)
+    printf '| %-15s | %8s | %8s | %8s | %13s | %15s | %14s | %4s | %s\n' "$name" "$secs" "$ratio" "$cpu" "$((rss / 1024))" \
       "$(awk -v d="$disk" 'BEGIN { printf "%.1f", d / 1048576 }')" "$(awk -v d="$out" 'BEGIN { printf "%.1f", d / 1048576 }')" "$rc" "$load"
   done
 }
@@ -311,7 +357,7 @@ main() {
   trap "exit 130" INT TERM
   start_server
   generate
-  [[ $ROWS == *tool-* || $ROWS == *-s3* ]] && publish
+  [[ $ROWS == *tool-* || $ROWS == *-s3* || $ROWS == *restore-* ]] && publish
   [[ $ROWS == *-s3* ]] && start_s3
   # Warm-up: the first dump pulls every page into the buffer pool; its size is the raw dump size.
   DUMP_BYTES=$(MYSQL_PWD=$PASSWORD mariadb-dump --no-defaults "${DUMP_ARGS[@]}" | wc -c)
@@ -320,10 +366,12 @@ main() {
   local row
   # The shell rows ignore it; the tool runs with the GC setting its image has.
   if [[ -n $GC_GEN0 ]]; then export DOTNET_GCgen0size=$GC_GEN0; fi
+  [[ $ROWS == *restore-* ]] && prepare_restores
   for row in $ROWS; do
     log "row $row"
     run_row "$row" "$(row_snippet "$row")"
   done
+  if [[ $ROWS == *restore-* ]] && ! printf '%s\n' "${RESULTS[@]}" | grep -qv '^[^|]*|0|'; then echo "$SIZE_MB" >"$WORK/generated"; fi
   print_table
 }
 

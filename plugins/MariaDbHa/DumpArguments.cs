@@ -36,14 +36,23 @@ internal static class DumpArguments
             "--routines",
             "--events",
             "--all-databases",
-            // mysql's Aria tables are not replicated by Galera and its wsrep_* tables cannot be dropped on a
-            // live node: restoring them breaks the cluster (users go through users.sql instead).
-            "--ignore-database=mysql",
-            .. settings.Layout == DumpLayout.Schemas ? (string[])["--ignore-database=sys"] : [],
+            .. IgnoredDatabases(settings.Layout).Select(database => $"--ignore-database={database}"),
             // The position as a comment only (=2): documentation for point-in-time recovery, never executed.
             .. logBin && settings.RecordBinlogPosition ? (string[])["--master-data=2", "--gtid"] : [],
             .. settings.ExtraArgs,
         ],
+    };
+
+    /// <summary>The databases the layout leaves out of its <c>--all-databases</c> data dump.</summary>
+    /// <remarks>
+    /// Not <c>mysql</c> beyond the seed layout: its Aria tables are not replicated by Galera and its wsrep_* tables cannot
+    /// be dropped on a live node, so restoring them breaks the cluster (users go through users.sql instead).
+    /// </remarks>
+    public static IReadOnlyList<string> IgnoredDatabases(DumpLayout layout) => layout switch
+    {
+        DumpLayout.Seed => [],
+        DumpLayout.Schemas => ["mysql", "sys"],
+        _ => ["mysql"],
     };
 
     /// <summary>The arguments of the users dump: CREATE USER / GRANT statements, which Galera replicates.</summary>

@@ -13,4 +13,13 @@ public sealed record RestoreContext(
     IBackupReader Entries,
     RestoreTarget Target,
     bool Force,
-    string WorkDirectory);
+    string WorkDirectory)
+{
+    /// <summary>The databases the user asked for (<c>restore --database</c>), or empty for the whole backup.</summary>
+    /// <remarks>
+    /// Since contract 1.3. The host already filters the entries to these databases' sections of the dump; a source
+    /// uses the list to judge the target (only these databases must be absent, without <see cref="Force"/>) and to
+    /// leave out entries that are not per-database, such as users and grants.
+    /// </remarks>
+    public IReadOnlyList<string> Databases { get; init; } = [];
+}

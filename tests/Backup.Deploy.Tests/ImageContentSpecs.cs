@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Backup.Deploy.Tests.Support;
+using Backup.Testing;
 using Xunit.Abstractions;
 
 namespace Backup.Deploy.Tests;
@@ -25,7 +26,8 @@ public sealed class ImageContentSpecs(ITestOutputHelper output)
         help.ExitCode.Should().Be(0, help.StandardError);
         help.StandardOutput.Should().Contain("Usage:");
         plugins.ExitCode.Should().Be(0, plugins.StandardError);
-        var rows = plugins.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        // The image logs JSON (BACKUP_LOG_FORMAT=json): command output too is one record per line.
+        var rows = HostOutput.Lines(plugins.StandardOutput)
             .SkipWhile(line => !line.StartsWith("NAME", StringComparison.Ordinal)).Skip(1)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
         var folder = await StoragePluginFolderAsync(storage);

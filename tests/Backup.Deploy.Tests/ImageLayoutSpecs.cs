@@ -82,7 +82,8 @@ public sealed class ImageLayoutSpecs : IAsyncLifetime
         var result = await OverlayRun.RunAsync("local", overlay, "run", _dir.Path);
 
         result.ExitCode.Should().Be(2);
-        var line = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Subject;
+        // One JSON record (BACKUP_LOG_FORMAT=json from the image) holding the one error line.
+        var line = HostOutput.Lines(result.StandardError).Should().ContainSingle().Subject;
         line.Should().StartWith("error: ").And.Contain($"storage.plugin '{overlay}' is not installed").And.EndWith("installed storage plugins: local");
     }
 

@@ -29,7 +29,7 @@ public sealed class ImageRunSpecs(ImageTargets targets) : IClassFixture<ImageTar
 
         run.ExitCode.Should().Be(0, run.StandardError);
         // "<id> <location>/<key> <bytes> <sha1>"; a location may hold spaces ("gs://backups at http://...").
-        var fields = run.StandardOutput.Trim().Split(' ');
+        var fields = HostOutput.Lines(run.StandardOutput).Should().ContainSingle().Subject.Split(' ');
         var (id, key, size, sha1) = (fields[0], fields[^3], long.Parse(fields[^2]), fields[^1]);
         key.Should().Contain($"{_prefix}/image-{storage}-").And.EndWith(".tar.gz");
         (run.StandardError + run.StandardOutput).Should().NotContain(TestServers.MariaDbPassword);

@@ -79,6 +79,13 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
         var restored = await RestoreAsync(restoreSpec, newKey);
         restored.ExitCode.Should().Be(0, restored.StandardError);
         (await CountAsync()).Should().Be(3);
+        restored.StandardOutput.Should().Contain($"temp used: {new FileInfo(stored).Length} bytes", "the staged copy is the stored, still encrypted object");
+
+        // Without staging both downloads are decrypted; the second is checked again as it loads.
+        var unstaged = await RestoreAsync(restoreSpec, oldKey, "--no-staging");
+        unstaged.ExitCode.Should().Be(0, unstaged.StandardError);
+        unstaged.StandardOutput.Should().Contain("temp used: 0 bytes");
+        (await CountAsync()).Should().Be(3);
     }
 
     [Fact]
@@ -134,9 +141,9 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
     private static Dictionary<string, string?> Identity(string? keyFile) =>
         new() { [IdentityVariable] = keyFile is null ? null : File.ReadAllText(keyFile) };
 
-    private async Task<BufferedCommandResult> RestoreAsync(string spec, string? keyFile) =>
+    private async Task<BufferedCommandResult> RestoreAsync(string spec, string? keyFile, params string[] extra) =>
         await PublishedHost.RunAsync(
-            ["restore", "--spec", spec, "--latest", "--target-port", TestServers.RestorePort.ToString(CultureInfo.InvariantCulture), "--force", "--plugins-dir", _pluginsDirectory],
+            ["restore", "--spec", spec, "--latest", "--target-port", TestServers.RestorePort.ToString(CultureInfo.InvariantCulture), "--force", "--plugins-dir", _pluginsDirectory, .. extra],
             Identity(keyFile));
 
     private static async Task<string> DumpTextAsync(string path)

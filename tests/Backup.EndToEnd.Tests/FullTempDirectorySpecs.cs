@@ -10,8 +10,8 @@ namespace Backup.EndToEnd.Tests;
 
 /// <summary>
 /// The published host with its temp directory on a 2 MiB tmpfs (see <see cref="SmallTempFileSystem"/>): a full temp disk
-/// is one line naming the directory and the sizes, exit 9, in <c>run</c> and <c>restore</c>; and restoring a
-/// decompression bomb stops at the manifest's size, so it is reported as damage (exit 7) instead of filling the disk.
+/// is one line naming the directory and the sizes, exit 9, in <c>run</c> and <c>restore</c> (which stages the compressed
+/// archive); and restoring a decompression bomb stops at the manifest's size, so it is reported as damage (exit 7).
 /// </summary>
 /// <remarks><c>verify</c> writes nothing to the temp directory (entries go to Stream.Null), so it has no full-disk case.</remarks>
 public sealed class FullTempDirectorySpecs : IAsyncLifetime
@@ -63,16 +63,17 @@ public sealed class FullTempDirectorySpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_restore_whose_entries_do_not_fit_in_the_temp_directory_is_exit_9_naming_the_space_it_needs()
+    public async Task A_restore_whose_compressed_archive_does_not_fit_in_the_temp_directory_is_exit_9_naming_the_space_it_needs()
     {
-        var entry = new byte[3 << 20];
-        await StoreAsync(entry, new EntrySize(entry.Length, Convert.ToHexStringLower(SHA1.HashData(entry))));
+        // Random bytes do not compress: the staged archive is as large as the entry, more than the 2 MiB of temp.
+        var entry = RandomNumberGenerator.GetBytes(3 << 20);
+        var archiveSize = await StoreAsync(entry, new EntrySize(entry.Length, Convert.ToHexStringLower(SHA1.HashData(entry))));
 
         var result = await RunAsync("restore", Spec(TestServers.MariaDbHaSource), "--id", Id);
 
         result.ExitCode.Should().Be(9, result.StandardError);
         ErrorLines(result).Should().ContainSingle().Which.Should()
-            .MatchRegex($@"^error: the temp directory {Temp}/backup-e2e-[0-9a-f]{{10}}/entries is full: writing entry 'dump\.sql' after [\d,]+ of its 3,145,728 bytes failed \(No space left on device.*\); restore needs 3,145,728 bytes there for the backup's entries; its file system has 2,097,152 bytes, 0 free$");
+            .MatchRegex($@"^error: the temp directory {Temp}/backup-e2e-[0-9a-f]{{10}}/staged is full: writing the archive {Id}\.tar\.gz after [\d,]+ of its {archiveSize:N0} bytes failed \(No space left on device.*\); restore stages the compressed archive there, so it needs {archiveSize:N0} bytes \(--no-staging needs none and downloads the archive twice\); its file system has 2,097,152 bytes, 0 free$");
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public sealed class FullTempDirectorySpecs : IAsyncLifetime
     }
 
     /// <summary>Stores a hand-made backup of one entry <c>dump.sql</c> holding <paramref name="content"/>, whose manifest says <paramref name="claimed"/>, with a matching .sha1.</summary>
-    private async Task StoreAsync(byte[] content, EntrySize claimed)
+    private async Task<long> StoreAsync(byte[] content, EntrySize claimed)
     {
         var manifest = JsonSerializer.SerializeToUtf8Bytes(new
         {
@@ -129,6 +130,7 @@ public sealed class FullTempDirectorySpecs : IAsyncLifetime
 
         var sha1 = Convert.ToHexStringLower(SHA1.HashData(await File.ReadAllBytesAsync(archive)));
         await File.WriteAllTextAsync(archive + ".sha1", $"{sha1}  {Id}.tar.gz\n", Encoding.ASCII);
+        return new FileInfo(archive).Length;
     }
 
     private sealed record EntrySize(long Size, string Sha1);

@@ -19,7 +19,7 @@ public sealed partial class ArchiveVerifierSpecs
         await StoreAsync(await ForgeChunkedAsync([("a.sql.000000", FirstChunk), ("a.sql.000001", SecondChunk), ("users.sql.000000", [])], ("a.sql", 2), ("users.sql", 1)));
         var target = Directory.CreateDirectory(_dir.Combine("out")).FullName;
 
-        var verified = await ArchiveVerifier.VerifyAsync(_storage, Backup, target, CancellationToken.None);
+        var verified = await ArchiveVerifier.VerifyAsync(_storage, Backup, null, FilesIn(target), CancellationToken.None);
 
         verified.Manifest.Entries.Select(e => (e.Name, e.Chunks)).Should().Equal(("a.sql", 2), ("users.sql", 1));
         Directory.EnumerateFiles(target).Select(Path.GetFileName).Should().BeEquivalentTo("a.sql", "users.sql");
@@ -41,7 +41,7 @@ public sealed partial class ArchiveVerifierSpecs
         var backup = new StoredBackup(id, DateTimeOffset.UnixEpoch, ArchiveFormat.TarGz, $"p/{id}.tar.gz", 6756, $"p/{id}.manifest.json", $"p/{id}.tar.gz.sha1", []);
         var target = Directory.CreateDirectory(_dir.Combine("out")).FullName;
 
-        var verified = await ArchiveVerifier.VerifyAsync(_storage, backup, target, CancellationToken.None);
+        var verified = await ArchiveVerifier.VerifyAsync(_storage, backup, null, FilesIn(target), CancellationToken.None);
 
         verified.Archive.Sha1.Should().Be("66ef5e9d5eaa640456f0fc4b441ddaaea04c2275");
         verified.Manifest.Entries.Should().Equal(
@@ -71,7 +71,7 @@ public sealed partial class ArchiveVerifierSpecs
         var archive = await ForgeMembersAsync(members);
         await StoreAsync(archive);
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
             .StartWith($"backup {Id} matches its .sha1 but the archive is damaged: {problem}");

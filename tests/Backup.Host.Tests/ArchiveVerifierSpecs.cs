@@ -26,7 +26,7 @@ public sealed partial class ArchiveVerifierSpecs : IDisposable
         await StoreAsync(await BuildAsync(("a.sql", "SELECT 1;"), ("users.sql", "SELECT 2;")));
         var target = Directory.CreateDirectory(_dir.Combine("out")).FullName;
 
-        var verified = await ArchiveVerifier.VerifyAsync(_storage, Backup, target, CancellationToken.None);
+        var verified = await ArchiveVerifier.VerifyAsync(_storage, Backup, null, FilesIn(target), CancellationToken.None);
 
         verified.Manifest.Entries.Select(e => e.Name).Should().Equal("a.sql", "users.sql");
         File.ReadAllText(Path.Combine(target, "users.sql")).Should().Be("SELECT 2;");
@@ -41,7 +41,7 @@ public sealed partial class ArchiveVerifierSpecs : IDisposable
         archive = Replace(archive, "SELECT 1;", "SELECT 9;");
         await StoreAsync(archive);
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
             .StartWith($"backup {Id} matches its .sha1 but the archive is damaged: entry 'a.sql' is 9 bytes with SHA-1");
@@ -52,7 +52,7 @@ public sealed partial class ArchiveVerifierSpecs : IDisposable
     {
         await StoreAsync(Encoding.ASCII.GetBytes("this is not an archive"));
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should().Contain("matches its .sha1 but the archive is damaged");
     }
@@ -63,7 +63,7 @@ public sealed partial class ArchiveVerifierSpecs : IDisposable
         await StoreAsync(await BuildAsync(("a.sql", new string('x', 200_000))));
         _storage.FailReadsAfter = 1000;
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupStorageException>()).Which.Message.Should()
             .Be($"reading memory:/p/{Id}.tar.gz failed after 1,000 bytes: IOException: connection reset by peer");
@@ -75,7 +75,7 @@ public sealed partial class ArchiveVerifierSpecs : IDisposable
         await StoreAsync(await BuildAsync(("a.sql", "x")));
         _storage.Objects[Backup.ChecksumKey!] = Encoding.ASCII.GetBytes("<html>AccessDenied</html>");
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should().Contain("is not a sha1sum line");
     }
@@ -83,7 +83,7 @@ public sealed partial class ArchiveVerifierSpecs : IDisposable
     [Fact]
     public async Task A_backup_without_its_sha1_is_incomplete()
     {
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup with { ChecksumKey = null }, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup with { ChecksumKey = null }, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should().Contain("is incomplete");
     }
@@ -95,7 +95,7 @@ public sealed partial class ArchiveVerifierSpecs : IDisposable
         await StoreAsync(await ForgeAsync(Manifest(("a.sql", 10)), [("a.sql", new byte[8 << 20])]));
         var target = Directory.CreateDirectory(_dir.Combine("out")).FullName;
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, target, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, FilesIn(target), CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
             .Be($"backup {Id} matches its .sha1 but the archive is damaged: entry 'a.sql' is longer than the 10 bytes the manifest says");
@@ -109,7 +109,7 @@ public sealed partial class ArchiveVerifierSpecs : IDisposable
         var padded = manifest.Concat(Enumerable.Repeat((byte)' ', BackupManifest.MaxBytes)).ToArray();
         await StoreAsync(await ForgeAsync(padded, [("a.sql", "x"u8.ToArray())]));
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
             .EndWith($"the archive is damaged: the manifest is larger than {BackupManifest.MaxBytes:N0} bytes");
@@ -122,7 +122,7 @@ public sealed partial class ArchiveVerifierSpecs : IDisposable
         var manifest = Manifest(("a.sql", content.Length), Convert.ToHexStringLower(SHA1.HashData(content))).ToJsonBytes();
         await StoreAsync(await ForgeAsync(manifest, [("a.sql", content)], trailingZeros: 2 << 20));
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, Backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should().EndWith("more than 1,048,576 bytes follow the tar's end");
     }
@@ -192,4 +192,7 @@ public sealed partial class ArchiveVerifierSpecs : IDisposable
         Encoding.ASCII.GetBytes(to).CopyTo(copy, at);
         return copy;
     }
+
+    /// <summary>An entry sink writing each entry to a file named after it in <paramref name="directory"/>.</summary>
+    private static Func<string, Stream> FilesIn(string directory) => name => File.Create(Path.Combine(directory, name));
 }

@@ -69,7 +69,7 @@ public sealed partial class BackupRunnerSpecs
             outcome.BackupId, Start, ArchiveFormat.TarGz, outcome.ArchiveKey, outcome.Archive.Size, $"p/{outcome.BackupId}.manifest.json", outcome.ArchiveKey + ".sha1", [.. storage.Objects.Keys]);
         var target = Directory.CreateDirectory(Path.Combine(_temp.Path, "out")).FullName;
 
-        var verified = await ArchiveVerifier.VerifyAsync(storage, backup, target, CancellationToken.None);
+        var verified = await ArchiveVerifier.VerifyAsync(storage, backup, null, name => File.Create(Path.Combine(target, name)), CancellationToken.None);
 
         verified.Archive.Should().Be(outcome.Archive);
         verified.Manifest.Entries.Select(e => e.Chunks).Should().Equal(chunkMiB == 0 ? [null, null] : [3, 1]);

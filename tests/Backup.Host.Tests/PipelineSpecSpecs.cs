@@ -21,6 +21,19 @@ public sealed class PipelineSpecSpecs
         pipeline.ArchiveChunkMiB.Should().Be(64);
         pipeline.StallTimeoutSeconds.Should().Be(300);
         pipeline.TimeoutSeconds.Should().BeNull();
+        pipeline.ProgressIntervalSeconds.Should().Be(30);
+    }
+
+    [Fact]
+    public void The_progress_interval_is_read_and_checked_and_0_turns_progress_off()
+    {
+        Parse(Head + "pipeline: {progressIntervalSeconds: 5}\n").EffectivePipeline.ProgressIntervalSeconds.Should().Be(5);
+        Parse(Head + "pipeline: {progressIntervalSeconds: 0}\n").EffectivePipeline.ProgressIntervalSeconds.Should().Be(0);
+
+        var act = () => Parse(Head + "pipeline: {progressIntervalSeconds: -1}\n");
+
+        act.Should().Throw<BackupSettingsException>().Which.Problems.Should().Equal(
+            "job.yaml:4:37: pipeline.progressIntervalSeconds '-1' must be a whole number from 0 to 86400");
     }
 
     [Fact]
@@ -64,7 +77,7 @@ public sealed class PipelineSpecSpecs
         var act = () => Parse(Head + "pipeline:\n  mode: fast\n  level: 10\n  threads: 0\n  blockSizeMiB: lots\n  colour: red\n");
 
         act.Should().Throw<BackupSettingsException>().Which.Problems.Should().BeEquivalentTo(
-            "job.yaml:9:3: unknown key 'pipeline.colour' (expected one of: mode, compression, level, threads, blockSizeMiB, archiveChunkMiB, stallTimeoutSeconds, timeoutSeconds)",
+            "job.yaml:9:3: unknown key 'pipeline.colour' (expected one of: mode, compression, level, threads, blockSizeMiB, archiveChunkMiB, stallTimeoutSeconds, timeoutSeconds, progressIntervalSeconds)",
             "job.yaml:5:9: pipeline.mode 'fast' is not one of: archive, streaming",
             "job.yaml:6:10: pipeline.level '10' must be fastest, optimal, smallest or a number from 1 to 9 for gzip",
             "job.yaml:7:12: pipeline.threads '0' must be a whole number from 1 to 64",

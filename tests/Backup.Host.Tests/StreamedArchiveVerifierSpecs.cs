@@ -31,7 +31,7 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
         var backup = await StoreAsync(suffix, await CompressAsync(suffix, Dump));
         var target = Directory.CreateDirectory(_dir.Combine("out")).FullName;
 
-        var verified = await ArchiveVerifier.VerifyAsync(_storage, backup, target, CancellationToken.None);
+        var verified = await ArchiveVerifier.VerifyAsync(_storage, backup, null, FilesIn(target), CancellationToken.None);
 
         verified.Manifest.Entries.Should().ContainSingle().Which.Name.Should().Be(EntryName);
         verified.Archive.Size.Should().Be(_storage.Objects[backup.ArchiveKey!].Length);
@@ -46,7 +46,7 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
         compressed[compressed.Length / 2] ^= 0x01;
         var backup = await StoreAsync(suffix, compressed);
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should().StartWith($"backup {Id} matches its .sha1 but the archive is damaged: ");
     }
@@ -59,7 +59,7 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
         var backup = await StoreAsync(suffix, compressed);
         _storage.Objects[backup.ArchiveKey!] = compressed[..^100];
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
             .StartWith($"backup {Id} is corrupted or truncated: SHA-1 of memory:/p/{Id}{suffix} ({compressed.Length - 100:N0} bytes)");
@@ -70,7 +70,7 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
     {
         var backup = await StoreAsync(".sql.gz", await CompressAsync(".sql.gz", Encoding.UTF8.GetBytes("SELECT 9;")), manifestContent: Encoding.UTF8.GetBytes("SELECT 1;"));
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
             .StartWith($"backup {Id} matches its .sha1 but the archive is damaged: entry '{EntryName}' is 9 bytes with SHA-1");
@@ -81,7 +81,7 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
     {
         var backup = await StoreAsync(".sql.zst", await CompressAsync(".sql.zst", Dump));
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup with { ManifestKey = null }, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup with { ManifestKey = null }, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
             .Be($"backup {Id} is incomplete: {Id}.manifest.json is missing, and a .sql.zst backup has its entry's name and checksum only there");
@@ -93,7 +93,7 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
         var backup = await StoreAsync(".sql.gz", await CompressAsync(".sql.gz", Dump));
         _storage.Objects[backup.ManifestKey!] = (Manifest(Dump) with { BackupId = "job-20250101T000000Z" }).ToJsonBytes();
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, null, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, null, null, CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
             .Be($"backup {Id}: memory:/p/{Id}.manifest.json is unusable: it belongs to backup job-20250101T000000Z");
@@ -106,7 +106,7 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
         var backup = await StoreAsync(suffix, await CompressAsync(suffix, new byte[8 << 20]), manifestContent: new byte[10]);
         var target = Directory.CreateDirectory(_dir.Combine("out")).FullName;
 
-        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, target, CancellationToken.None);
+        var act = () => ArchiveVerifier.VerifyAsync(_storage, backup, null, FilesIn(target), CancellationToken.None);
 
         (await act.Should().ThrowAsync<BackupIntegrityException>()).Which.Message.Should()
             .Be($"backup {Id} matches its .sha1 but the archive is damaged: entry '{EntryName}' is longer than the 10 bytes the manifest says");
@@ -140,4 +140,7 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
         _storage.Objects[backup.ChecksumKey!] = Encoding.ASCII.GetBytes($"{Convert.ToHexStringLower(SHA1.HashData(compressed))}  {Id}{suffix}\n");
         return Task.FromResult(backup);
     }
+
+    /// <summary>An entry sink writing each entry to a file named after it in <paramref name="directory"/>.</summary>
+    private static Func<string, Stream> FilesIn(string directory) => name => File.Create(Path.Combine(directory, name));
 }

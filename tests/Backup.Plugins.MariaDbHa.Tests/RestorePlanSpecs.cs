@@ -7,8 +7,14 @@ public sealed class RestorePlanSpecs
     [Fact]
     public void Users_are_loaded_after_the_data_and_entries_that_are_not_sql_are_skipped()
     {
-        RestorePlan.LoadOrder(["users.sql", "all-databases-dump.sql", "notes.txt", "shop.sql"])
+        RestorePlan.LoadOrder(["users.sql", "all-databases-dump.sql", "notes.txt", "shop.sql"], [])
             .Should().Equal("all-databases-dump.sql", "shop.sql", "users.sql");
+    }
+
+    [Fact]
+    public void Restoring_some_databases_leaves_the_servers_users_and_grants_alone()
+    {
+        RestorePlan.LoadOrder(["users.sql", "all-databases-dump.sql"], ["shop"]).Should().Equal("all-databases-dump.sql");
     }
 
     [Theory]

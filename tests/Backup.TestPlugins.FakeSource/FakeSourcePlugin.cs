@@ -8,6 +8,9 @@ namespace Backup.TestPlugins.FakeSource;
 /// Behaviours: <c>ok</c>, <c>fail</c>, <c>crash</c>, <c>empty</c>, and <c>hang</c>: writes all of the first entry's bytes,
 /// creates <c>markerFile + ".stalled"</c> (when a marker file is set), then waits until cancelled, so a test knows for
 /// certain that the run is mid-dump or mid-upload with that much data behind it.
+/// <c>gateFile</c>: after half of the first entry, waits until that file exists (a test sees the run mid-dump, for as
+/// long as it needs, then lets it finish). <c>estimate</c>: what <see cref="IEstimatingBackupSource"/> answers (none when unset);
+/// <c>estimateBehaviour</c> <c>fail</c> throws instead, <c>hang</c> never answers and ignores cancellation.
 /// <para>With <c>tokenFile</c> it takes a secret as a real source takes a password: it reads the file when the backup
 /// starts (bounded, trailing newline dropped) and presents the token to its pretend server, which accepts only the one
 /// whose SHA-256 is <c>acceptedTokenSha256</c> (what a server stores instead of the password). A refused token is a
@@ -27,6 +30,9 @@ public sealed class FakeSourcePlugin : IBackupSourcePlugin
             settings.GetInt64("bytes", 1024),
             settings.GetString("behaviour", "ok")!,
             settings.GetString("markerFile"),
+            settings.GetString("gateFile"),
+            settings.Contains("estimate") ? settings.GetInt64("estimate", 0) : null,
+            settings.GetString("estimateBehaviour", "ok")!,
             FakeToken.From(settings),
             context.LoggerFactory.CreateLogger<FakeSource>());
         settings.ThrowIfInvalid();
@@ -34,8 +40,24 @@ public sealed class FakeSourcePlugin : IBackupSourcePlugin
     }
 }
 
-internal sealed class FakeSource(int entries, long bytes, string behaviour, string? markerFile, FakeToken? token, ILogger logger) : IBackupSource
+internal sealed class FakeSource(
+    int entries, long bytes, string behaviour, string? markerFile, string? gateFile, long? estimate, string estimateBehaviour, FakeToken? token, ILogger logger)
+    : IEstimatingBackupSource
 {
+    public async Task<long?> EstimateBytesAsync(CancellationToken cancellationToken)
+    {
+        switch (estimateBehaviour)
+        {
+            case "fail":
+                throw new InvalidOperationException("fake estimate failed as asked");
+            case "hang":
+                await Task.Delay(Timeout.Infinite, CancellationToken.None);
+                break;
+        }
+
+        return estimate;
+    }
+
     public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
     {
         if (token is not null)
@@ -70,6 +92,14 @@ internal sealed class FakeSource(int entries, long bytes, string behaviour, stri
                 var buffer = new byte[64 * 1024];
                 for (long written = 0; written < bytes; written += buffer.Length)
                 {
+                    if (i == 0 && gateFile is not null && written >= bytes / 2)
+                    {
+                        while (!File.Exists(gateFile))
+                        {
+                            await Task.Delay(20, ct);
+                        }
+                    }
+
                     random.NextBytes(buffer);
                     await stream.WriteAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, bytes - written)), ct);
                 }

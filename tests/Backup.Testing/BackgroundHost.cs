@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace Backup.Testing;
 
@@ -8,17 +9,34 @@ public sealed class BackgroundHost : IAsyncDisposable
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
+    private readonly StringBuilder _errorSoFar = new();
     private readonly Task<string> _standardError;
+    private readonly Task<string> _standardOutput;
 
     private BackgroundHost(Process process)
     {
         _process = process;
-        _standardError = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
+        _standardError = CollectAsync(process.StandardError, _errorSoFar);
+        _standardOutput = process.StandardOutput.ReadToEndAsync();
+    }
+
+    /// <summary>What the host wrote to stderr so far, while it runs (the last line may be incomplete).</summary>
+    public string StandardErrorSoFar
+    {
+        get
+        {
+            lock (_errorSoFar)
+            {
+                return _errorSoFar.ToString();
+            }
+        }
     }
 
     /// <summary>Starts <c>backup</c> with <paramref name="arguments"/>.</summary>
-    public static async Task<BackgroundHost> StartAsync(params string[] arguments)
+    public static Task<BackgroundHost> StartAsync(params string[] arguments) => StartAsync(new Dictionary<string, string?>(), arguments);
+
+    /// <summary>Starts <c>backup</c> with <paramref name="arguments"/> and these environment variables (null removes one).</summary>
+    public static async Task<BackgroundHost> StartAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(Path.Combine(await PublishedHost.DirectoryAsync(), "backup"))
         {
@@ -30,7 +48,26 @@ public sealed class BackgroundHost : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         return new BackgroundHost(Process.Start(start)!);
+    }
+
+    /// <summary>Waits (at most a minute) for the host to exit by itself; returns its exit code, stdout and stderr.</summary>
+    public async Task<(int ExitCode, string StandardOutput, string StandardError)> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(Deadline);
+        return (_process.ExitCode, await _standardOutput, await _standardError);
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails if the host exits first or a minute passes.</summary>
@@ -66,6 +103,25 @@ public sealed class BackgroundHost : IAsyncDisposable
         Signals.Terminate(_process.Id);
         await _process.WaitForExitAsync().WaitAsync(Deadline);
         return (_process.ExitCode, await _standardError);
+    }
+
+    private static async Task<string> CollectAsync(StreamReader reader, StringBuilder soFar)
+    {
+        // Characters as written, not lines: a test may look for control characters such as '\r'.
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
+        {
+            lock (soFar)
+            {
+                soFar.Append(buffer, 0, read);
+            }
+        }
+
+        lock (soFar)
+        {
+            return soFar.ToString();
+        }
     }
 
     /// <inheritdoc />

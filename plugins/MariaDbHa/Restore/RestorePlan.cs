@@ -12,11 +12,12 @@ internal static class RestorePlan
     /// <summary>The layout of backups made before layouts were recorded: one <c>--all-databases</c> dump including the <c>mysql</c> schema.</summary>
     public const string SeedLayout = "seed";
 
-    /// <summary>The SQL entries to load, in order: as the backup wrote them, <see cref="UsersEntry"/> last.</summary>
-    public static IReadOnlyList<string> LoadOrder(IReadOnlyList<string> entryNames) =>
+    /// <summary>The SQL entries to load, in order: as the backup wrote them, <see cref="UsersEntry"/> last, or not at all when only some <paramref name="databases"/> are restored.</summary>
+    /// <remarks>Users and grants are the server's, not a database's: restoring one database must not add or change accounts.</remarks>
+    public static IReadOnlyList<string> LoadOrder(IReadOnlyList<string> entryNames, IReadOnlyList<string> databases) =>
         [
             .. entryNames.Where(n => n.EndsWith(".sql", StringComparison.Ordinal) && n != UsersEntry),
-            .. entryNames.Where(n => n == UsersEntry),
+            .. entryNames.Where(n => n == UsersEntry && databases.Count == 0),
         ];
 
     /// <summary>Why the backup must not be loaded into the target, or null when it may.</summary>

@@ -1,17 +1,43 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Backup.Host.Logging;
 using Backup.Host.Monitoring;
+using Backup.Host.Progress;
 
 namespace Backup.Host.Cli;
 
-/// <summary>The <c>backup</c> command line: <c>run</c>, <c>validate</c>, <c>plugins</c>, <c>list</c>, <c>verify</c>, <c>restore</c>, <c>prune</c>.</summary>
+/// <summary>The <c>backup</c> command line: <c>run</c>, <c>validate</c>, <c>plugins</c>, <c>list</c>, <c>verify</c>, <c>restore</c>, <c>drill</c>, <c>prune</c>.</summary>
 internal static class BackupCommandLine
 {
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Standard output: command output only.</param>
+    /// <param name="error">Standard error: logs, progress and error lines.</param>
+    /// <param name="terminal">The live status line when standard error is a terminal (it is then <paramref name="error"/>), else null.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, StatusLineWriter? terminal = null)
     {
-        var options = new GlobalOptions();
+        var options = new GlobalOptions { Terminal = terminal };
+        if (HostLogging.IsJson)
+        {
+            // Every line a log collector sees is JSON: command output and error lines too, not only log records.
+            output = new JsonLineWriter(output, "Backup.Output", options.Status, TimeProvider.System);
+            error = new JsonLineWriter(error, "Backup.Error", options.Status, TimeProvider.System);
+        }
+
+        try
+        {
+            return await RunCommandAsync(args, options, output, error);
+        }
+        finally
+        {
+            await output.FlushAsync();
+            await error.FlushAsync();
+        }
+    }
+
+    private static async Task<int> RunCommandAsync(string[] args, GlobalOptions options, TextWriter output, TextWriter error)
+    {
         var recorder = new OutcomeRecorder(TimeProvider.System);
         var root = new RootCommand("Backs up a database with a source plugin into a storage plugin, as described by a YAML job spec.");
         options.AddTo(root);
@@ -21,6 +47,7 @@ internal static class BackupCommandLine
         root.Subcommands.Add(ListCommand.Create(options, output, error));
         root.Subcommands.Add(VerifyCommand.Create(options, output, error, recorder));
         root.Subcommands.Add(RestoreCommand.Create(options, output, error, recorder));
+        root.Subcommands.Add(DrillCommand.Create(options, output, error, recorder));
         root.Subcommands.Add(PruneCommand.Create(options, output, error, recorder));
 
         var parseResult = root.Parse(args);

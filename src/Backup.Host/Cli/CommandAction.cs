@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Backup.Host.Monitoring;
+using Backup.Host.Progress;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Cli;
@@ -24,7 +25,10 @@ internal static class CommandAction
             var recorder = reported?.Recorder;
             recorder?.Begin(reported!.Value.Command);
             var verbose = parseResult.GetValue(options.Verbose);
-            using var loggerFactory = HostLogging.Create(verbose);
+            using var loggerFactory = HostLogging.Create(verbose, options.Status);
+            // Reading the spec and loading the plugins; each command enters its own phases after that.
+            options.Status.Enter("start");
+            using var progress = new ProgressReporter(options.Status, loggerFactory.CreateLogger("Backup.Progress"), options.Terminal, TimeProvider.System);
             try
             {
                 return await body(parseResult, loggerFactory, cancellationToken);

@@ -1,11 +1,18 @@
 using System.CommandLine;
 using Backup.Host.Plugins;
+using Backup.Host.Progress;
 
 namespace Backup.Host.Cli;
 
-/// <summary>Options every command accepts.</summary>
+/// <summary>Options every command accepts, and what every command shares with the console: the run's status and the terminal's live line.</summary>
 internal sealed class GlobalOptions
 {
+    /// <summary>The command's job, backup id and phase: progress and every JSON log record read it.</summary>
+    public RunStatus Status { get; } = new(TimeProvider.System);
+
+    /// <summary>The live status line when standard error is an interactive terminal; null otherwise (progress is logged as lines).</summary>
+    public StatusLineWriter? Terminal { get; init; }
+
     /// <summary>Where plugins are found.</summary>
     public Option<string?> PluginsDirectory { get; } = new("--plugins-dir")
     {

@@ -18,8 +18,19 @@ internal static class JobLoader
     /// <param name="recorder">Where a reported command records the spec and the storage's location.</param>
     public static BackupJob Load(ParseResult parseResult, Option<string> spec, GlobalOptions options, ILoggerFactory loggerFactory, OutcomeRecorder? recorder = null)
     {
-        var jobSpec = new SpecLoader().Load(parseResult.GetValue(spec)!);
+        var loader = new SpecLoader();
+        JobSpec jobSpec;
+        try
+        {
+            jobSpec = loader.Load(parseResult.GetValue(spec)!);
+        }
+        finally
+        {
+            options.Status.Job = loader.Name;
+        }
+
         recorder?.Loaded(jobSpec);
+        options.Status.ProgressIntervalSeconds = jobSpec.EffectivePipeline.ProgressIntervalSeconds;
         var catalog = PluginCatalog.Load(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
         var job = JobFactory.Create(jobSpec, catalog, loggerFactory);
         recorder?.Located(job);

@@ -24,6 +24,7 @@ internal static class PruneCommand
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var policy = job.Spec.Retention
                 ?? throw new BackupSettingsException($"{job.Spec.FilePath}: the spec has no retention section, so prune keeps everything; add one (keepLast, keepDaily, keepWeekly, keepMonthly)");
+            options.Status.Enter("prune");
             if (!parseResult.GetValue(dryRun))
             {
                 // A killed run's directory (a partial raw dump) would otherwise wait for the job's next run.

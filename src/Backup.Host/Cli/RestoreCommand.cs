@@ -6,7 +6,7 @@ using Backup.Host.Stored;
 
 namespace Backup.Host.Cli;
 
-/// <summary><c>backup restore --spec job.yaml (--id ID | --latest) [--target-host H] [--target-port P] [--force]</c>.</summary>
+/// <summary><c>backup restore --spec job.yaml (--id ID | --latest) [--target-host H] [--target-port P] [--force] [--no-staging] [--database NAME]...</c>.</summary>
 internal static class RestoreCommand
 {
     /// <summary>Creates the command; its outcome goes to <paramref name="recorder"/>.</summary>
@@ -16,12 +16,17 @@ internal static class RestoreCommand
         var selection = new BackupSelection();
         var targetHost = new Option<string?>("--target-host") { Description = "The server to restore into (default: the source's host setting)." };
         var targetPort = new Option<int?>("--target-port") { Description = "Its port (default: the source's port setting)." };
-        var force = new Option<bool>("--force") { Description = "Load even when the target already holds databases." };
+        var force = new Option<bool>("--force") { Description = "Load even when the target already holds databases (with --database: the named ones)." };
+        var noStaging = new Option<bool>("--no-staging")
+        {
+            Description = "Keep nothing in temp: verify the archive in a first download, load it from a second (checked again against the first).",
+        };
+        var databases = DatabaseNames.Option();
         var command = new Command(
             "restore",
             "Downloads a backup, verifies its checksum and entries BEFORE loading anything, then loads it into the target with the source plugin.")
         {
-            spec, targetHost, targetPort, force,
+            spec, targetHost, targetPort, force, noStaging, databases,
         };
         selection.AddTo(command);
         targetPort.Validators.Add(result =>
@@ -34,16 +39,28 @@ internal static class RestoreCommand
         command.SetAction(CommandAction.Create(options, error, "the restore was cancelled; temporary files were removed; the target may hold part of the backup", async (parseResult, loggerFactory, cancellationToken) =>
         {
             var id = selection.Resolve(parseResult);
+            var names = DatabaseNames.Parse(parseResult.GetValue(databases));
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup restore");
             var source = Capabilities.RequireRestorableSource(job);
             var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
 
+            options.Status.BackupId = backup.Id;
             recorder.Backup(backup.Id, backup.ArchiveKey is { } archiveKey ? storage.WhereIs(archiveKey) : null, backup.ArchiveSize);
             var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
-            var verified = await new RestoreRunner(loggerFactory).RunAsync(
-                job.Spec, source, storage, backup, target, parseResult.GetValue(force), TempWorkspace.ParentFor(job.Spec), cancellationToken);
-            output.WriteLine($"{backup.Id} restored from {storage.WhereIs(backup.ArchiveKey!)}: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}");
+            var restored = await new RestoreRunner(loggerFactory, options.Status).RunAsync(
+                job.Spec,
+                source,
+                storage,
+                backup,
+                target,
+                new RestoreOptions(parseResult.GetValue(force), Staging: !parseResult.GetValue(noStaging), names),
+                TempWorkspace.ParentFor(job.Spec),
+                cancellationToken);
+            var verified = restored.Verified;
+            var what = names.Count == 0 ? "" : $", databases: {string.Join(", ", names)}";
+            output.WriteLine(
+                $"{backup.Id} restored from {storage.WhereIs(backup.ArchiveKey!)}: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}{what}; temp used: {restored.TempBytes} bytes");
             return ExitCodes.Success;
         }, ("restore", recorder)));
         return command;

@@ -24,9 +24,14 @@ internal static class RunCommand
 
             // Before the source starts: a missing bucket or a refused key costs seconds, not a whole dump.
             await StoragePreflight.CheckAsync(job, loggerFactory.CreateLogger("Backup.Run"), cancellationToken);
-            var outcome = await new BackupRunner(loggerFactory, TimeProvider.System).RunAsync(job, cancellationToken);
+            var outcome = await new BackupRunner(loggerFactory, TimeProvider.System, options.Status).RunAsync(job, cancellationToken);
             recorder.Backup(outcome.BackupId, job.Storage.WhereIs(outcome.ArchiveKey), outcome.Archive.Size, outcome.SourceBytes, outcome.Node);
             output.WriteLine($"{outcome.BackupId} {job.Storage.WhereIs(outcome.ArchiveKey)} {outcome.Archive.Size} {outcome.Archive.Sha1}");
+            if (retention is not null)
+            {
+                options.Status.Enter("retention");
+            }
+
             return retention is null ? ExitCodes.Success : await ApplyRetentionAsync(retention, job.Spec.Retention!, outcome.BackupId, error, parseResult.GetValue(options.Verbose), recorder, cancellationToken);
         }, ("run", recorder)));
         return command;

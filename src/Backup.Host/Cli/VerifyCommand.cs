@@ -1,6 +1,7 @@
 using Backup.Host.Monitoring;
 using System.CommandLine;
 using Backup.Abstractions;
+using Backup.Host.Pipeline;
 using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
 
@@ -31,16 +32,19 @@ internal static class VerifyCommand
             recorder.Backup(backup.Id, backup.ArchiveKey is { } archiveKey ? storage.WhereIs(archiveKey) : null);
             var logger = loggerFactory.CreateLogger("Backup.Verify");
             logger.LogInformation("Verifying backup {BackupId} from {Location}", backup.Id, storage.Location);
+            options.Status.BackupId = backup.Id;
+            var downloaded = new ProgressMeter(TimeProvider.System);
+            options.Status.Enter("verify", downloaded, backup.ArchiveSize);
             using var keys = await BackupKeys.ForAsync(job.Spec, backup, required: false, cancellationToken);
             if (backup.Format is { IsEncrypted: true } && keys is null)
             {
-                var stored = await ArchiveVerifier.VerifyStoredBytesAsync(storage, backup, cancellationToken);
+                var stored = await ArchiveVerifier.VerifyStoredBytesAsync(storage, backup, cancellationToken, downloaded);
                 recorder.Backup(backup.Id, storedBytes: stored.Size);
                 output.WriteLine($"{backup.Id} stored bytes ok: sha1 {stored.Sha1}, {stored.Size} bytes; contents NOT checked: the backup is encrypted and no private key is configured (encryption.identity)");
                 return ExitCodes.Success;
             }
 
-            var verified = await ArchiveVerifier.VerifyAsync(storage, backup, extractTo: null, cancellationToken, keys?.Identities);
+            var verified = await ArchiveVerifier.VerifyAsync(storage, backup, stageTo: null, entrySink: null, cancellationToken, keys?.Identities, downloaded);
             recorder.Backup(backup.Id, storedBytes: verified.Archive.Size, sourceBytes: verified.Manifest.Entries.Sum(e => e.Size), node: verified.Manifest.SourceNode());
             var entries = string.Join(", ", verified.Manifest.Entries.Select(e => $"{e.Name} ({e.Size} bytes)"));
             output.WriteLine($"{backup.Id} ok: sha1 {verified.Archive.Sha1}, {verified.Archive.Size} bytes, entries: {entries}");

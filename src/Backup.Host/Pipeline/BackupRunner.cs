@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using Backup.Abstractions;
 using Backup.Host.Compression;
+using Backup.Host.Progress;
 using Backup.Host.Encryption;
 using Backup.Host.Spec;
 using Backup.Host.Stored;
@@ -20,9 +21,13 @@ namespace Backup.Host.Pipeline;
 /// When an upload fails, the objects this run already stored are deleted (if the storage can delete), so a failed run
 /// never leaves something that looks like a backup.
 /// </remarks>
-internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider clock)
+internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider clock, RunStatus? status = null)
 {
+    /// <summary>How long a source may take to estimate its size; the run never waits for it (see <see cref="EstimateAsync"/>).</summary>
+    private static readonly TimeSpan EstimateTimeout = TimeSpan.FromSeconds(15);
+
     private readonly ILogger _logger = loggerFactory.CreateLogger("Backup.Pipeline");
+    private readonly RunStatus _status = status ?? new RunStatus(clock);
 
     /// <summary>Runs <paramref name="job"/>; throws a <see cref="BackupException"/> subclass for failures the user can act on.</summary>
     public async Task<BackupOutcome> RunAsync(BackupJob job, CancellationToken cancellationToken)
@@ -31,6 +36,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var pipeline = spec.EffectivePipeline;
         var startedAt = clock.GetUtcNow();
         var backupId = ArtifactNames.Render(spec.Artifact.NameTemplate, spec.Name, startedAt);
+        _status.BackupId = backupId;
 
         // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
         using var workspace = TempWorkspace.Create(TempWorkspace.ParentFor(spec), spec.Name, _logger);
@@ -52,11 +58,15 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog);
         ArchiveInfo archive;
         BackupManifest manifest;
+        using var estimateCancellation = CancellationTokenSource.CreateLinkedTokenSource(watchdog.Token);
+        var dump = _status.Enter("dump", watchdog.Source);
+        _ = EstimateAsync(job.Source, dump, estimateCancellation.Token);
         try
         {
             (archive, manifest) = pipeline.Mode == PipelineMode.Streaming
                 ? await StreamAsync(run, watchdog.Token)
                 : await ArchiveAsync(run, watchdog.Token);
+            await estimateCancellation.CancelAsync();
             _logger.LogInformation("Archive {Archive}: {Bytes:N0} bytes, sha1 {Sha1}", archive.Name, archive.Size, archive.Sha1);
 
             manifest = manifest with { Archive = archive };
@@ -78,6 +88,35 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         return new BackupOutcome(backupId, archiveKey, archive, manifest.Entries.Sum(e => e.Size), manifest.SourceNode());
     }
 
+    /// <summary>Asks the source for the size of its dump, so progress shows percent and ETA; any failure only means no percent.</summary>
+    /// <remarks>
+    /// Started beside the dump and never awaited by the run: an <c>information_schema</c> query that is slow on a server with
+    /// many tables must not delay the backup, and a source that ignores cancellation must not hold up the end of the run.
+    /// </remarks>
+    private async Task EstimateAsync(IBackupSource source, RunPhase dump, CancellationToken cancellationToken)
+    {
+        if (source is not IEstimatingBackupSource estimating)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(EstimateTimeout);
+            // On the thread pool: an estimate that blocks before its first await must not block the dump.
+            if (await Task.Run(() => estimating.EstimateBytesAsync(timeout.Token), timeout.Token) is { } bytes)
+            {
+                dump.SetTotal(bytes, estimate: true);
+                _logger.LogInformation("The source estimates its dump at about {Bytes:N0} bytes", bytes);
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug("No size estimate from the source: {Reason}", ex.Message);
+        }
+    }
+
     /// <summary>The sha1sum-format line for <paramref name="archive"/>, so <c>sha1sum -c</c> works on a downloaded pair.</summary>
     public static byte[] ChecksumLine(ArchiveInfo archive) => Encoding.ASCII.GetBytes($"{archive.Sha1}  {archive.Name}\n");
 
@@ -96,6 +135,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         var manifest = Manifest(run, result, entries.Entries);
         LogEntries(entries.Entries);
 
+        _status.Enter("upload", run.Watchdog.Stored);
         var archive = await run.Uploader.UploadArchiveAsync(
             TarGzName(run),
             run.Codec.ContentType,
@@ -139,6 +179,8 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         EnsureEntries(run, entries.Entries.Count);
         var manifest = Manifest(run, result, entries.Entries);
         LogEntries(entries.Entries);
+        // The chunks so far were uploaded while the source dumped; what is left is the last chunk and the manifest.
+        _status.Enter("upload", run.Watchdog.Stored);
         var archive = await entries.FinishAsync(manifest, cancellationToken);
         return (archive, manifest);
     }
@@ -224,8 +266,9 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         }
     }
 
-    private BackupManifest Manifest(Run run, SourceResult result, IReadOnlyList<EntryInfo> entries) =>
-        new(
+    private BackupManifest Manifest(Run run, SourceResult result, IReadOnlyList<EntryInfo> entries)
+    {
+        var manifest = new BackupManifest(
             FormatVersion: 1,
             run.Job.Spec.Name,
             run.BackupId,
@@ -235,7 +278,21 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             result.Metadata,
             entries,
             HostVersion(),
-            Archive: null);
+            Archive: null,
+            Inventory: result.Inventory);
+
+        // An inventory that would make the manifest larger than any reader accepts would make the backup unrestorable:
+        // drop it (a drill then reports the backup unchecked). 64 KiB is room for the archive's line added later, and
+        // 3/4 for base64: an encrypted backup's outer manifest carries the whole one sealed.
+        if (manifest.Inventory is { } inventory &&
+            (inventory.Items.Count > ContentInventory.MaxItems || manifest.ToJsonBytes().Length > (BackupManifest.MaxBytes - (64 << 10)) / 4 * 3))
+        {
+            _logger.LogWarning("The source's inventory ({Count} items) would make the manifest too large; it is not recorded", inventory.Items.Count);
+            return manifest with { Inventory = null };
+        }
+
+        return manifest;
+    }
 
     private static string HostVersion() =>
         typeof(BackupRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";

@@ -1,23 +1,13 @@
 namespace Backup.Host.Pipeline;
 
 /// <summary>A read-only pass-through stream that counts what is read into a <see cref="ProgressMeter"/>.</summary>
-internal sealed class MeteredReadStream(Stream inner, ProgressMeter meter) : Stream
+internal sealed class MeteredReadStream(Stream inner, ProgressMeter meter) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => meter.Bytes;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -32,19 +22,6 @@ internal sealed class MeteredReadStream(Stream inner, ProgressMeter meter) : Str
         meter.Add(read);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

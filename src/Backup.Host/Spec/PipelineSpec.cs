@@ -33,6 +33,12 @@ internal sealed record PipelineSpec(PipelineMode Mode, CompressionKind Compressi
     /// <remarks>0 is the layout before chunks: the whole entry is copied to temp disk first, because a tar header needs its size.</remarks>
     public int ArchiveChunkMiB { get; init; } = DefaultArchiveChunkMiB;
 
+    /// <summary>The default <see cref="ProgressIntervalSeconds"/>: a line every half minute tells a long run is alive without flooding the log.</summary>
+    public const int DefaultProgressIntervalSeconds = 30;
+
+    /// <summary>How often run, verify and restore log a progress line (phase, bytes, rate, elapsed, percent and ETA when the total is known); 0 turns progress off.</summary>
+    public int ProgressIntervalSeconds { get; init; } = DefaultProgressIntervalSeconds;
+
     /// <summary>The largest default thread count: more rarely helps and each thread holds two blocks.</summary>
     public const int MaxDefaultThreads = 4;
 

@@ -39,7 +39,14 @@ internal sealed partial class SpecLoader
 
         var stallTimeout = ReadInt(mapping, "stallTimeoutSeconds", defaults.StallTimeoutSeconds, 1, 86_400);
         int? timeout = Child(mapping, "timeoutSeconds") is null ? null : ReadInt(mapping, "timeoutSeconds", 0, 1, 7 * 86_400);
-        return new PipelineSpec(mode, compression, level, threads, blockSize) { ArchiveChunkMiB = chunk, StallTimeoutSeconds = stallTimeout, TimeoutSeconds = timeout };
+        var progressInterval = ReadInt(mapping, "progressIntervalSeconds", defaults.ProgressIntervalSeconds, 0, 86_400);
+        return new PipelineSpec(mode, compression, level, threads, blockSize)
+        {
+            ArchiveChunkMiB = chunk,
+            StallTimeoutSeconds = stallTimeout,
+            TimeoutSeconds = timeout,
+            ProgressIntervalSeconds = progressInterval,
+        };
     }
 
     private T ReadChoice<T>(YamlMappingNode mapping, string key, T fallback, params (string Name, T Value)[] choices)

@@ -17,10 +17,13 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
     private static readonly string[] PluginKeys = ["plugin", "settings"];
     private static readonly string[] ArtifactKeys = ["prefix", "name"];
     private static readonly string[] RetentionKeys = ["keepLast", "keepDaily", "keepWeekly", "keepMonthly"];
-    private static readonly string[] PipelineKeys = ["mode", "compression", "level", "threads", "blockSizeMiB", "archiveChunkMiB", "stallTimeoutSeconds", "timeoutSeconds"];
+    private static readonly string[] PipelineKeys = ["mode", "compression", "level", "threads", "blockSizeMiB", "archiveChunkMiB", "stallTimeoutSeconds", "timeoutSeconds", "progressIntervalSeconds"];
 
     private readonly List<string> _problems = [];
     private string _file = "";
+
+    /// <summary>The job's name as far as it was read, also when the spec has other problems (so log records of a failed run name the job); null before.</summary>
+    public string? Name { get; private set; }
 
     /// <summary>Creates a loader that substitutes from the process environment.</summary>
     public SpecLoader()
@@ -47,6 +50,7 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
         var root = LoadRoot(text);
         CheckKeys(root, "", TopLevelKeys);
         var name = RequiredScalar(root, "name", "name");
+        Name = name.Length > 0 ? name : null;
         var source = ReadPlugin(root, "source");
         var storage = ReadPlugin(root, "storage");
         var artifact = ReadArtifact(root, name, CheckName(root, name));

@@ -7,7 +7,7 @@ namespace Backup.Host.Stored;
 internal static partial class ArchiveVerifier
 {
     /// <summary>Checks that the stored object is whole (size and SHA-1 against the <c>.sha1</c>) without opening it: all that can be checked of an encrypted backup without its private key.</summary>
-    public static async Task<ArchiveInfo> VerifyStoredBytesAsync(IReadableBackupStorage storage, StoredBackup backup, CancellationToken cancellationToken)
+    public static async Task<ArchiveInfo> VerifyStoredBytesAsync(IReadableBackupStorage storage, StoredBackup backup, CancellationToken cancellationToken, ProgressMeter? meter = null)
     {
         if (backup.ArchiveKey is null || backup.ChecksumKey is null)
         {
@@ -16,8 +16,9 @@ internal static partial class ArchiveVerifier
 
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
         var where = storage.WhereIs(backup.ArchiveKey);
-        await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
-        await raw.DrainAsync(cancellationToken);
+        var download = await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken);
+        await using var raw = new HashingReadStream(meter is null ? download : new MeteredReadStream(download, meter), where);
+        await raw.CopyToAsync(Stream.Null, cancellationToken);
         var actual = raw.HexDigest();
         return actual == expected
             ? new ArchiveInfo(Path.GetFileName(backup.ArchiveKey), raw.BytesRead, actual)

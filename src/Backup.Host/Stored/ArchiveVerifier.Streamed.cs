@@ -56,10 +56,10 @@ internal static partial class ArchiveVerifier
     }
 
     /// <summary>Decompresses the whole object (every gzip member or zstd frame, with their own checks) and compares the entry with the manifest.</summary>
-    private static async Task<BackupManifest> ReadStreamedEntryAsync(Stream raw, ArchiveFormat format, BackupManifest manifest, string? extractTo, CancellationToken cancellationToken)
+    private static async Task<BackupManifest> ReadStreamedEntryAsync(Stream raw, ArchiveFormat format, BackupManifest manifest, Func<string, Stream>? entrySink, CancellationToken cancellationToken)
     {
         await using var decompressed = format.OpenDecompression(raw);
-        await CopyAndCheckEntryAsync(decompressed, manifest.Entries[0], manifest, extractTo, cancellationToken);
+        await CopyAndCheckEntryAsync(decompressed, manifest.Entries[0], entrySink, cancellationToken);
         return manifest;
     }
 }

@@ -14,8 +14,9 @@ namespace Backup.Host.Stored;
 /// A <c>.tar.gz</c> carries its manifest inside; a streaming backup (<c>.sql.gz</c>, <c>.sql.zst</c>) is its one
 /// entry, checked against the manifest stored beside it.
 /// Nothing is held in memory: the download is hashed while it is decompressed (and untarred); entries go to
-/// <c>Stream.Null</c> (verify) or to files in a private directory (restore). The caller must not use extracted
-/// files unless this returns: a mismatch anywhere throws <see cref="BackupIntegrityException"/>.
+/// <c>Stream.Null</c> or to a sink the caller chooses (e.g. one listing the dump's databases), and a restore may
+/// keep the compressed bytes as they pass (staging). The caller must not use what it kept unless this returns: a
+/// mismatch anywhere throws <see cref="BackupIntegrityException"/>.
 /// </remarks>
 internal static partial class ArchiveVerifier
 {
@@ -24,13 +25,23 @@ internal static partial class ArchiveVerifier
     // GNU tar pads its end to a 10 KiB record; anything much longer after the end is not a tar this host wrote.
     private const int MaxBytesAfterTarEnd = 1 << 20;
 
-    /// <summary>Verifies <paramref name="backup"/>; when <paramref name="extractTo"/> is set, its entries are written there as files.</summary>
+    /// <summary>Verifies <paramref name="backup"/>, copying the archive's stored bytes to <paramref name="stageTo"/> and each entry's bytes to the stream <paramref name="entrySink"/> gives for it, when set.</summary>
+    /// <remarks>Write failures of <paramref name="stageTo"/> (e.g. a full temp disk) propagate as they are.</remarks>
     /// <param name="storage">Where the backup is.</param>
     /// <param name="backup">The backup.</param>
-    /// <param name="extractTo">A private directory for the entries (restore), or null (verify).</param>
+    /// <param name="stageTo">Receives the stored (compressed, maybe encrypted) bytes as they are read (restore), or null.</param>
+    /// <param name="entrySink">Gives a stream for each entry's bytes, or null (they go to <c>Stream.Null</c>).</param>
     /// <param name="cancellationToken">Cancels the download.</param>
     /// <param name="identities">The private keys of an encrypted backup (required for one; see <see cref="VerifyStoredBytesAsync"/> without).</param>
-    public static async Task<VerifiedBackup> VerifyAsync(IReadableBackupStorage storage, StoredBackup backup, string? extractTo, CancellationToken cancellationToken, IReadOnlyList<AgeIdentity>? identities = null)
+    /// <param name="meter">Counts the archive's bytes as they are downloaded, for progress, when given.</param>
+    public static async Task<VerifiedBackup> VerifyAsync(
+        IReadableBackupStorage storage,
+        StoredBackup backup,
+        Stream? stageTo,
+        Func<string, Stream>? entrySink,
+        CancellationToken cancellationToken,
+        IReadOnlyList<AgeIdentity>? identities = null,
+        ProgressMeter? meter = null)
     {
         if (backup.ArchiveKey is null || backup.Format is null)
         {
@@ -51,7 +62,9 @@ internal static partial class ArchiveVerifier
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
         var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, identities, cancellationToken);
         var where = storage.WhereIs(backup.ArchiveKey);
-        await using var raw = new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken), where);
+        var download = await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken);
+        await using var raw = new HashingReadStream(meter is null ? download : new MeteredReadStream(download, meter), where);
+        Stream read = stageTo is null ? raw : new CopyingReadStream(raw, stageTo);
 
         BackupManifest? manifest = null;
         string? damage = null;
@@ -60,11 +73,11 @@ internal static partial class ArchiveVerifier
         {
             // The age layer is authenticated chunk by chunk and as a whole only at its end: it is read to the end
             // below, and nothing extracted is used unless this returns.
-            await using var decrypted = backup.Format.IsEncrypted ? await AgeDecryptingStream.OpenAsync(raw, identities!, cancellationToken, leaveOpen: true) : null;
-            Stream plain = decrypted is null ? raw : decrypted;
+            await using var decrypted = backup.Format.IsEncrypted ? await AgeDecryptingStream.OpenAsync(read, identities!, cancellationToken, leaveOpen: true) : null;
+            Stream plain = decrypted is null ? read : decrypted;
             manifest = besideManifest is null
-                ? await ReadEntriesAsync(plain, backup, extractTo, cancellationToken)
-                : await ReadStreamedEntryAsync(plain, backup.Format, besideManifest, extractTo, cancellationToken);
+                ? await ReadEntriesAsync(plain, backup, entrySink, cancellationToken)
+                : await ReadStreamedEntryAsync(plain, backup.Format, besideManifest, entrySink, cancellationToken);
             if (decrypted is not null)
             {
                 await decrypted.CopyToAsync(Stream.Null, cancellationToken);
@@ -77,7 +90,7 @@ internal static partial class ArchiveVerifier
         }
 
         // Hash to the very end even after damage: a checksum mismatch is the clearest thing to report.
-        await raw.DrainAsync(cancellationToken);
+        await read.CopyToAsync(Stream.Null, cancellationToken);
         var actual = raw.HexDigest();
         if (actual != expected)
         {
@@ -96,7 +109,7 @@ internal static partial class ArchiveVerifier
         return new VerifiedBackup(backup, manifest!, new ArchiveInfo(Path.GetFileName(backup.ArchiveKey), raw.BytesRead, actual));
     }
 
-    private static async Task<BackupManifest> ReadEntriesAsync(Stream raw, StoredBackup backup, string? extractTo, CancellationToken cancellationToken)
+    private static async Task<BackupManifest> ReadEntriesAsync(Stream raw, StoredBackup backup, Func<string, Stream>? entrySink, CancellationToken cancellationToken)
     {
         await using var gzip = new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true);
         await using var tar = new TarReader(gzip, leaveOpen: true);
@@ -132,7 +145,7 @@ internal static partial class ArchiveVerifier
                 throw new InvalidDataException($"entry '{entry.Name}' appears twice");
             }
 
-            var (size, sha1) = await ExtractAsync(entry.Data, entry.Name, expected, extractTo, manifest, cancellationToken);
+            var (size, sha1) = await ExtractAsync(entry.Data, entry.Name, expected, entrySink, cancellationToken);
             read.Add(new EntryInfo(entry.Name, size, sha1) { Chunks = entry.Chunks });
         }
 
@@ -188,54 +201,35 @@ internal static partial class ArchiveVerifier
         static string Pieces(int? chunks) => chunks is { } n ? $"{n} chunk{(n == 1 ? "" : "s")}" : "one piece";
     }
 
-    /// <summary>Copies one entry to <c>Stream.Null</c> or a file in <paramref name="extractTo"/> and compares it with <paramref name="expected"/>.</summary>
-    private static async Task CopyAndCheckEntryAsync(Stream data, EntryInfo expected, BackupManifest manifest, string? extractTo, CancellationToken cancellationToken)
+    /// <summary>Copies one entry to <c>Stream.Null</c> or <paramref name="entrySink"/>'s stream and compares it with <paramref name="expected"/>.</summary>
+    private static async Task CopyAndCheckEntryAsync(Stream data, EntryInfo expected, Func<string, Stream>? entrySink, CancellationToken cancellationToken)
     {
-        var (size, sha1) = await ExtractAsync(data, expected.Name, expected, extractTo, manifest, cancellationToken);
+        var (size, sha1) = await ExtractAsync(data, expected.Name, expected, entrySink, cancellationToken);
         Check(new EntryInfo(expected.Name, size, sha1) { Chunks = expected.Chunks }, expected);
     }
 
-    /// <summary>Copies one entry to <c>Stream.Null</c> or a file in <paramref name="extractTo"/>, hashing it; returns its size and SHA-1.</summary>
+    /// <summary>Copies one entry to <c>Stream.Null</c> or <paramref name="entrySink"/>'s stream, hashing it; returns its size and SHA-1.</summary>
     /// <remarks>
     /// When the manifest came first (<paramref name="expected"/> known), reads at most one byte more than it says: enough
-    /// to prove the entry too long, so a small archive that inflates to gigabytes (a decompression bomb) never fills the
-    /// temp disk or costs more than that byte. A chunked archive has its manifest last: each chunk is bounded by its tar
-    /// header and by the largest chunk size, the whole entry by the temp disk (a full one is exit 9, as always).
+    /// to prove the entry too long, so a small archive that inflates to gigabytes (a decompression bomb) costs no more
+    /// than that byte. A chunked archive has its manifest last: each chunk is bounded by its tar header and by the
+    /// largest chunk size; nothing of the entry is written to disk (a restore stages the compressed archive only).
     /// </remarks>
     private static async Task<(long Size, string Sha1)> ExtractAsync(
-        Stream data, string name, EntryInfo? expected, string? extractTo, BackupManifest? manifest, CancellationToken cancellationToken)
+        Stream data, string name, EntryInfo? expected, Func<string, Stream>? entrySink, CancellationToken cancellationToken)
     {
         if (expected?.Size < 0)
         {
             throw new InvalidDataException($"entry '{name}' has a negative size in the manifest");
         }
 
-        HashingStream? hashing = null;
         long copied;
         string sha1;
-        try
+        await using (var hashing = new HashingStream(entrySink?.Invoke(name) ?? Stream.Null))
         {
-            var sink = extractTo is null
-                ? Stream.Null
-                : new FileStream(Path.Combine(extractTo, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-
-            // Closed inside the try: closing flushes, and a flush into a full disk fails too.
-            await using (hashing = new HashingStream(sink))
-            {
-                copied = await CopyAtMostAsync(data, hashing, expected?.Size ?? long.MaxValue - 1, cancellationToken);
-                await hashing.FlushAsync(cancellationToken);
-                sha1 = hashing.HexDigest();
-            }
-        }
-        catch (IOException ex) when (extractTo is not null && TempSpace.IsFull(ex))
-        {
-            throw TempSpace.Full(
-                extractTo,
-                expected is null ? $"entry '{name}' after {hashing?.BytesWritten ?? 0:N0} bytes" : $"entry '{name}' after {hashing?.BytesWritten ?? 0:N0} of its {expected.Size:N0} bytes",
-                manifest is null
-                    ? "restore needs room there for every entry of the backup (about the size of its raw dump)"
-                    : $"restore needs {manifest.Entries.Sum(e => e.Size):N0} bytes there for the backup's entries",
-                ex);
+            copied = await CopyAtMostAsync(data, hashing, expected?.Size ?? long.MaxValue - 1, cancellationToken);
+            await hashing.FlushAsync(cancellationToken);
+            sha1 = hashing.HexDigest();
         }
 
         if (expected is not null && copied > expected.Size)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Backup.Abstractions;
+using Backup.Host.Pipeline;
 
 namespace Backup.Host.Stored;
 
@@ -8,20 +9,12 @@ namespace Backup.Host.Stored;
 /// A failure of the underlying (network) stream is reported as a <see cref="BackupStorageException"/> naming the
 /// object, so the verifier can tell "the download broke" from "the bytes are damaged".
 /// </remarks>
-internal sealed class HashingReadStream(Stream inner, string description) : Stream
+internal sealed class HashingReadStream(Stream inner, string description) : ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
 
     /// <summary>Bytes read so far.</summary>
     public long BytesRead { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -31,17 +24,6 @@ internal sealed class HashingReadStream(Stream inner, string description) : Stre
 
     /// <summary>The lower-case hex SHA-1 of everything read; call once, after the last read.</summary>
     public string HexDigest() => Convert.ToHexStringLower(_hash.GetHashAndReset());
-
-    /// <summary>Reads the rest of the object so the digest covers all of it.</summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new byte[1 << 16];
-        while (await ReadAsync(buffer, cancellationToken) > 0)
-        {
-        }
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -74,19 +56,6 @@ internal sealed class HashingReadStream(Stream inner, string description) : Stre
         Observe(buffer.Span[..read]);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
