@@ -11,7 +11,6 @@ namespace Backup.Host.Tests;
 /// <remarks>Its token comes from a file, as a real source's password from a mounted Secret; the kit's made-up one is refused.</remarks>
 public sealed class FakeSourceConformanceSpecs : SourceConformanceTests
 {
-    private readonly TempDir _dir = new();
     private readonly string _token = $"fake-token-{Guid.NewGuid():N}";
 
     protected override IBackupSourcePlugin Plugin { get; } = new FakeSourcePlugin();
@@ -22,27 +21,13 @@ public sealed class FakeSourceConformanceSpecs : SourceConformanceTests
 
     protected override PluginSettings? CreateSettingsWithSecret(string secret) => WithTokenFile(secret);
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _dir.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     /// <summary>Settings presenting <paramref name="token"/> from a file to a pretend server that accepts only this test's <c>_token</c>.</summary>
-    private PluginSettings WithTokenFile(string token)
-    {
-        var file = _dir.Combine($"token-{Guid.NewGuid():N}");
-        File.WriteAllText(file, token + "\n");
-        return SettingsBuilder.From(new Dictionary<string, object>
+    private PluginSettings WithTokenFile(string token) =>
+        SettingsBuilder.From(new Dictionary<string, object>
         {
             ["entries"] = "2",
             ["bytes"] = "300000",
-            ["tokenFile"] = file,
+            ["tokenFile"] = WriteSecretFile(token),
             ["acceptedTokenSha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_token))),
         });
-    }
 }
