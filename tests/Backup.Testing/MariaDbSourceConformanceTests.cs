@@ -8,8 +8,6 @@ namespace Backup.Testing;
 /// <remarks>Shared by mariadb-ha and mariadb-backup, which read the same node and password settings.</remarks>
 public abstract class MariaDbSourceConformanceTests : SourceConformanceTests
 {
-    private readonly TempDir _dir = new();
-
     /// <inheritdoc />
     protected override IReadOnlyList<string> Secrets => [TestServers.MariaDbPassword];
 
@@ -19,26 +17,11 @@ public abstract class MariaDbSourceConformanceTests : SourceConformanceTests
     /// <inheritdoc />
     protected override PluginSettings? CreateSettingsWithSecret(string secret) => WithPasswordFile(secret);
 
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _dir.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private PluginSettings WithPasswordFile(string password)
-    {
-        var file = _dir.Combine($"password-{Guid.NewGuid():N}");
-        File.WriteAllText(file, password + "\n");
-        return SettingsBuilder.From(new Dictionary<string, object>
+    private PluginSettings WithPasswordFile(string password) =>
+        SettingsBuilder.From(new Dictionary<string, object>
         {
             ["host"] = TestServers.MariaDbHost,
             ["port"] = TestServers.MariaDbPort.ToString(CultureInfo.InvariantCulture),
-            ["password"] = new Dictionary<string, object> { ["file"] = file },
+            ["password"] = new Dictionary<string, object> { ["file"] = WriteSecretFile(password) },
         });
-    }
 }
