@@ -26,6 +26,9 @@ public sealed class AgeKeyPair
     /// <summary>The public key (<c>age1...</c>).</summary>
     public string Recipient { get; }
 
+    /// <summary>Deconstructs into (<see cref="IdentityFile"/>, <see cref="Recipient"/>).</summary>
+    public void Deconstruct(out string identityFile, out string recipient) => (identityFile, recipient) = (IdentityFile, Recipient);
+
     /// <summary>A spec's last section: encryption to <see cref="Recipient"/> (<see cref="AddIdentityAsync"/> appends to it).</summary>
     public string EncryptionSection => $"encryption:\n  recipients: [{Recipient}]\n";
 
