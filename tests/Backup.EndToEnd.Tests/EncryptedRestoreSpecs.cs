@@ -38,9 +38,9 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
     [InlineData("streaming", ".sql.gz")]
     public async Task An_encrypted_backup_opens_with_age_by_hand_and_restores_only_with_one_of_its_keys(string mode, string plainSuffix)
     {
-        var (oldKey, oldPublic) = await KeyAsync("old");
-        var (newKey, newPublic) = await KeyAsync("new");
-        var (strangerKey, _) = await KeyAsync("stranger");
+        var (oldKey, oldPublic) = await AgeKeyPair.CreateAsync(_dir);
+        var (newKey, newPublic) = await AgeKeyPair.CreateAsync(_dir);
+        var (strangerKey, _) = await AgeKeyPair.CreateAsync(_dir);
         var store = _dir.Combine("store");
         var common = $"name: secret\nsource:\n  {TestServers.MariaDbHaSource}\nstorage:\n  plugin: local\n  settings:\n    path: {store}\ntempDirectory: {_dir.Combine("tmp")}\npipeline:\n  mode: {mode}\n  threads: 2\n  blockSizeMiB: 1\n";
         var encryption = $"encryption:\n  recipients: [{oldPublic}, {newPublic}]\n";
@@ -91,7 +91,7 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
     [Fact]
     public async Task Ciphertext_altered_in_the_store_with_a_recomputed_sha1_exits_7_and_loads_nothing()
     {
-        var (key, publicKey) = await KeyAsync("key");
+        var (key, publicKey) = await AgeKeyPair.CreateAsync(_dir);
         var store = _dir.Combine("store");
         var spec = Write("job.yaml", $"name: altered\nsource:\n  {TestServers.MariaDbHaSource}\nstorage:\n  plugin: local\n  settings:\n    path: {store}\ntempDirectory: {_dir.Combine("tmp")}\nencryption:\n  recipients: [{publicKey}]\n  identity: {{env: {IdentityVariable}}}\n");
         (await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory])).ExitCode.Should().Be(0);
@@ -112,7 +112,7 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
     [Fact]
     public async Task Validate_refuses_a_secret_key_pasted_as_a_recipient_in_one_line_with_exit_2_without_echoing_it()
     {
-        var (key, _) = await KeyAsync("key");
+        var (key, _) = await AgeKeyPair.CreateAsync(_dir);
         var secret = (await File.ReadAllLinesAsync(key)).Single(l => l.StartsWith("AGE-SECRET-KEY-1", StringComparison.Ordinal));
         var spec = Write("job.yaml", $"name: bad\nsource:\n  {TestServers.MariaDbHaSource}\nstorage:\n  plugin: local\n  settings:\n    path: {_dir.Combine("store")}\nencryption:\n  recipients: [{secret}]\n");
 
@@ -121,14 +121,6 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
         result.ExitCode.Should().Be(2, result.StandardError);
         result.ErrorLines().Should().ContainSingle().Which.Should().MatchRegex(@"job\.yaml:\d+:\d+: encryption\.recipients: ").And.Contain("starts with 'age1'");
         (result.StandardError + result.StandardOutput).Should().NotContain(secret);
-    }
-
-    private async Task<(string KeyFile, string PublicKey)> KeyAsync(string name)
-    {
-        var file = _dir.Combine(name + ".txt");
-        await CliWrap.Cli.Wrap("age-keygen").WithArguments(["-o", file]).ExecuteBufferedAsync();
-        var publicKey = (await CliWrap.Cli.Wrap("age-keygen").WithArguments(["-y", file]).ExecuteBufferedAsync()).StandardOutput.Trim();
-        return (file, publicKey);
     }
 
     private string Write(string name, string text)

@@ -55,9 +55,7 @@ public sealed class MetricsSpecs(HostFixture host) : IClassFixture<HostFixture>,
     [Fact]
     public async Task An_encrypted_run_pushes_the_raw_size_the_sealed_manifest_hides()
     {
-        var key = _dir.Combine("key.txt");
-        await CliWrap.Cli.Wrap("age-keygen").WithArguments(["-o", key]).ExecuteBufferedAsync();
-        var recipient = (await CliWrap.Cli.Wrap("age-keygen").WithArguments(["-y", key]).ExecuteBufferedAsync()).StandardOutput.Trim();
+        var recipient = (await AgeKeyPair.CreateAsync(_dir)).Recipient;
 
         var result = await RunAsync("run", MonitoringSpecFile.Write(_dir.Path, _job, $"{Metrics}\nencryption:\n  recipients:\n    - {recipient}"));
 

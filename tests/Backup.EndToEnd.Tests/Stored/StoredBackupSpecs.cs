@@ -215,6 +215,28 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_encrypted_backup_is_stored_as_age_that_age_decrypts_verify_checks_its_contents_only_with_the_key_and_a_flipped_byte_fails()
+    {
+        var key = await AgeKeyPair.CreateAsync(Dir);
+        var spec = WriteSpec(FakeSource("entries: 2\n    bytes: 100000"), key.EncryptionSection);
+        var run = await Host(["run", "--spec", spec]);
+        run.ExitCode.Should().Be(0, run.StandardError);
+        var id = run.StandardOutput.Split(' ')[0];
+        (await KeysAsync()).Should().BeEquivalentTo(Objects(id, complete: true, ".tar.gz.age"));
+
+        var archive = $"{Prefix}/{id}.tar.gz.age";
+        var bytes = await ReadAsync(archive);
+        var sha1 = await key.AssertOpensAsync(bytes, Path.GetFileName(archive), Encoding.ASCII.GetString(await ReadAsync(archive + ".sha1")));
+        await key.AssertVerifyChecksContentsOnlyWithTheKeyAsync(spec, sha1, () => Host(["verify", "--spec", spec, "--latest"]));
+
+        bytes[bytes.Length / 2] ^= 0x01;
+        await WriteAsync(archive, bytes);
+        var damaged = await Host(["verify", "--spec", spec, "--latest"]);
+        damaged.ExitCode.Should().Be(7, damaged.StandardError);
+        ErrorLines(damaged).Should().ContainSingle().Which.Should().Contain("is corrupted or truncated");
+    }
+
+    [Fact]
     public async Task A_truncated_archive_is_reported_as_corrupted_or_truncated()
     {
         var spec = WriteSpec(FakeSource("entries: 2\n    bytes: 200000"));
