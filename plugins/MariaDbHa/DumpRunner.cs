@@ -1,5 +1,6 @@
 using Backup.Abstractions;
 using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.Plugins.MariaDbHa.Inventory;
 using CliWrap;
 
 namespace Backup.Plugins.MariaDbHa;
@@ -10,12 +11,17 @@ internal sealed class DumpRunner(string dumpCommand, ClientLogin login)
     private string DumpName => Path.GetFileName(dumpCommand);
 
     /// <summary>Dumps <paramref name="node"/> with <paramref name="arguments"/> (after the login's option file) into <paramref name="output"/>.</summary>
+    /// <param name="node">The node to dump.</param>
+    /// <param name="arguments">mariadb-dump's arguments.</param>
+    /// <param name="output">Where the dump goes.</param>
+    /// <param name="inventory">Reads the dump's inventory as it streams past, or null.</param>
+    /// <param name="cancellationToken">Cancels the dump.</param>
     /// <returns>The tap that saw the bytes, for their count and the dump's header.</returns>
     /// <exception cref="NodeDumpException">The dump failed or was cut off; another node may do better.</exception>
     /// <exception cref="BackupSourceException">The dump command cannot be started; no node will do better.</exception>
-    public async Task<DumpStreamTap> RunAsync(NodeCandidate node, IReadOnlyList<string> arguments, Stream output, CancellationToken cancellationToken)
+    public async Task<DumpStreamTap> RunAsync(NodeCandidate node, IReadOnlyList<string> arguments, Stream output, DumpInventory? inventory, CancellationToken cancellationToken)
     {
-        var tap = new DumpStreamTap(output);
+        var tap = new DumpStreamTap(output, inventory);
         var command = login.Wrap(dumpCommand, arguments)
             .WithStandardOutputPipe(BlockingPipeReader.To(tap));
 

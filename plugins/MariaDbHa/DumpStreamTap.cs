@@ -1,8 +1,10 @@
+using Backup.Plugins.MariaDbHa.Inventory;
+
 namespace Backup.Plugins.MariaDbHa;
 
-/// <summary>A write-only pass-through stream that counts bytes and keeps the dump's head and tail for checks.</summary>
+/// <summary>A write-only pass-through stream that counts bytes, keeps the dump's head and tail for checks and, when asked, reads its inventory.</summary>
 /// <remarks>The head gives the server version; the tail proves the dump was not cut off.</remarks>
-internal sealed class DumpStreamTap(Stream inner) : Stream
+internal sealed class DumpStreamTap(Stream inner, DumpInventory? inventory = null) : Stream
 {
     private const int HeadSize = 1024;
     private const int TailSize = 512;
@@ -46,6 +48,9 @@ internal sealed class DumpStreamTap(Stream inner) : Stream
         }
     }
 
+    /// <summary>The inventory read from the bytes written, when one was asked for.</summary>
+    public DumpInventory? Inventory => inventory;
+
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -75,6 +80,7 @@ internal sealed class DumpStreamTap(Stream inner) : Stream
 
     private void Observe(ReadOnlySpan<byte> data)
     {
+        inventory?.Scan(data);
         if (_headLength < HeadSize)
         {
             var take = Math.Min(HeadSize - _headLength, data.Length);

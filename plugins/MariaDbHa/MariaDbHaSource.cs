@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Backup.Abstractions;
+using Backup.Plugins.MariaDbHa.Inventory;
 using Backup.Plugins.MariaDbHa.Nodes;
 using Microsoft.Extensions.Logging;
 
@@ -126,13 +127,13 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
             if (usersArguments is not null)
             {
                 await using var file = new FileStream(usersFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-                await runner.RunAsync(node, usersArguments, file, cancellationToken).ConfigureAwait(false);
+                await runner.RunAsync(node, usersArguments, file, inventory: null, cancellationToken).ConfigureAwait(false);
             }
 
             logger.LogInformation("Dumping {Layout} layout from {Node} as {User} into {Entry}", DumpLayoutNames.Name(settings.Layout), node, settings.User, settings.EntryName);
             await context.Writer.WriteEntryAsync(
                 settings.EntryName,
-                async (stream, ct) => data = await runner.RunAsync(node, dataArguments, stream, ct).ConfigureAwait(false),
+                async (stream, ct) => data = await runner.RunAsync(node, dataArguments, stream, new DumpInventory(), ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
 
             if (usersArguments is not null)
@@ -154,7 +155,13 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
 
         var finishedAt = DateTimeOffset.UtcNow;
         logger.LogInformation("Dump from {Node} finished: {Bytes} bytes in {Seconds:F1} s", node, data!.Length, stopwatch.Elapsed.TotalSeconds);
-        return new SourceResult(Metadata(chosen, attempt, dataArguments, usersArguments, data, startedAt, finishedAt));
+        var inventory = data.Inventory!.Complete();
+        if (inventory is null)
+        {
+            logger.LogWarning("The dump holds more than {Max} objects: no inventory is recorded, so a drill of this backup can check only that it loads", ContentInventory.MaxItems);
+        }
+
+        return new SourceResult(Metadata(chosen, attempt, dataArguments, usersArguments, data, startedAt, finishedAt)) { Inventory = inventory };
     }
 
     private Dictionary<string, string> Metadata(

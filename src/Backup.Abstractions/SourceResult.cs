@@ -6,4 +6,7 @@ public sealed record SourceResult(IReadOnlyDictionary<string, string> Metadata)
 {
     /// <summary>A result with no metadata.</summary>
     public static SourceResult Empty { get; } = new(new Dictionary<string, string>());
+
+    /// <summary>What the backup holds, object by object (contract 1.3); <see langword="null"/> when the source does not know.</summary>
+    public ContentInventory? Inventory { get; init; }
 }

@@ -44,6 +44,28 @@ public sealed partial class BackupRunnerSpecs : IDisposable
     }
 
     [Fact]
+    public async Task The_sources_inventory_is_recorded_in_the_manifest_unless_it_would_make_the_manifest_unreadable()
+    {
+        var small = new ContentInventory([new InventoryItem("shop", "table", "orders", 2000), new InventoryItem("shop", "view", "v", null)]);
+        var name = new string('n', 250);
+        var huge = new ContentInventory([.. Enumerable.Range(0, ContentInventory.MaxItems).Select(i => new InventoryItem(name, "procedure", $"{name}{i}", long.MaxValue))]);
+        var recorded = new MemoryStorage();
+        var dropped = new MemoryStorage();
+
+        await RunAsync(new ScriptedSource(Write) { Inventory = small }, recorded, Pipeline(PipelineMode.Archive));
+        await RunAsync(new ScriptedSource(Write) { Inventory = huge }, dropped, Pipeline(PipelineMode.Archive));
+
+        (await ManifestAsync(recorded)).Inventory!.Items.Should().Equal(small.Items);
+        (await ManifestAsync(dropped)).Inventory.Should().BeNull("a manifest no reader accepts would make the backup unrestorable");
+
+        static Task Write(BackupContext context, CancellationToken ct) =>
+            context.Writer.WriteEntryAsync("dump.sql", (stream, c) => stream.WriteAsync(TestData.Dump(1000), c).AsTask(), ct);
+
+        static async Task<BackupManifest> ManifestAsync(MemoryStorage storage) =>
+            (await BackupManifest.ReadAsync(new MemoryStream(storage.Objects[storage.Objects.Keys.Last(k => k.EndsWith(".manifest.json", StringComparison.Ordinal))]), CancellationToken.None))!;
+    }
+
+    [Fact]
     public async Task Streaming_mode_uploads_a_sql_gz_of_the_entry_without_writing_it_to_temp_disk()
     {
         var dump = TestData.Dump(5 << 20);

@@ -1,5 +1,7 @@
 using Backup.Abstractions;
+using Backup.Plugins.MariaDbHa.Nodes;
 using Microsoft.Extensions.Logging;
+using MySqlConnector;
 
 namespace Backup.Plugins.MariaDbHa.Restore;
 
@@ -35,7 +37,7 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
             var names = string.Join(", ", occupied.Take(10)) + (occupied.Count > 10 ? ", ..." : "");
             if (!context.Force)
             {
-                throw new BackupRestoreException($"target {client.Server} is not empty (databases: {names}); nothing was loaded; use --force to load into it anyway");
+                throw new BackupRestoreException($"target {client.Server} is not empty (databases with tables, routines or events: {names}); nothing was loaded; use --force to load into it anyway");
             }
 
             logger.LogWarning("Target {Server} already holds {Databases}; loading anyway (--force)", client.Server, names);
@@ -54,6 +56,22 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
         }
 
         logger.LogInformation("Backup {BackupId} loaded into {Server}", context.BackupId, client.Server);
+    }
+
+    /// <summary>Reads what the target (command-line override, else the source's settings) holds, for a drill's checks.</summary>
+    public async Task<ContentInventory> ReadInventoryAsync(RestoreTarget target, CancellationToken cancellationToken)
+    {
+        var password = await settings.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        var (host, port) = await TargetAsync(target, cancellationToken).ConfigureAwait(false);
+        var node = new NodeCandidate(host, port);
+        try
+        {
+            return await TargetInventory.ReadAsync(new NodeProbe(settings.User, password, settings.ConnectTimeoutSeconds), node, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MySqlException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BackupRestoreException($"cannot read what target {node.Address} holds: {ex.Message}", ex);
+        }
     }
 
     /// <summary>

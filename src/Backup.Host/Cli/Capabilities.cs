@@ -25,6 +25,12 @@ internal static class Capabilities
         ?? throw new BackupSettingsException(
             $"{job.Spec.Source.PluginLocation}: source plugin '{job.Spec.Source.Plugin}' cannot restore backups (it does not implement {nameof(IRestorableBackupSource)})");
 
+    /// <summary>The job's source as one that can read back what a target holds, or one line saying the plugin cannot drill.</summary>
+    public static IDrillableBackupSource RequireDrillableSource(BackupJob job) =>
+        job.Source as IDrillableBackupSource
+        ?? throw new BackupSettingsException(
+            $"{job.Spec.Source.PluginLocation}: source plugin '{job.Spec.Source.Plugin}' cannot run restore drills (it does not implement {nameof(IDrillableBackupSource)})");
+
     /// <summary>The retention enforcer for <paramref name="job"/>'s storage; fails in one line when the storage cannot list, read or delete.</summary>
     public static RetentionEnforcer RetentionEnforcer(BackupJob job, ILoggerFactory loggerFactory)
     {

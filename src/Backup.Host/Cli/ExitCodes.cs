@@ -36,6 +36,9 @@ internal static class ExitCodes
     /// <summary>The temp directory is full or not writable; the message names it and the space needed or known.</summary>
     public const int TempDirectoryFailed = 9;
 
+    /// <summary>A drill loaded the backup, but the server does not hold what the backup's manifest recorded (an object missing or extra, a table's row count differs).</summary>
+    public const int DrillFailed = 10;
+
     /// <summary>Interrupted by SIGINT (Ctrl-C); temp files were removed.</summary>
     public const int Interrupted = 130;
 

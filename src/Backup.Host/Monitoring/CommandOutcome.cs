@@ -1,6 +1,6 @@
 namespace Backup.Host.Monitoring;
 
-/// <summary>What one job command did, made once at the end of every <c>run</c>, <c>verify</c>, <c>prune</c> and <c>restore</c>: metrics and notifications both read it.</summary>
+/// <summary>What one job command did, made once at the end of every <c>run</c>, <c>verify</c>, <c>prune</c>, <c>restore</c> and <c>drill</c>: metrics and notifications both read it.</summary>
 /// <param name="Command">The command (<c>run</c>, <c>verify</c>, ...).</param>
 /// <param name="Job">The spec's name.</param>
 /// <param name="Source">The source plugin's name.</param>

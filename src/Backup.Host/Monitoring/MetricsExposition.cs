@@ -35,6 +35,9 @@ internal static class MetricsExposition
     /// <summary>When <c>verify</c> last proved a backup restorable (Unix seconds).</summary>
     public const string LastVerified = "backup_last_verified_timestamp_seconds";
 
+    /// <summary>When <c>drill</c> last loaded a backup into a scratch server and found what its manifest records (Unix seconds).</summary>
+    public const string LastDrilled = "backup_last_drilled_timestamp_seconds";
+
     /// <summary>The exposition text for <paramref name="outcome"/>.</summary>
     public static string Render(CommandOutcome outcome)
     {
@@ -73,6 +76,10 @@ internal static class MetricsExposition
         else if (outcome.Command == "verify")
         {
             Gauge(LastVerified, "When verify last proved a backup restorable (Unix time).", finished);
+        }
+        else if (outcome.Command == "drill")
+        {
+            Gauge(LastDrilled, "When drill last loaded a backup and found what its manifest records (Unix time).", finished);
         }
 
         return text.ToString();

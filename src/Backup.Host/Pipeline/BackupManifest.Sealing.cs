@@ -9,8 +9,8 @@ internal sealed partial record BackupManifest
     /// Kept in the clear: format version, job, backup id, times, source plugin, host version, the archive's name, size
     /// and SHA-1 (of the encrypted bytes), and the recipients. All of it is visible from the object names, sizes and the
     /// <c>.sha1</c> anyway, and it lets list, retention and verify-without-a-key work. Sealed: the entries (names, sizes
-    /// and SHA-1s of plaintext, which would confirm a guessed dump) and the source's facts (node, server version,
-    /// databases).
+    /// and SHA-1s of plaintext, which would confirm a guessed dump), the source's facts (node, server version,
+    /// databases) and the inventory (schema and table names, row counts).
     /// </remarks>
     public async Task<BackupManifest> SealAsync(IReadOnlyCollection<AgeRecipient> recipients, CancellationToken cancellationToken)
     {
@@ -25,6 +25,7 @@ internal sealed partial record BackupManifest
         {
             SourceMetadata = new Dictionary<string, string>(),
             Entries = [],
+            Inventory = null,
             Encryption = new ManifestEncryption("age", recipients.Select(r => r.ToString()).ToList(), Convert.ToBase64String(sealedBytes.ToArray())),
         };
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Backup.Abstractions;
@@ -16,6 +17,7 @@ namespace Backup.Host.Pipeline;
 /// <param name="HostVersion">The version of the host that made the backup.</param>
 /// <param name="Archive">The archive's name, size and SHA-1; only in the copy stored beside the archive.</param>
 /// <param name="Encryption">How the archive is encrypted and the sealed full manifest; only in the copy beside an encrypted archive.</param>
+/// <param name="Inventory">What the backup holds, object by object, as the source saw it (contract 1.3); absent in older backups. A drill compares a restored server with it.</param>
 internal sealed partial record BackupManifest(
     int FormatVersion,
     string Job,
@@ -27,7 +29,8 @@ internal sealed partial record BackupManifest(
     IReadOnlyList<EntryInfo> Entries,
     string HostVersion,
     ArchiveInfo? Archive,
-    ManifestEncryption? Encryption = null)
+    ManifestEncryption? Encryption = null,
+    ContentInventory? Inventory = null)
 {
     /// <summary>The manifest's entry name inside the archive.</summary>
     public const string EntryName = BackupEntryName.Reserved;
@@ -45,19 +48,27 @@ internal sealed partial record BackupManifest(
     /// <summary>The manifest as indented JSON (UTF-8).</summary>
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
 
-    /// <summary>The largest manifest any reader accepts: this host's are a few KB, and a forged one must not cost memory.</summary>
-    public const int MaxBytes = 1 << 20;
+    /// <summary>The largest manifest any reader accepts: this host's are a few KB (about 2 MB with a full inventory of <see cref="ContentInventory.MaxItems"/>), and a forged one must not cost memory.</summary>
+    public const int MaxBytes = 4 << 20;
 
     /// <summary>Reads a manifest written by <see cref="ToJsonBytes"/>, at most <see cref="MaxBytes"/> of it.</summary>
     /// <exception cref="InvalidDataException">The stream holds more than <see cref="MaxBytes"/>.</exception>
     /// <exception cref="JsonException">It is not a manifest's JSON.</exception>
     public static async Task<BackupManifest?> ReadAsync(Stream json, CancellationToken cancellationToken)
     {
-        var buffer = new byte[MaxBytes + 1];
-        var length = await json.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-        return length > MaxBytes
-            ? throw new InvalidDataException($"the manifest is larger than {MaxBytes:N0} bytes")
-            : JsonSerializer.Deserialize<BackupManifest>(buffer.AsSpan(0, length), Options);
+        // Pooled: `list` reads one manifest per backup, and a fresh 4 MiB buffer each would churn the large-object heap.
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBytes + 1);
+        try
+        {
+            var length = await json.ReadAtLeastAsync(buffer.AsMemory(0, MaxBytes + 1), MaxBytes + 1, throwOnEndOfStream: false, cancellationToken);
+            return length > MaxBytes
+                ? throw new InvalidDataException($"the manifest is larger than {MaxBytes:N0} bytes")
+                : JsonSerializer.Deserialize<BackupManifest>(buffer.AsSpan(0, length), Options);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
 

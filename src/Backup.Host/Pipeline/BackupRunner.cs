@@ -283,8 +283,9 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         }
     }
 
-    private BackupManifest Manifest(Run run, SourceResult result, IReadOnlyList<EntryInfo> entries) =>
-        new(
+    private BackupManifest Manifest(Run run, SourceResult result, IReadOnlyList<EntryInfo> entries)
+    {
+        var manifest = new BackupManifest(
             FormatVersion: 1,
             run.Job.Spec.Name,
             run.BackupId,
@@ -294,7 +295,21 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             result.Metadata,
             entries,
             HostVersion(),
-            Archive: null);
+            Archive: null,
+            Inventory: result.Inventory);
+
+        // An inventory that would make the manifest larger than any reader accepts would make the backup unrestorable:
+        // drop it (a drill then reports the backup unchecked). 64 KiB is room for the archive's line added later, and
+        // 3/4 for base64: an encrypted backup's outer manifest carries the whole one sealed.
+        if (manifest.Inventory is { } inventory &&
+            (inventory.Items.Count > ContentInventory.MaxItems || manifest.ToJsonBytes().Length > (BackupManifest.MaxBytes - (64 << 10)) / 4 * 3))
+        {
+            _logger.LogWarning("The source's inventory ({Count} items) would make the manifest too large; it is not recorded", inventory.Items.Count);
+            return manifest with { Inventory = null };
+        }
+
+        return manifest;
+    }
 
     private static string HostVersion() =>
         typeof(BackupRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";

@@ -98,10 +98,12 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
         verify.ExitCode.Should().Be(0, verify.StandardError);
         verify.StandardOutput.Should().StartWith($"{id} ok: sha1 ");
 
-        // A database on the target makes it non-empty: without --force nothing is loaded. The message names the first
+        // A database holding a table on the target makes it non-empty: without --force nothing is loaded. The message names the first
         // ten databases in order, and the shared target holds what other tests restored: "0" sorts before all of them.
         var marker = "0" + _database + "_m";
         await ExecuteAsync(TestServers.RestorePort, $"CREATE DATABASE IF NOT EXISTS {marker}");
+        // An empty schema is not data (a fresh server's `test`): a table makes it so.
+        await ExecuteAsync(TestServers.RestorePort, $"CREATE TABLE IF NOT EXISTS {marker}.t (a INT)");
         try
         {
             var refused = await Host(["restore", "--spec", spec, "--id", id, "--target-port", Port(TestServers.RestorePort)], shims);

@@ -51,6 +51,19 @@ public sealed class EncryptedBackupSpecs : IDisposable
             .And.Contain(_key.Recipient.ToString()).And.Contain(_newKey.Recipient.ToString()).And.Contain(outcome.Archive.Sha1);
     }
 
+    [Fact]
+    public async Task The_inventory_is_sealed_with_the_manifest_and_comes_back_with_the_key()
+    {
+        var inventory = new ContentInventory([new InventoryItem("secret_schema", "table", "secret_orders", 1234)]);
+        await RunAsync(PipelineMode.Archive, inventory, ("dump.sql", TestData.Dump(1000)));
+        var backup = await FindAsync();
+
+        Encoding.UTF8.GetString(_storage.Objects["p/job-20261125T040000Z.manifest.json"]).Should().NotContain("secret_").And.NotContain("1234");
+        var beside = await BackupManifest.ReadAsync(new MemoryStream(_storage.Objects["p/job-20261125T040000Z.manifest.json"]), CancellationToken.None);
+        (await beside!.UnsealAsync([_key], CancellationToken.None)).Inventory!.Items.Should().Equal(inventory.Items);
+        (await ArchiveVerifier.VerifyAsync(_storage, backup, null, null, CancellationToken.None, [_key])).Manifest.Inventory!.Items.Should().Equal(inventory.Items);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -117,7 +130,9 @@ public sealed class EncryptedBackupSpecs : IDisposable
     private async Task<StoredBackup> FindAsync() =>
         await new BackupInventory(_storage, new ArtifactSpec("p", "{job}-{timestamp}"), "job").FindAsync(null, CancellationToken.None);
 
-    private Task<BackupOutcome> RunAsync(PipelineMode mode, params (string Name, byte[] Content)[] entries)
+    private Task<BackupOutcome> RunAsync(PipelineMode mode, params (string Name, byte[] Content)[] entries) => RunAsync(mode, null, entries);
+
+    private Task<BackupOutcome> RunAsync(PipelineMode mode, ContentInventory? inventory, params (string Name, byte[] Content)[] entries)
     {
         var settings = PluginSettings.Empty("settings", "job.yaml:1:1");
         var spec = new JobSpec(
@@ -129,7 +144,7 @@ public sealed class EncryptedBackupSpecs : IDisposable
             "job.yaml",
             Pipeline: new PipelineSpec(mode, CompressionKind.Gzip, 4, 2, 1),
             Encryption: new EncryptionSpec([_key.Recipient, _newKey.Recipient], null));
-        var source = ScriptedSource.Writing(entries);
+        var source = ScriptedSource.Writing(inventory, entries);
         var runner = new BackupRunner(new CapturingLoggerFactory(), new FixedClock(Start));
         return runner.RunAsync(new BackupJob(spec, source, _storage), CancellationToken.None);
     }

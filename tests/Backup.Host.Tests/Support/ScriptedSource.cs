@@ -8,16 +8,22 @@ internal sealed class ScriptedSource(Func<BackupContext, CancellationToken, Task
     public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
     {
         await script(context, cancellationToken);
-        return new SourceResult(new Dictionary<string, string> { ["fake"] = "yes" });
+        return new SourceResult(new Dictionary<string, string> { ["fake"] = "yes" }) { Inventory = Inventory };
     }
 
+    /// <summary>The inventory the source reports (contract 1.3), or null.</summary>
+    public ContentInventory? Inventory { get; init; }
+
     /// <summary>A source writing the given entries.</summary>
-    public static ScriptedSource Writing(params (string Name, byte[] Content)[] entries) =>
+    public static ScriptedSource Writing(params (string Name, byte[] Content)[] entries) => Writing(null, entries);
+
+    /// <summary>A source writing the given entries and reporting <paramref name="inventory"/>.</summary>
+    public static ScriptedSource Writing(ContentInventory? inventory, params (string Name, byte[] Content)[] entries) =>
         new(async (context, ct) =>
         {
             foreach (var (name, content) in entries)
             {
                 await context.Writer.WriteEntryAsync(name, (stream, c) => stream.WriteAsync(content, c).AsTask(), ct);
             }
-        });
+        }) { Inventory = inventory };
 }
