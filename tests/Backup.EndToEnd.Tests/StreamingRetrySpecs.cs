@@ -8,11 +8,18 @@ namespace Backup.EndToEnd.Tests;
 /// <summary>Streaming mode against a real server whose dump fails part-way with an error a retry fixes (a table changed or a database dropped under the dump).</summary>
 public sealed class StreamingRetrySpecs : IAsyncLifetime
 {
+    private const string PasswordVariable = "BACKUP_TEST_SRETRY_PASSWORD";
     private readonly string _database = $"sretry_{Guid.NewGuid():N}"[..20];
+    private readonly string _password = Guid.NewGuid().ToString("N");
     private readonly TempDir _dir = new();
+
+    // Its own user, so the wait below recognises this run's dump and not another test's all-databases dump of the shared server.
+    private string User => _database;
 
     public async Task InitializeAsync()
     {
+        await TestServers.ExecuteAsync($"CREATE USER '{User}'@'%' IDENTIFIED BY @pw", ("@pw", _password));
+        await TestServers.ExecuteAsync($"GRANT ALL PRIVILEGES ON *.* TO '{User}'@'%'");
         await TestServers.ExecuteAsync($"CREATE DATABASE {_database}");
         await TestServers.ExecuteAsync($"CREATE TABLE {_database}.a_first (id INT PRIMARY KEY)");
         await TestServers.ExecuteAsync($"CREATE TABLE {_database}.z_second (id INT PRIMARY KEY)");
@@ -22,6 +29,7 @@ public sealed class StreamingRetrySpecs : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await TestServers.ExecuteAsync($"DROP DATABASE IF EXISTS {_database}");
+        await TestServers.ExecuteAsync($"DROP USER IF EXISTS '{User}'@'%'");
         _dir.Dispose();
     }
 
@@ -30,7 +38,8 @@ public sealed class StreamingRetrySpecs : IAsyncLifetime
     {
         var store = _dir.Combine("store");
         var spec = _dir.Combine("job.yaml");
-        await File.WriteAllTextAsync(spec, $"name: nightly\nsource:\n  {TestServers.MariaDbHaSource}\nstorage:\n  plugin: local\n  settings:\n    path: {store}\n" +
+        var source = $"plugin: mariadb-ha\n  settings:\n    host: {TestServers.MariaDbHost}\n    port: {TestServers.MariaDbPort}\n    user: {User}\n    password:\n      env: {PasswordVariable}";
+        await File.WriteAllTextAsync(spec, $"name: nightly\nsource:\n  {source}\nstorage:\n  plugin: local\n  settings:\n    path: {store}\n" +
             $"artifact:\n  prefix: p\ntempDirectory: {_dir.Combine("tmp")}\npipeline:\n  mode: streaming\n");
 
         // The dump (all databases, one snapshot) waits for a_first, after it already streamed the databases before this
@@ -38,7 +47,7 @@ public sealed class StreamingRetrySpecs : IAsyncLifetime
         // and the source dumps again, writing its entry a second time.
         await using var holder = await TestServers.OpenMariaDbAsync();
         await ExecuteAsync(holder, $"LOCK TABLES {_database}.a_first WRITE");
-        var run = PublishedHost.RunAsync(["run", "--spec", spec]);
+        var run = PublishedHost.RunAsync(["run", "--spec", spec], new Dictionary<string, string?> { [PasswordVariable] = _password });
         await WaitForDumpBlockedAsync(run);
         await TestServers.ExecuteAsync($"TRUNCATE TABLE {_database}.z_second");
         await ExecuteAsync(holder, "UNLOCK TABLES");
@@ -49,7 +58,7 @@ public sealed class StreamingRetrySpecs : IAsyncLifetime
         var id = result.StandardOutput.Split(' ')[0];
         Directory.GetFiles(store, "*", SearchOption.AllDirectories).Select(Path.GetFileName).Should()
             .BeEquivalentTo([$"{id}.sql.gz", $"{id}.manifest.json", $"{id}.sql.gz.sha1"], "nothing of the abandoned attempt is left, not even a hidden temporary file");
-        var verify = await PublishedHost.RunAsync(["verify", "--spec", spec, "--id", id]);
+        var verify = await PublishedHost.RunAsync(["verify", "--spec", spec, "--id", id], new Dictionary<string, string?> { [PasswordVariable] = _password });
         verify.ExitCode.Should().Be(0, verify.StandardError);
         using var plain = new MemoryStream();
         await new GZipStream(File.OpenRead(Path.Combine(store, "p", $"{id}.sql.gz")), CompressionMode.Decompress).CopyToAsync(plain);
@@ -75,8 +84,8 @@ public sealed class StreamingRetrySpecs : IAsyncLifetime
         while (true)
         {
             await using var command = new MySqlCommand(
-                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = @db AND STATE = 'Waiting for table metadata lock' AND INFO LIKE '%`a_first`%'", connection);
-            command.Parameters.AddWithValue("@db", _database);
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = @user AND STATE = 'Waiting for table metadata lock' AND INFO LIKE '%`a_first`%'", connection);
+            command.Parameters.AddWithValue("@user", User);
             if (Convert.ToInt64(await command.ExecuteScalarAsync(timeout.Token), System.Globalization.CultureInfo.InvariantCulture) > 0)
             {
                 return;
