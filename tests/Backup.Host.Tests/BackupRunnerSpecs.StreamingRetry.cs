@@ -76,30 +76,6 @@ public sealed partial class BackupRunnerSpecs
         storage.Objects.Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task A_failing_streaming_upload_stops_the_source_and_is_reported_as_a_storage_failure()
-    {
-        var storage = new BreakingStorage();
-        var written = 0L;
-        var source = new ScriptedSource((context, ct) => context.Writer.WriteEntryAsync(
-            "dump.sql",
-            async (stream, c) =>
-            {
-                // Far more than the upload takes before it fails: the source must be stopped, not run to its end.
-                for (var i = 0; i < 400; i++)
-                {
-                    await stream.WriteAsync(TestData.Dump(MiB / 4), c);
-                    written += MiB / 4;
-                }
-            },
-            ct));
-
-        var act = () => RunAsync(source, storage, Pipeline(PipelineMode.Streaming));
-
-        (await act.Should().ThrowAsync<BackupStorageException>()).Which.Message.Should().Be("breaking: connection reset while uploading p/job-20261125T040000Z.sql.gz");
-        written.Should().BeLessThan(100L * MiB);
-    }
-
     /// <summary>A memory storage that records every upload it starts, also those that never finish.</summary>
     private sealed class AttemptCountingStorage : ICreateOnlyBackupStorage, IDeletableBackupStorage
     {

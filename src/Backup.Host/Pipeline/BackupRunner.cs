@@ -162,19 +162,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
                 source.Cancel),
             _logger,
             run.Watchdog.Source);
-        run.Watchdog.Enter("dumping", () => StallSide.Source);
-        SourceResult result;
-        try
-        {
-            result = await RunSourceAsync(run, entries, source.Token);
-        }
-        catch (Exception ex) when (entries.Upload is { Failed: true } upload)
-        {
-            // The source only saw the cancellation; the upload's own failure is the cause.
-            _logger.LogDebug(ex, "The source stopped after the archive upload failed");
-            await upload.Upload;
-            throw;
-        }
+        var result = await RunSourceBesideUploadAsync(run, entries, () => entries.Upload, source.Token);
 
         EnsureEntries(run, entries.Entries.Count);
         var manifest = Manifest(run, result, entries.Entries);
@@ -209,19 +197,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             spec.Source.Plugin,
             _logger,
             run.Watchdog.Source);
-        run.Watchdog.Enter("dumping", () => StallSide.Source);
-        SourceResult result;
-        try
-        {
-            result = await RunSourceAsync(run, entries, source.Token);
-        }
-        catch (Exception ex) when (entries.Upload is { Failed: true } upload)
-        {
-            // The source only saw the cancellation; the upload's own failure is the cause.
-            _logger.LogDebug(ex, "The source stopped after the upload failed");
-            await upload.Upload;
-            throw;
-        }
+        var result = await RunSourceBesideUploadAsync(run, entries, () => entries.Upload, source.Token);
 
         // Checked before the compressor completes (here and in FinishAsync): the upload must not finish for a source that failed.
         EnsureEntries(run, entries.Upload is null ? 0 : 1);
@@ -246,6 +222,23 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         if (encryption is not null)
         {
             await encryption.CompleteAsync(cancellationToken);
+        }
+    }
+
+    // For the writers that upload while the source writes: the upload stops the source when it fails by itself, and then
+    // its failure is the cause, not the cancellation the source saw.
+    private async Task<SourceResult> RunSourceBesideUploadAsync(Run run, IBackupWriter writer, Func<UploadAttempt?> upload, CancellationToken cancellationToken)
+    {
+        run.Watchdog.Enter("dumping", () => StallSide.Source);
+        try
+        {
+            return await RunSourceAsync(run, writer, cancellationToken);
+        }
+        catch (Exception ex) when (upload() is { Failed: true } failed)
+        {
+            _logger.LogDebug(ex, "The source stopped after the upload failed");
+            await failed.Upload;
+            throw;
         }
     }
 

@@ -75,9 +75,9 @@ internal sealed class StreamingEntryWriter(Func<StreamedEntry> startUpload, stri
     /// <summary>Abandons an unfinished upload (nothing is stored).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_upload is { Upload.IsCompleted: false } upload)
+        if (_upload is not null)
         {
-            await upload.AbandonAsync();
+            await _upload.AbandonUnlessEndedAsync();
         }
     }
 

@@ -37,6 +37,15 @@ internal abstract class UploadAttempt
         }
     }
 
+    /// <summary>Abandons the upload unless it already ended (finished or failed); for a writer's disposal.</summary>
+    public async Task AbandonUnlessEndedAsync()
+    {
+        if (!_upload.IsCompleted)
+        {
+            await AbandonAsync();
+        }
+    }
+
     /// <summary>Starts the upload, whose content <paramref name="writeContent"/> writes; called once, by the constructor.</summary>
     protected void Begin(Func<Func<Stream, CancellationToken, Task>, Task<ArchiveInfo>> upload, Func<Stream, CancellationToken, Task> writeContent)
     {
