@@ -17,6 +17,8 @@
 #   tgz-s3       as tool-tgz, into an S3 emulator (fauxqs, aws plugin) instead of the local directory
 #   tgz0-s3      as tool-tgz0, into the S3 emulator
 #   zst-s3       as tool-zst, into the S3 emulator
+#   phys-floor   mariadb-backup --backup --stream=mbstream > /dev/null  (the physical copy alone)
+#   tool-phys-zst backup run, source mariadb-backup, streaming zstd     (physical; compare with floor and tool-zst)
 #
 #   bench/run.sh restore    restore rows instead (the same generated database), each loading into the same server:
 #   restore-sh       zcat b.sql.gz | mariadb                               (the baseline every restore row is divided by)
@@ -212,20 +214,20 @@ age_recipient() {
   age-keygen -y "$WORK/age-key.txt"
 }
 
-write_spec() { # file mode compression local|s3 [age] [extra pipeline line] [layout]
+write_spec() { # file mode compression local|s3 [age] [extra pipeline line] [layout] [source plugin, default mariadb-ha]
   local encryption=""
   [[ ${5:-} == age ]] && encryption=$'encryption:\n  recipients: ['"$(age_recipient)"']'
   cat >"$1" <<EOF
 name: bench
 source:
-  plugin: mariadb-ha
+  plugin: ${8:-mariadb-ha}
   settings:
     host: $HOST
     port: $PORT
     user: root
     password:
       env: BENCH_DB_PASSWORD
-    layout: ${7:-seed}
+$([[ ${8:-mariadb-ha} == mariadb-ha ]] && echo "    layout: ${7:-seed}")
 $(storage_yaml "$4")
 artifact:
   prefix: bench
@@ -306,6 +308,8 @@ row_snippet() {
     restore-staged) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force" ;;
     restore-nostage) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force --no-staging" ;;
     restore-tgz) echo "$WORK/app/backup restore --spec $WORK/restore-tgz.yaml --id $TGZ_ID --target-host $HOST --target-port $PORT --force" ;;
+    phys-floor) echo "mariadb-backup --no-defaults --backup --stream=mbstream --host=$HOST --port=$PORT --user=root --target-dir=\$TMPD/mb 2>\$TMPD/mb.log >/dev/null" ;;
+    tool-phys-zst) write_spec "$WORK/phys-zst.yaml" streaming zstd local "" "" "" mariadb-backup; echo "$WORK/app/backup run --spec $WORK/phys-zst.yaml" ;;
     *) die "unknown row $1" ;;
   esac
 }

@@ -25,6 +25,9 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO_ROOT
 # Every image carries this source; only the storage varies.
 readonly SOURCE_PLUGIN=MariaDbHa
+# Source plugin folders under plugins/: never offered as a STORAGE. The image carries SOURCE_PLUGIN only (mariadb-backup
+# needs the datadir mounted and its own tools: docs/mariadb-backup.md; an ARG SOURCE is still to come).
+readonly SOURCE_PLUGINS=" MariaDbHa MariaDbBackup "
 
 die() { echo "$SELF: $*" >&2; exit 1; }
 usage() { echo "usage: $SELF [--from APP_DIR] STORAGE [OUT_DIR] | $SELF --list" >&2; exit 2; }
@@ -44,7 +47,7 @@ folder="" assembly=""
 available=()
 for dir in "$REPO_ROOT"/plugins/*/; do
   name=$(basename "$dir")
-  if [[ $name == "$SOURCE_PLUGIN" ]]; then continue; fi
+  if [[ $SOURCE_PLUGINS == *" $name "* ]]; then continue; fi
   csproj=$(compgen -G "$dir*.csproj" | head -n 1) || continue
   available+=("${name,,}")
   if [[ ${name,,} == "${storage,,}" ]]; then folder=$name assembly=$(basename "$csproj" .csproj); fi

@@ -126,8 +126,9 @@ for csproj in "${plugins[@]}"; do
   name=$(basename "$csproj" .csproj)
   dir=$out_dir/plugins/$name
   printf '  %-8s %s\n' "$(size_of "$dir")" "plugins/$name"
-  # A plugin must use the host's copies of the shared contract; its own copy (possibly another
-  # version) would be loaded silently into the plugin's context and break type identity.
+  # The host answers a plugin's requests for the shared contract from its own copies (the loader's shared
+  # types), so a plugin's copy is dead weight; it is loaded only where the plugin asks for a newer version than
+  # the host has, which the host refuses (docs/writing-a-plugin.md, "The project file").
   for shared in Backup.Abstractions.dll Microsoft.Extensions.Logging.Abstractions.dll; do
     if [[ -e $dir/$shared ]]; then
       echo "$SELF: warning: plugins/$name carries its own $shared (see plugins/Directory.Build.props)" >&2

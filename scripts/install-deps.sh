@@ -28,9 +28,10 @@ have_tool() {
 }
 
 # MariaDB server + client tools for scripts/test-servers.sh and the MariaDbHa plugin's tests.
-# galera-4 and mariadb-backup come along now because the Galera test cluster (mariabackup SST) needs them.
+# galera-4 and mariadb-backup come along because the Galera test cluster (mariabackup SST) and the mariadb-backup
+# source's tests (mariadb-backup, mbstream) need them.
 need_mariadb() {
-  if have_tool mariadbd && have_tool mariadb-dump; then
+  if have_tool mariadbd && have_tool mariadb-dump && have_tool mariadb-backup && have_tool mbstream; then
     return 0
   fi
   APT_PACKAGES+=(mariadb-server mariadb-client galera-4 mariadb-backup)

@@ -49,6 +49,15 @@ public abstract class SourceConformanceTests : IDisposable
         return source;
     }
 
+    /// <summary>Writes <paramref name="secret"/> and a newline to a new file in the kit's work directory (removed after the test), as a mounted Secret holds it.</summary>
+    /// <returns>The file's path, for the setting that names the secret's file.</returns>
+    protected string WriteSecretFile(string secret)
+    {
+        var file = Path.Combine(_workDirectory, $"secret-{Guid.NewGuid():N}");
+        File.WriteAllText(file, secret + "\n");
+        return file;
+    }
+
     /// <summary>Runs one backup of <paramref name="source"/> into <paramref name="writer"/> in a private work directory.</summary>
     protected Task<SourceResult> BackupAsync(IBackupSource source, RecordingBackupWriter writer, CancellationToken cancellationToken = default)
     {

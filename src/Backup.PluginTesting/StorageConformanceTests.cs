@@ -35,7 +35,7 @@ public abstract partial class StorageConformanceTests
     protected virtual long LargeObjectMemoryBudget => 200L * 1024 * 1024;
 
     /// <summary>Whether the server enforces create-only uploads itself (S3's <c>If-None-Match: *</c>, ...), so that of two racing uploads exactly one wins.</summary>
-    /// <remarks>Override with false for a server known to ignore the condition (then the plugin can only check before and after, which a race slips through).</remarks>
+    /// <remarks>Override with false for a server known to ignore the condition (then the plugin can only check before and after, which a race slips through): the race test then asserts only that what is stored is an upload that reported success.</remarks>
     protected virtual bool ServerEnforcesCreateOnly => true;
 
     /// <summary>Secret values in the settings (keys, passwords, tokens) that must never appear in an error message or a location.</summary>

@@ -51,11 +51,11 @@ public sealed class ConformanceKitSpecs(SdkFixture sdk)
         result.StandardOutput.Should().Contain("error BPT001: Backup.PluginTesting supports xunit v2 (2.9.x) with xunit.runner.visualstudio only");
     }
 
-    private string Samples => Path.Combine(sdk.Current, "samples");
+    private string Samples => SamplePlugin.SamplesOf(sdk.Current);
 
     /// <summary><c>dotnet test</c> of <paramref name="project"/> against the workspace's feed and package cache.</summary>
     private Task<BufferedCommandResult> TestAsync(string project) =>
-        DotNet.TryRunAsync(Samples, "test", project, $"-p:RestorePackagesPath={SamplePlugin.PackagesOf(sdk.Current)}");
+        DotNet.TryRunAsync(Samples, "test", project, SamplePlugin.RestorePackagesPath(sdk.Current));
 
     /// <summary>A copy of the sample's test project beside it, its project file changed by <paramref name="edit"/>; returns the project file.</summary>
     private async Task<string> VariantAsync(string name, Func<string, string> edit)

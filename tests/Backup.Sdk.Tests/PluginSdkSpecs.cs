@@ -52,6 +52,40 @@ public sealed class PluginSdkSpecs(SdkFixture sdk, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_storage_sample_passes_the_conformance_kit_and_stores_a_backup_of_the_source_sample_that_the_host_verifies()
+    {
+        var tests = await DotNet.TestAsync(SamplePlugin.SamplesOf(sdk.Current), SamplePlugin.StorageTestProject, SamplePlugin.RestorePackagesPath(sdk.Current));
+        output.WriteLine($"{SamplePlugin.StorageTestProject}: {tests.Passed} passed, {tests.Failed} failed, {tests.Total - tests.Passed - tests.Failed} skipped");
+        var (storage, _) = await SamplePlugin.PublishSampleAsync(sdk.Current, SamplePlugin.StorageProject, SamplePlugin.StorageAssemblyName);
+        var dir = sdk.NewTestDirectory();
+        var plugins = PublishedHost.ComposePluginsDirectory(dir, sdk.SamplePluginFolder, storage);
+        var database = Path.Combine(dir, "backups.db");
+        File.Create(database).Dispose();
+        var spec = Path.Combine(dir, "job.yaml");
+        await File.WriteAllTextAsync(spec, $"""
+            name: samples
+            source:
+              plugin: directory
+              settings:
+                path: {RepositoryPaths.Root}/samples/DirectorySource
+            storage:
+              plugin: sqlite
+              settings:
+                database: {database}
+            """);
+
+        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", plugins]);
+        var verify = await PublishedHost.RunAsync(["verify", "--spec", spec, "--latest", "--plugins-dir", plugins]);
+
+        tests.Failed.Should().Be(0);
+        tests.Passed.Should().BeGreaterThan(10, "the conformance kit runs, the create-only tests included");
+        run.ExitCode.Should().Be(0, run.StandardError);
+        verify.ExitCode.Should().Be(0, verify.StandardError);
+        verify.StandardOutput.Should().Contain(" ok: sha1 ").And.Contain("files.tar");
+        Directory.GetFiles(storage).Select(Path.GetFileName).Should().Contain("libe_sqlite3.so", "a plugin's native dependencies travel in its folder");
+    }
+
+    [Fact]
     public void The_plugin_folder_carries_no_copy_of_the_contract()
     {
         Directory.GetFiles(sdk.SamplePluginFolder).Select(Path.GetFileName)

@@ -7,7 +7,7 @@ using Backup.Testing;
 namespace Backup.Sdk.Tests;
 
 /// <summary>
-/// Once per test run: packs the contract (and the conformance kit) into a local feed, builds the sample plugin against
+/// Once per test run: packs the contract, the conformance kit and the templates into a local feed, builds the sample plugin against
 /// the package, and does the same against a contract one minor "from the future" — the slow part, measured.
 /// </summary>
 public sealed class SdkFixture : IAsyncLifetime
@@ -49,15 +49,16 @@ public sealed class SdkFixture : IAsyncLifetime
         // Two independent chains (separate feeds, build dirs and package caches), so they may run side by side.
         var current = Task.Run(async () =>
         {
-            var pack = await SamplePlugin.PackAsync(Current, HostContractVersion, "Backup.Abstractions/Backup.Abstractions.csproj", "Backup.PluginTesting/Backup.PluginTesting.csproj");
+            // The script a plugin author runs, into a folder outside the checkout.
+            var pack = await DotNet.ScriptAsync("build/pack.sh", "--build-dir", Path.Combine(Current, "contract-build"), SamplePlugin.FeedOf(Current));
             var (folder, publish) = await SamplePlugin.PublishAsync(Current, HostContractVersion);
-            return (folder, $"pack Abstractions + PluginTesting {HostContractVersion}: {pack.TotalSeconds:F1} s; publish sample: {publish.TotalSeconds:F1} s");
+            return (folder, $"build/pack.sh (Abstractions + PluginTesting + Templates {HostContractVersion}): {pack.TotalSeconds:F1} s; publish sample: {publish.TotalSeconds:F1} s");
         });
         var newer = Task.Run(async () =>
         {
-            var pack = await SamplePlugin.PackAsync(Newer, NewerContractVersion, "Backup.Abstractions/Backup.Abstractions.csproj");
+            var pack = await DotNet.ScriptAsync("build/pack.sh", "--contract-version", NewerContractVersion, "--build-dir", Path.Combine(Newer, "contract-build"), SamplePlugin.FeedOf(Newer));
             var (folder, publish) = await SamplePlugin.PublishAsync(Newer, NewerContractVersion);
-            return (folder, $"pack Abstractions {NewerContractVersion}: {pack.TotalSeconds:F1} s; publish sample: {publish.TotalSeconds:F1} s");
+            return (folder, $"build/pack.sh --contract-version {NewerContractVersion}: {pack.TotalSeconds:F1} s; publish sample: {publish.TotalSeconds:F1} s");
         });
         var started = DateTime.UtcNow;
         (SamplePluginFolder, var currentTiming) = await current;

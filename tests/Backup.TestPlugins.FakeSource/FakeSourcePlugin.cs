@@ -1,4 +1,5 @@
 using Backup.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace Backup.TestPlugins.FakeSource;
 
@@ -12,6 +13,10 @@ namespace Backup.TestPlugins.FakeSource;
 /// <c>gateFile</c>: after half of the first entry, waits until that file exists (a test sees the run mid-dump, for as
 /// long as it needs, then lets it finish). <c>estimate</c>: what <see cref="IEstimatingBackupSource"/> answers (none when unset);
 /// <c>estimateBehaviour</c> <c>fail</c> throws instead, <c>hang</c> never answers and ignores cancellation.
+/// <para>With <c>tokenFile</c> it takes a secret as a real source takes a password: it reads the file when the backup
+/// starts (bounded, trailing newline dropped) and presents the token to its pretend server, which accepts only the one
+/// whose SHA-256 is <c>acceptedTokenSha256</c> (what a server stores instead of the password). A refused token is a
+/// <see cref="BackupCredentialsException"/> naming the file; the token itself is never logged, reported or thrown.</para>
 /// </remarks>
 public sealed class FakeSourcePlugin : IBackupSourcePlugin
 {
@@ -29,13 +34,17 @@ public sealed class FakeSourcePlugin : IBackupSourcePlugin
             settings.GetString("markerFile"),
             settings.GetString("gateFile"),
             settings.Contains("estimate") ? settings.GetInt64("estimate", 0) : null,
-            settings.GetString("estimateBehaviour", "ok")!);
+            settings.GetString("estimateBehaviour", "ok")!,
+            FakeToken.From(settings),
+            context.LoggerFactory.CreateLogger<FakeSource>());
         settings.ThrowIfInvalid();
         return source;
     }
 }
 
-internal sealed class FakeSource(int entries, long bytes, string behaviour, string? markerFile, string? gateFile, long? estimate, string estimateBehaviour) : IEstimatingBackupSource
+internal sealed class FakeSource(
+    int entries, long bytes, string behaviour, string? markerFile, string? gateFile, long? estimate, string estimateBehaviour, FakeToken? token, ILogger logger)
+    : IEstimatingBackupSource
 {
     public async Task<long?> EstimateBytesAsync(CancellationToken cancellationToken)
     {
@@ -53,6 +62,12 @@ internal sealed class FakeSource(int entries, long bytes, string behaviour, stri
 
     public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
     {
+        if (token is not null)
+        {
+            await token.AuthenticateAsync(cancellationToken);
+            logger.LogInformation("fake: signed in with the token from {TokenFile}", token.File);
+        }
+
         if (markerFile is not null)
         {
             // Lets a test find the run's work directory (to prove it is removed) and know the source started.

@@ -12,6 +12,10 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
     public async Task RestoreAsync(RestoreContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Target.DataDirectory is not null)
+        {
+            throw new BackupRestoreException("mariadb-ha backups are SQL and load into a running server: use --target-host/--target-port, not --target-datadir (that is for mariadb-backup backups)");
+        }
 
         var order = RestorePlan.LoadOrder(context.Entries.EntryNames, context.Databases);
         if (order.Count == 0)

@@ -6,7 +6,7 @@ using Backup.Host.Stored;
 
 namespace Backup.Host.Cli;
 
-/// <summary><c>backup restore --spec job.yaml (--id ID | --latest) [--target-host H] [--target-port P] [--force] [--no-staging] [--database NAME]...</c>.</summary>
+/// <summary><c>backup restore --spec job.yaml (--id ID | --latest) [--target-host H] [--target-port P | --target-datadir DIR] [--force] [--no-staging] [--database NAME]...</c>.</summary>
 internal static class RestoreCommand
 {
     /// <summary>Creates the command; its outcome goes to <paramref name="recorder"/>.</summary>
@@ -16,6 +16,7 @@ internal static class RestoreCommand
         var selection = new BackupSelection();
         var targetHost = new Option<string?>("--target-host") { Description = "The server to restore into (default: the source's host setting)." };
         var targetPort = new Option<int?>("--target-port") { Description = "Its port (default: the source's port setting)." };
+        var targetDataDirectory = new Option<string?>("--target-datadir") { Description = "An empty data directory to restore a physical (mariadb-backup) backup into; the server must be stopped." };
         var force = new Option<bool>("--force") { Description = "Load even when the target already holds databases (with --database: the named ones)." };
         var noStaging = new Option<bool>("--no-staging")
         {
@@ -26,7 +27,7 @@ internal static class RestoreCommand
             "restore",
             "Downloads a backup, verifies its checksum and entries BEFORE loading anything, then loads it into the target with the source plugin.")
         {
-            spec, targetHost, targetPort, force, noStaging, databases,
+            spec, targetHost, targetPort, targetDataDirectory, force, noStaging, databases,
         };
         selection.AddTo(command);
         targetPort.Validators.Add(result =>
@@ -47,7 +48,7 @@ internal static class RestoreCommand
 
             options.Status.BackupId = backup.Id;
             recorder.Backup(backup.Id, backup.ArchiveKey is { } archiveKey ? storage.WhereIs(archiveKey) : null, backup.ArchiveSize);
-            var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));
+            var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort)) { DataDirectory = parseResult.GetValue(targetDataDirectory) };
             var restored = await new RestoreRunner(loggerFactory, options.Status).RunAsync(
                 job.Spec,
                 source,

@@ -11,6 +11,10 @@ namespace Backup.Host.Plugins;
 /// dependency (cloud SDKs, KubernetesClient) stays private to its plugin. A plugin that fails to load is
 /// reported with its reason and never stops the others from being listed. Plugins are not unloadable: the
 /// process is one-shot.
+/// A plugin folder may carry its own copy of a shared assembly (built without <c>ExcludeAssets="runtime"</c>): the
+/// shared assemblies and everything they reference are resolved from the host first, so that copy is never opened,
+/// except when the plugin asks for a higher assembly version than the host has, the one case
+/// <see cref="CheckSharedAssemblies"/> refuses. Tolerated by design; docs/writing-a-plugin.md calls the attribute optional.
 /// </remarks>
 internal sealed class PluginCatalog
 {

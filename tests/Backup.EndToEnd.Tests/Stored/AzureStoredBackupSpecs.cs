@@ -6,7 +6,7 @@ namespace Backup.EndToEnd.Tests.Stored;
 
 /// <summary>The stored-backup specs against the <c>azure</c> storage on Azurite, the connection string in BACKUP_TEST_AZURITE_CONNECTION_STRING as in a pod.</summary>
 [Collection(RestoreTargetCollection.Name)]
-public sealed class AzureStoredBackupSpecs : StoredBackupSpecs
+public sealed class AzureStoredBackupSpecs : CreateOnlyStoredBackupSpecs
 {
     private const string Container = "stored-e2e";
 

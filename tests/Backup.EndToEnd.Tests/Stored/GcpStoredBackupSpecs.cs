@@ -5,7 +5,7 @@ namespace Backup.EndToEnd.Tests.Stored;
 
 /// <summary>The stored-backup specs against the <c>gcp</c> storage on the GCS JSON API test server, started in this process and shared by the class's tests.</summary>
 [Collection(RestoreTargetCollection.Name)]
-public sealed class GcpStoredBackupSpecs : StoredBackupSpecs
+public sealed class GcpStoredBackupSpecs : CreateOnlyStoredBackupSpecs
 {
     private const string Bucket = "backups";
 

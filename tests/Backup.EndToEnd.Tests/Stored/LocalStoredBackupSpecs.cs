@@ -4,7 +4,7 @@ namespace Backup.EndToEnd.Tests.Stored;
 
 /// <summary>The stored-backup specs against the <c>local</c> storage (a directory).</summary>
 [Collection(RestoreTargetCollection.Name)]
-public sealed class LocalStoredBackupSpecs : StoredBackupSpecs
+public sealed class LocalStoredBackupSpecs : CreateOnlyStoredBackupSpecs
 {
     protected override StorageUnderTest Storage => new(
         "local",

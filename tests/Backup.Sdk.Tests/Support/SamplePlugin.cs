@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Backup.Testing;
 
 namespace Backup.Sdk.Tests.Support;
 
 /// <summary>
-/// Packs the contract into a local feed and builds the sample plugin against it, as a third party would: a copy of
+/// Builds the sample plugin against the packed contract, as a third party would: a copy of
 /// <c>samples/</c> beside an <c>artifacts/packages</c> feed, so the sample's own nuget.config finds the feed unchanged.
 /// </summary>
 internal static class SamplePlugin
@@ -14,64 +15,61 @@ internal static class SamplePlugin
     /// <summary>The sample's assembly (and plugin folder) name.</summary>
     public const string AssemblyName = "Contoso.Backup.DirectorySource";
 
-    /// <summary>The sample's test project (the source kit from its package), relative to <c>samples/</c>.</summary>
+    /// <summary>The source sample's test project (the source kit from its package), relative to <c>samples/</c>.</summary>
     public const string TestProject = "DirectorySource.Tests/Contoso.Backup.DirectorySource.Tests.csproj";
 
-    /// <summary>Packs <paramref name="projects"/> (paths under <c>src/</c>) with <paramref name="contractVersion"/> into <c>workspace/artifacts/packages</c>.</summary>
-    /// <remarks>Builds into the workspace (<c>--artifacts-path</c>), never into the repository's bin/obj that other test projects build concurrently.</remarks>
-    public static async Task<TimeSpan> PackAsync(string workspace, string contractVersion, params string[] projects)
-    {
-        var feed = FeedOf(workspace);
-        var elapsed = TimeSpan.Zero;
-        foreach (var project in projects)
-        {
-            elapsed += await DotNet.RunAsync(RepositoryPaths.Root,
-                "pack", Path.Combine("src", project), "-c", "Release", "-o", feed,
-                "--artifacts-path", Path.Combine(workspace, "contract-build"),
-                $"-p:BackupContractVersion={contractVersion}");
-        }
+    /// <summary>The storage sample's project and assembly name (a storage on SQLite, with a native library).</summary>
+    public const string StorageProject = "SqliteStorage/Contoso.Backup.SqliteStorage.csproj";
 
-        return elapsed;
-    }
+    /// <summary>The storage sample's conformance tests, relative to <c>samples/</c>.</summary>
+    public const string StorageTestProject = "SqliteStorage.Tests/Contoso.Backup.SqliteStorage.Tests.csproj";
 
-    /// <summary>Copies <c>samples/</c> into the workspace, points the sample and its tests at <paramref name="contractVersion"/> and publishes the sample; returns the plugin folder.</summary>
+    /// <summary>The storage sample's assembly (and plugin folder) name.</summary>
+    public const string StorageAssemblyName = "Contoso.Backup.SqliteStorage";
+
+    private static readonly Regex BackupPackageVersion = new("""(Include="Backup\.(?:Abstractions|PluginTesting)" Version=")[^"]*(")""");
+
+    /// <summary>Copies <c>samples/</c> into the workspace, points every sample and its tests at <paramref name="contractVersion"/> and publishes the source sample; returns its plugin folder.</summary>
+    /// <remarks>
+    /// The samples name the contract version they were written for; pointing them at the version just packed keeps this
+    /// test about the package path, not about which minor a sample happens to name. Packages restore into the workspace,
+    /// so a stale Backup.Abstractions of the same version in the user's NuGet cache can never be used instead.
+    /// </remarks>
     public static async Task<(string Folder, TimeSpan Elapsed)> PublishAsync(string workspace, string contractVersion)
     {
-        var samples = Path.Combine(workspace, "samples");
+        var samples = SamplesOf(workspace);
         CopyDirectory(Path.Combine(RepositoryPaths.Root, "samples"), samples);
-        var project = Path.Combine(samples, Project);
-        await PointAtAsync(project, "Backup.Abstractions", contractVersion);
-        await PointAtAsync(Path.Combine(samples, TestProject), "Backup.PluginTesting", contractVersion);
+        foreach (var project in Directory.EnumerateFiles(samples, "*.csproj", SearchOption.AllDirectories))
+        {
+            var text = await File.ReadAllTextAsync(project);
+            if (!BackupPackageVersion.IsMatch(text))
+            {
+                throw new InvalidOperationException($"{project} has no PackageReference Include=\"Backup.Abstractions\" Version=...");
+            }
 
-        var folder = Path.Combine(workspace, "publish", AssemblyName);
-        var elapsed = await DotNet.RunAsync(samples,
-            "publish", project, "-c", "Release", "-o", folder,
-            $"-p:RestorePackagesPath={PackagesOf(workspace)}");
+            await File.WriteAllTextAsync(project, BackupPackageVersion.Replace(text, $"${{1}}{contractVersion}${{2}}"));
+        }
+
+        return await PublishSampleAsync(workspace, Project, AssemblyName);
+    }
+
+    /// <summary>Publishes the copied sample <paramref name="project"/> into <c>workspace/publish/<paramref name="assemblyName"/></c>, framework-dependent for linux-x64 as docs/writing-a-plugin.md says.</summary>
+    public static async Task<(string Folder, TimeSpan Elapsed)> PublishSampleAsync(string workspace, string project, string assemblyName)
+    {
+        var folder = Path.Combine(workspace, "publish", assemblyName);
+        var elapsed = await DotNet.RunAsync(SamplesOf(workspace),
+            "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", folder, RestorePackagesPath(workspace));
         return (folder, elapsed);
     }
 
+    /// <summary>The copy of <c>samples/</c> in a workspace.</summary>
+    public static string SamplesOf(string workspace) => Path.Combine(workspace, "samples");
+
     /// <summary>The package cache of a workspace: packages restore there, so a stale package of the same version in the user's cache is never used.</summary>
-    public static string PackagesOf(string workspace) => Path.Combine(workspace, "nuget-packages");
+    private static string PackagesOf(string workspace) => Path.Combine(workspace, "nuget-packages");
 
-    /// <summary>Sets the version of <paramref name="packageId"/>'s PackageReference in <paramref name="project"/>.</summary>
-    /// <remarks>
-    /// The samples name the contract version they were written for; pointing them at the version just packed keeps the
-    /// tests about the package path, not about which minor a sample happens to name.
-    /// </remarks>
-    public static async Task PointAtAsync(string project, string packageId, string version)
-    {
-        var reference = $"Include=\"{packageId}\" Version=\"";
-        var text = await File.ReadAllTextAsync(project);
-        var at = text.IndexOf(reference, StringComparison.Ordinal);
-        if (at < 0)
-        {
-            throw new InvalidOperationException($"{project} has no PackageReference {reference}...\"");
-        }
-
-        var versionStart = at + reference.Length;
-        var versionEnd = text.IndexOf('"', versionStart);
-        await File.WriteAllTextAsync(project, text[..versionStart] + version + text[versionEnd..]);
-    }
+    /// <summary>The MSBuild property that restores into the workspace's own package folder.</summary>
+    public static string RestorePackagesPath(string workspace) => $"-p:RestorePackagesPath={PackagesOf(workspace)}";
 
     /// <summary>The local feed of a workspace (where <c>samples/nuget.config</c> looks: <c>../artifacts/packages</c>).</summary>
     public static string FeedOf(string workspace) => Path.Combine(workspace, "artifacts", "packages");

@@ -5,6 +5,6 @@ namespace Backup.Plugins.MariaDbHa;
 /// <remarks>Never leaves the plugin: the source turns it into a <see cref="Backup.Abstractions.BackupSourceException"/> when no node is left.</remarks>
 internal sealed class NodeDumpException(string message, Exception? innerException = null) : Exception(message, innerException)
 {
-    /// <summary>Whether the failure was a race with another session (<see cref="TransientDumpErrors"/>), so the same node may succeed on a retry.</summary>
+    /// <summary>Whether the failure was a race with another session (e.g. mariadb-ha's TransientDumpErrors), so the same node may succeed on a retry.</summary>
     public bool Retryable { get; init; }
 }

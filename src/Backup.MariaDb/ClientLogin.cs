@@ -19,8 +19,15 @@ internal sealed class ClientLogin : IDisposable
     private ClientLogin(OptionFile optionFile, IEnumerable<string> secretVariables)
     {
         _optionFile = optionFile;
-        _environment = secretVariables.Append(ClientPasswordVariable).Distinct(StringComparer.Ordinal).ToDictionary(v => v, _ => (string?)null, StringComparer.Ordinal);
+        _environment = WithoutSecrets(secretVariables);
     }
+
+    /// <summary>A command running <paramref name="program"/> that needs no login (e.g. <c>mariadb-backup --prepare</c>), still without the secret variables.</summary>
+    public static Command WithoutLogin(string program, IReadOnlyList<string> arguments, IEnumerable<string> secretVariables) =>
+        Cli.Wrap(program).WithArguments(arguments).WithEnvironmentVariables(WithoutSecrets(secretVariables));
+
+    private static Dictionary<string, string?> WithoutSecrets(IEnumerable<string> secretVariables) =>
+        secretVariables.Append(ClientPasswordVariable).Distinct(StringComparer.Ordinal).ToDictionary(v => v, _ => (string?)null, StringComparer.Ordinal);
 
     /// <summary>Creates the option file for <paramref name="password"/> (in memory on Linux, else in <paramref name="fallbackDirectory"/>).</summary>
     /// <param name="fallbackDirectory">The run's private temp directory, used only where there is no memfd.</param>

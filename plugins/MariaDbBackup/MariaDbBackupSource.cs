@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using Backup.Abstractions;
+using Backup.Plugins.MariaDbHa;
+using Backup.Plugins.MariaDbHa.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Plugins.MariaDbBackup;
+
+/// <summary>Streams a physical backup of a healthy node (chosen by <see cref="NodeFallOver"/>) as one mbstream entry, falling over to the next node when it fails.</summary>
+/// <remarks>
+/// mariadb-backup copies the node's data files, so it must run where they are: the chosen node's datadir has to be
+/// mounted here (docs/mariadb-backup.md: a sidecar or a Job with the PVC). The stream goes straight into the host's
+/// writer (compression, upload): no temp copy of the data; only mariadb-backup's two small fact files land in the
+/// run's work directory.
+/// </remarks>
+internal sealed partial class MariaDbBackupSource(MariaDbBackupSettings settings, ILogger<MariaDbBackupSource> logger) : IBackupSource
+{
+    public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        // No precheck of grants: mariadb-backup itself fails at once, naming what it lacks.
+        return await new NodeFallOver(settings.Nodes, logger).RunAsync(
+            context.WorkDirectory,
+            _ => null,
+            (chosen, probe, login, attempt, ct) => BackupNodeAsync(chosen, probe, login, context, attempt, ct),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SourceResult> BackupNodeAsync(NodeReport chosen, NodeProbe probe, ClientLogin login, BackupContext context, int attempt, CancellationToken cancellationToken)
+    {
+        var (node, status) = (chosen.Node, chosen.Status!);
+        // --extra-lsndir: mariadb-backup also writes xtrabackup_checkpoints and xtrabackup_info here, so the manifest gets
+        // the LSNs and binlog position without parsing the stream. --target-dir is only its scratch while streaming.
+        var facts = Path.Combine(context.WorkDirectory, $"mariadb-backup-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(facts);
+        IReadOnlyList<string> arguments =
+        [
+            "--backup", "--stream=mbstream", "--galera-info",
+            $"--host={node.Host}", $"--port={node.Port.ToString(CultureInfo.InvariantCulture)}", $"--user={settings.Nodes.User}",
+            $"--target-dir={facts}", $"--extra-lsndir={facts}",
+        ];
+        var startedAt = DateTimeOffset.UtcNow;
+        var stopwatch = Stopwatch.StartNew();
+
+        await using var desync = settings.Nodes.Desync && status.IsGalera
+            ? await DesyncGuard.EnterAsync(probe, node, logger, cancellationToken).ConfigureAwait(false)
+            : null;
+
+        CountingStream? tap = null;
+        logger.LogInformation("Streaming a physical backup of {Node} as {User} into {Entry}", node, settings.Nodes.User, settings.EntryName);
+        await context.Writer.WriteEntryAsync(
+            settings.EntryName,
+            async (stream, ct) =>
+            {
+                tap = new CountingStream(stream);
+                await RunAsync(node, login.Wrap(settings.BackupCommand, arguments).WithStandardOutputPipe(BlockingPipeReader.To(tap)), ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        var finishedAt = DateTimeOffset.UtcNow;
+        logger.LogInformation("Physical backup of {Node} finished: {Bytes} bytes in {Seconds:F1} s", node, tap!.Length, stopwatch.Elapsed.TotalSeconds);
+
+        var checkpoints = await BackupFacts.ReadAsync(Path.Combine(facts, "xtrabackup_checkpoints"), cancellationToken).ConfigureAwait(false);
+        var info = await BackupFacts.ReadAsync(Path.Combine(facts, "xtrabackup_info"), cancellationToken).ConfigureAwait(false);
+        var metadata = new Dictionary<string, string>
+        {
+            ["node"] = node.Address,
+            ["host"] = node.Host,
+            ["port"] = node.Port.ToString(CultureInfo.InvariantCulture),
+            ["user"] = settings.Nodes.User,
+            ["format"] = "mbstream",
+            ["entryName"] = settings.EntryName,
+            ["backupBytes"] = tap.Length.ToString(CultureInfo.InvariantCulture),
+            ["backupStartedAt"] = startedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["backupFinishedAt"] = finishedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["attempt"] = attempt.ToString(CultureInfo.InvariantCulture),
+            ["galera"] = status.IsGalera ? "true" : "false",
+            ["desync"] = settings.Nodes.Desync && status.IsGalera ? "true" : "false",
+        };
+        Add(metadata, "pod", node.Name);
+        Add(metadata, "serverVersion", info.GetValueOrDefault("server_version") ?? status.Version);
+        Add(metadata, "toolVersion", info.GetValueOrDefault("tool_version"));
+        // "filename 'binlog.000003', position '379', GTID of the last change '0-1-162'" when the node writes a binlog.
+        Add(metadata, "binlogPosition", info.GetValueOrDefault("binlog_pos"));
+        Add(metadata, "backupType", checkpoints.GetValueOrDefault("backup_type"));
+        Add(metadata, "fromLsn", checkpoints.GetValueOrDefault("from_lsn"));
+        Add(metadata, "toLsn", checkpoints.GetValueOrDefault("to_lsn"));
+        Add(metadata, "lastLsn", checkpoints.GetValueOrDefault("last_lsn"));
+        Add(metadata, "gtidBinlogPos", status.GtidBinlogPos);
+        if (status.IsGalera)
+        {
+            // The exact uuid:seqno of the copy is xtrabackup_galera_info inside the stream (the restore logs it); this is
+            // the node's state as probed just before the backup.
+            Add(metadata, "wsrepNodeName", status.NodeName);
+            Add(metadata, "wsrepLastCommitted", status.LastCommitted);
+        }
+
+        return new SourceResult(metadata);
+    }
+
+    private async Task RunAsync(NodeCandidate node, CliWrap.Command command, CancellationToken cancellationToken)
+    {
+        int exitCode;
+        string stderr;
+        try
+        {
+            (exitCode, stderr) = await ClientProcess.RunAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClientNotStartedException ex)
+        {
+            throw new BackupSourceException($"cannot start '{settings.BackupCommand}': {ex.Message}", ex);
+        }
+
+        if (exitCode != 0)
+        {
+            throw new NodeDumpException($"{Path.GetFileName(settings.BackupCommand)} of {node.Address} failed with exit code {exitCode}: {stderr}");
+        }
+    }
+
+    private static void Add(Dictionary<string, string> metadata, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            metadata[key] = value;
+        }
+    }
+}

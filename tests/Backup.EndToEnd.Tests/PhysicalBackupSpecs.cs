@@ -1,0 +1,126 @@
+using Backup.Testing;
+
+namespace Backup.EndToEnd.Tests;
+
+/// <summary>
+/// The <c>mariadb-backup</c> source through the published host, against the test server (whose datadir is local):
+/// backup -> verify -> restore into a fresh data directory -> a scratch mariadbd started on it serves the same table.
+/// </summary>
+public sealed class PhysicalBackupSpecs : IAsyncLifetime
+{
+    private readonly TempDir _dir = new("backup-physical-");
+    private readonly string _database = $"phys_{Guid.NewGuid():N}"[..24];
+    private string _pluginsDirectory = "";
+
+    public async Task InitializeAsync()
+    {
+        _pluginsDirectory = PublishedHost.ComposePluginsDirectory(
+            _dir.Path,
+            await PublishedHost.PluginFolderAsync("Backup.Plugins.Local"),
+            await PublishedHost.PluginFolderAsync("Backup.Plugins.MariaDbBackup"));
+        await TestServers.ExecuteAsync(
+            TestServers.MariaDbPort,
+            $"CREATE DATABASE {_database}",
+            $"CREATE TABLE {_database}.orders (id INT PRIMARY KEY, note VARCHAR(100)) ENGINE=InnoDB",
+            $"INSERT INTO {_database}.orders SELECT seq, CONCAT('order ', seq) FROM {_database}.seq_1_to_5000");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await TestServers.ExecuteAsync(TestServers.MariaDbPort, $"DROP DATABASE IF EXISTS {_database}");
+        _dir.Dispose();
+    }
+
+    // streaming: the mbstream goes straight from mariadb-backup into zstd and the store, no temp copy (the object is
+    // still named .sql.zst until sources can declare their entry's shape).
+    [Theory]
+    [InlineData("archive", "gzip")]
+    [InlineData("streaming", "zstd")]
+    public async Task A_physical_backup_restored_into_an_empty_datadir_starts_a_server_with_the_same_table(string mode, string compression)
+    {
+        var spec = Spec($"pipeline:\n  mode: {mode}\n  compression: {compression}\n");
+        var expected = await ChecksumAsync(TestServers.MariaDbPort);
+
+        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
+        run.ExitCode.Should().Be(0, run.StandardError);
+        var manifest = await File.ReadAllTextAsync(Directory.GetFiles(_dir.Combine("store", "physical"), "*.manifest.json").Single());
+        manifest.Should().Contain("\"toLsn\"").And.Contain("\"serverVersion\"").And.Contain("backup.mbstream").And.NotContain(TestServers.MariaDbPassword);
+
+        var verify = await PublishedHost.RunAsync(["verify", "--spec", spec, "--latest", "--plugins-dir", _pluginsDirectory]);
+        verify.ExitCode.Should().Be(0, verify.StandardError);
+
+        var datadir = _dir.Combine("restored", "data");
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+        restore.ExitCode.Should().Be(0, restore.StandardError);
+
+        await using var server = await ScratchServer.StartAsync(datadir);
+        (await ChecksumAsync(server.Port)).Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task A_restore_into_a_datadir_that_is_not_empty_exits_8_in_one_line_and_writes_nothing()
+    {
+        var spec = Spec();
+        (await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory])).ExitCode.Should().Be(0);
+        var datadir = _dir.Combine("occupied");
+        Directory.CreateDirectory(datadir);
+        await File.WriteAllTextAsync(Path.Combine(datadir, "ibdata1"), "someone else's server");
+
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+
+        restore.ExitCode.Should().Be(8, restore.StandardError);
+        restore.ErrorLines().Should().ContainSingle().Which.Should().Contain("not empty");
+        Directory.GetFileSystemEntries(datadir).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_restore_with_a_mariadb_backup_of_another_major_minor_exits_8_in_one_line_and_writes_nothing()
+    {
+        (await PublishedHost.RunAsync(["run", "--spec", Spec(), "--plugins-dir", _pluginsDirectory])).ExitCode.Should().Be(0);
+        // A mariadb-backup that says it is 10.6, as an older image would carry.
+        var older = _dir.Combine("mariadb-backup-10.6");
+        await File.WriteAllTextAsync(older, "#!/bin/sh\necho 'mariadb-backup based on MariaDB server 10.6.21-MariaDB debian-linux-gnu (x86_64)' >&2\n");
+        File.SetUnixFileMode(older, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var spec = Spec(backupCommand: older);
+        var datadir = _dir.Combine("restored", "data");
+
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+
+        restore.ExitCode.Should().Be(8, restore.StandardError);
+        restore.ErrorLines().Should().ContainSingle().Which.Should().Contain("10.11").And.Contain("10.6");
+        Directory.Exists(datadir).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_backup_with_a_wrong_password_exits_4_in_one_line_with_the_server_s_reason_and_stores_nothing()
+    {
+        var spec = Spec();
+
+        var run = await PublishedHost.RunAsync(
+            ["run", "--spec", spec, "--plugins-dir", _pluginsDirectory],
+            new Dictionary<string, string?> { [TestServers.MariaDbPasswordVariable] = "not-the-password" });
+
+        run.ExitCode.Should().Be(4, run.StandardError);
+        run.ErrorLines().Should().ContainSingle().Which.Should().Contain("Access denied").And.NotContain("not-the-password");
+        (Directory.Exists(_dir.Combine("store")) ? Directory.GetFiles(_dir.Combine("store"), "*", SearchOption.AllDirectories) : []).Should().BeEmpty();
+    }
+
+    private string Spec(string extra = "", string? backupCommand = null)
+    {
+        var path = _dir.Combine("job.yaml");
+        File.WriteAllText(path, $"""
+            name: physical
+            source:
+              {TestServers.MariaDbHaSource.Replace("plugin: mariadb-ha", "plugin: mariadb-backup", StringComparison.Ordinal)}{(backupCommand is null ? "" : $"\n    backupCommand: {backupCommand}")}
+            storage:
+              plugin: local
+              settings:
+                path: {_dir.Combine("store")}
+            tempDirectory: {_dir.Combine("tmp")}
+
+            """ + extra);
+        return path;
+    }
+
+    private Task<string> ChecksumAsync(int port) => ScratchServer.ChecksumAsync(port, $"{_database}.orders");
+}
