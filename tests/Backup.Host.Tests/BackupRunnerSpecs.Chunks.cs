@@ -184,8 +184,10 @@ public sealed partial class BackupRunnerSpecs
         storage.Objects.Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task A_failing_chunked_upload_stops_the_source_and_is_reported_as_a_storage_failure()
+    [Theory]
+    [InlineData(false, ".tar.gz")]
+    [InlineData(true, ".sql.gz")]
+    public async Task A_failing_upload_while_the_source_writes_stops_the_source_and_is_reported_as_a_storage_failure(bool streaming, string suffix)
     {
         var storage = new BreakingStorage();
         var written = 0L;
@@ -202,9 +204,9 @@ public sealed partial class BackupRunnerSpecs
             },
             ct));
 
-        var act = () => RunAsync(source, storage, Pipeline(PipelineMode.Archive) with { ArchiveChunkMiB = 1 });
+        var act = () => RunAsync(source, storage, Pipeline(streaming ? PipelineMode.Streaming : PipelineMode.Archive) with { ArchiveChunkMiB = 1 });
 
-        (await act.Should().ThrowAsync<BackupStorageException>()).Which.Message.Should().Be("breaking: connection reset while uploading p/job-20261125T040000Z.tar.gz");
+        (await act.Should().ThrowAsync<BackupStorageException>()).Which.Message.Should().Be($"breaking: connection reset while uploading p/job-20261125T040000Z{suffix}");
         written.Should().BeLessThan(100L * MiB);
     }
 

@@ -5,7 +5,9 @@ namespace Backup.TestPlugins.FakeSource;
 
 /// <summary>Source "fake": writes <c>entries</c> of <c>bytes</c> pseudo-random bytes each, or fails / hangs as told.</summary>
 /// <remarks>
-/// Behaviours: <c>ok</c>, <c>fail</c>, <c>crash</c>, <c>empty</c>, and <c>hang</c>: writes all of the first entry's bytes,
+/// Behaviours: <c>ok</c>, <c>fail</c>, <c>crash</c>, <c>empty</c>, <c>retry</c>: the first entry fails after half of its bytes
+/// (other bytes than the real ones) and is written again whole, as mariadb-ha does after a transient error or a fail-over,
+/// and <c>hang</c>: writes all of the first entry's bytes,
 /// creates <c>markerFile + ".stalled"</c> (when a marker file is set), then waits until cancelled, so a test knows for
 /// certain that the run is mid-dump or mid-upload with that much data behind it.
 /// <c>gateFile</c>: after half of the first entry, waits until that file exists (a test sees the run mid-dump, for as
@@ -84,6 +86,18 @@ internal sealed class FakeSource(
                 return SourceResult.Empty;
         }
 
+        if (behaviour == "retry")
+        {
+            try
+            {
+                await context.Writer.WriteEntryAsync("entry-0.bin", (stream, ct) => WriteAsync(stream, new Random(-1), bytes / 2, ct), cancellationToken);
+            }
+            catch (IOException)
+            {
+                // Written again below, as a source retrying after a transient error does.
+            }
+        }
+
         for (var i = 0; i < entries; i++)
         {
             await context.Writer.WriteEntryAsync($"entry-{i}.bin", async (stream, ct) =>
@@ -118,5 +132,18 @@ internal sealed class FakeSource(
         }
 
         return new SourceResult(new Dictionary<string, string> { ["fake"] = "yes" });
+    }
+
+    // The failing first attempt of behaviour "retry": its bytes, then the transient error.
+    private static async Task WriteAsync(Stream stream, Random random, long length, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        for (long written = 0; written < length; written += buffer.Length)
+        {
+            random.NextBytes(buffer);
+            await stream.WriteAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - written)), cancellationToken);
+        }
+
+        throw new IOException($"fake source: transient error after {length} bytes; writing the entry again");
     }
 }

@@ -162,19 +162,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
                 source.Cancel),
             _logger,
             run.Watchdog.Source);
-        run.Watchdog.Enter("dumping", () => StallSide.Source);
-        SourceResult result;
-        try
-        {
-            result = await RunSourceAsync(run, entries, source.Token);
-        }
-        catch (Exception ex) when (entries.Upload is { Failed: true } upload)
-        {
-            // The source only saw the cancellation; the upload's own failure is the cause.
-            _logger.LogDebug(ex, "The source stopped after the archive upload failed");
-            await upload.Upload;
-            throw;
-        }
+        var result = await RunSourceBesideUploadAsync(run, entries, () => entries.Upload, source.Token);
 
         EnsureEntries(run, entries.Entries.Count);
         var manifest = Manifest(run, result, entries.Entries);
@@ -191,27 +179,32 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     private void LogEntries(IReadOnlyList<EntryInfo> entries) =>
         _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Count, entries.Count == 1 ? "y" : "ies", entries.Sum(e => e.Size));
 
+    // Streaming mode: the one entry straight into the compressor and the upload; an attempt whose entry failed is abandoned
+    // when the source writes again (see StreamingEntryWriter).
     private async Task<(ArchiveInfo Archive, BackupManifest Manifest)> StreamAsync(Run run, CancellationToken cancellationToken)
     {
-        BackupManifest? manifest = null;
-        var archive = await run.Uploader.UploadArchiveAsync(
-            run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, run.Job.Spec.EffectivePipeline.Compression, run.Job.Spec.Encryption is not null).Suffix,
-            run.Codec.ContentType,
-            (output, ct) => CompressAsync(
-                run,
-                output,
-                async compressor =>
-                {
-                    var entry = new StreamingEntryWriter(compressor, run.Job.Spec.Source.Plugin, run.Watchdog.Source);
-                    var result = await RunSourceAsync(run, entry, ct);
-                    // Checked before the compressor completes: the upload must not finish for a source that failed.
-                    EnsureEntries(run, entry.Entry is null ? 0 : 1);
-                    manifest = Manifest(run, result, [entry.Entry!]);
-                    _logger.LogInformation("Source wrote {Entry}, {Bytes:N0} bytes", entry.Entry!.Name, entry.Entry.Size);
-                },
-                ct),
-            cancellationToken);
-        return (archive, manifest!);
+        // Stopped when the upload fails by itself, so the source does not dump on (or fall over to another node) for nothing.
+        using var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var spec = run.Job.Spec;
+        await using var entries = new StreamingEntryWriter(
+            () => StreamedEntry.Start(
+                writeContent => run.Uploader.UploadArchiveAsync(
+                    run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, spec.EffectivePipeline.Compression, spec.Encryption is not null).Suffix,
+                    run.Codec.ContentType,
+                    (output, ct) => CompressAsync(run, output, compressor => writeContent(compressor, ct), ct),
+                    cancellationToken),
+                source.Cancel),
+            spec.Source.Plugin,
+            _logger,
+            run.Watchdog.Source);
+        var result = await RunSourceBesideUploadAsync(run, entries, () => entries.Upload, source.Token);
+
+        // Checked before the compressor completes (here and in FinishAsync): the upload must not finish for a source that failed.
+        EnsureEntries(run, entries.Upload is null ? 0 : 1);
+        var archive = await entries.FinishAsync();
+        var entry = entries.Entry!;
+        _logger.LogInformation("Source wrote {Entry}, {Bytes:N0} bytes", entry.Name, entry.Size);
+        return (archive, Manifest(run, result, [entry]));
     }
 
     // The compressor (and the encryption after it) is completed only when writeContent returned, so a failure anywhere
@@ -229,6 +222,23 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         if (encryption is not null)
         {
             await encryption.CompleteAsync(cancellationToken);
+        }
+    }
+
+    // For the writers that upload while the source writes: the upload stops the source when it fails by itself, and then
+    // its failure is the cause, not the cancellation the source saw.
+    private async Task<SourceResult> RunSourceBesideUploadAsync(Run run, IBackupWriter writer, Func<UploadAttempt?> upload, CancellationToken cancellationToken)
+    {
+        run.Watchdog.Enter("dumping", () => StallSide.Source);
+        try
+        {
+            return await RunSourceAsync(run, writer, cancellationToken);
+        }
+        catch (Exception ex) when (upload() is { Failed: true } failed)
+        {
+            _logger.LogDebug(ex, "The source stopped after the upload failed");
+            await failed.Upload;
+            throw;
         }
     }
 

@@ -80,9 +80,9 @@ internal sealed partial class ChunkedEntryWriter(string directory, long chunkByt
     /// <summary>Abandons an unfinished upload (nothing is stored) and waits for the copy of the last chunk to end.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_upload is { Upload.IsCompleted: false } upload)
+        if (_upload is not null)
         {
-            await upload.AbandonAsync();
+            await _upload.AbandonUnlessEndedAsync();
         }
     }
 

@@ -6,30 +6,19 @@ namespace Backup.Host.Pipeline;
 /// <summary>One attempt at uploading a chunked archive: a tar written, on the upload's side, from items handed over one at a time.</summary>
 /// <remarks>
 /// The upload (compression, SHA-1, storage) starts with the first chunk and runs while the source fills the next
-/// one. Only <see cref="FinishAsync"/> ends the tar normally; <see cref="AbandonAsync"/>, or any failure, makes the
+/// one. Only <see cref="FinishAsync"/> ends the tar normally; <see cref="UploadAttempt.AbandonAsync"/>, or any failure, makes the
 /// upload fail, and a failed upload stores nothing (the storage contract's all-or-nothing upload).
 /// </remarks>
-internal sealed class StreamedTar
+internal sealed class StreamedTar : UploadAttempt
 {
     // One item waits while the previous one is written: the writer awaits each item's Done before handing over the next.
     private readonly Channel<Item> _items = Channel.CreateBounded<Item>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-    private readonly Task<ArchiveInfo> _upload;
     private Item? _last;
-    private volatile bool _abandoned;
 
     /// <param name="upload">Starts the upload of the archive whose uncompressed bytes the given callback writes.</param>
     /// <param name="failed">Called once when the upload fails by itself (not abandoned), e.g. to stop the source.</param>
     private StreamedTar(Func<Func<Stream, CancellationToken, Task>, Task<ArchiveInfo>> upload, Action failed)
-    {
-        _upload = upload(WriteTarAsync);
-        _upload.ContinueWith(t => { if (!_abandoned) failed(); }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    /// <summary>The upload, faulted with the storage's (or compressor's) failure when it failed by itself.</summary>
-    public Task<ArchiveInfo> Upload => _upload;
-
-    /// <summary>Whether the upload failed by itself.</summary>
-    public bool Failed => _upload.IsFaulted && !_abandoned;
+        : base(failed) => Begin(upload, WriteTarAsync);
 
     /// <summary>Starts an upload attempt.</summary>
     /// <param name="upload">Starts the upload of the archive whose uncompressed bytes the given callback writes.</param>
@@ -55,23 +44,11 @@ internal sealed class StreamedTar
             new Item((tar, ct) => tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, BackupManifest.EntryName) { DataStream = new MemoryStream(manifest), ModificationTime = modified, Mode = EntryMode }, ct)),
             cancellationToken);
         _items.Writer.TryComplete();
-        return await _upload;
+        return await Upload;
     }
 
-    /// <summary>Makes the upload fail and waits until it has (nothing is stored); its failure is not reported.</summary>
-    public async Task AbandonAsync()
-    {
-        _abandoned = true;
-        _items.Writer.TryComplete(new OperationCanceledException("the archive upload was abandoned"));
-        try
-        {
-            await _upload;
-        }
-        catch (Exception)
-        {
-            // Expected: this attempt is being thrown away; the reason it ends is ours (or the run's, reported elsewhere).
-        }
-    }
+    /// <inheritdoc />
+    protected override void Stop() => _items.Writer.TryComplete(new OperationCanceledException("the archive upload was abandoned"));
 
     // Read and write for the owner only: a dump may hold password hashes (users.sql).
     private const UnixFileMode EntryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -87,7 +64,7 @@ internal sealed class StreamedTar
             catch when (previous.Done.IsFaulted)
             {
                 // The tar side died, so the upload is ending: report its cause (the storage's, usually), not the copy's.
-                await _upload;
+                await Upload;
                 throw;
             }
         }
@@ -96,7 +73,7 @@ internal sealed class StreamedTar
         if (!_items.Writer.TryWrite(item))
         {
             // Completed by a failed upload: report what failed it.
-            await _upload;
+            await Upload;
             throw new InvalidOperationException("the archive upload ended early");
         }
     }

@@ -30,4 +30,7 @@ public sealed class AwsStoredBackupSpecs : StoredBackupSpecs
             ["forcePathStyle"] = "true",
         },
         () => new AwsStoragePlugin());
+
+    // fauxqs does not list multipart uploads (it answers ?uploads with an object listing), so the plugin's own line is the evidence.
+    protected override string AbandonedUploadLine(string key) => $"Aborted the multipart upload of {key}; nothing was stored at the key";
 }

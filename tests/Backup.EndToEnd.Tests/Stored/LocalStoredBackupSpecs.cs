@@ -11,4 +11,9 @@ public sealed class LocalStoredBackupSpecs : CreateOnlyStoredBackupSpecs
         "Backup.Plugins.Local",
         new Dictionary<string, object> { ["path"] = Dir.Combine("store") },
         () => new LocalStoragePlugin());
+
+    // An upload writes a hidden temporary file beside its key, which listings leave out.
+    protected override Task<IReadOnlyList<string>> UnfinishedUploadsAsync(string prefix) =>
+        Task.FromResult<IReadOnlyList<string>>(
+            Directory.Exists(Dir.Combine("store", prefix)) ? Directory.GetFiles(Dir.Combine("store", prefix), ".*", SearchOption.AllDirectories) : []);
 }

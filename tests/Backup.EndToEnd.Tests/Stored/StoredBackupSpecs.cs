@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Backup.Abstractions;
@@ -29,6 +31,12 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
 
     /// <summary>The key prefix of this test's backups.</summary>
     protected string Prefix { get; } = $"it-{Guid.NewGuid():N}";
+
+    /// <summary>What unfinished uploads under <paramref name="prefix"/> left on the store that a listing does not show (pending multipart uploads, temporary files); none by default.</summary>
+    protected virtual Task<IReadOnlyList<string>> UnfinishedUploadsAsync(string prefix) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>The line the storage plugin logs when it cleans up an abandoned upload of <paramref name="key"/> (aborting an S3 multipart upload), if it logs one.</summary>
+    protected virtual string? AbandonedUploadLine(string key) => null;
 
     /// <summary>Readies the store before <see cref="Storage"/> is read (start an in-process server, create a container); nothing by default.</summary>
     protected virtual Task PrepareStorageAsync() => Task.CompletedTask;
@@ -189,6 +197,35 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
         var damaged = await Host(["verify", "--spec", spec, "--latest"]);
         damaged.ExitCode.Should().Be(7, damaged.StandardError);
         ErrorLines(damaged).Should().ContainSingle().Which.Should().Contain("is corrupted or truncated");
+    }
+
+    [Fact]
+    public async Task A_streaming_run_whose_source_fails_part_way_and_writes_again_stores_only_the_second_attempt_and_it_verifies()
+    {
+        // 20 MB of random bytes (they do not compress) go into the upload before the source fails, more than the pipes
+        // hold: an S3 multipart upload has parts, a local upload a temporary file, when that attempt is abandoned.
+        var spec = WriteSpec(FakeSource("entries: 1\n    bytes: 40000000\n    behaviour: retry"), "pipeline:\n  mode: streaming\n");
+
+        var run = await Host(["run", "--spec", spec]);
+
+        run.ExitCode.Should().Be(0, run.StandardError);
+        run.StandardError.Should().Contain("Entry entry-0.bin failed after it went into the upload; abandoning that upload (nothing of it is stored) and starting again with entry entry-0.bin");
+        var id = run.StandardOutput.Split(' ')[0];
+        (await KeysAsync()).Should().BeEquivalentTo(Objects(id, complete: true, ".sql.gz"));
+        (await UnfinishedUploadsAsync(Prefix + "/")).Should().BeEmpty("the abandoned attempt must leave nothing behind");
+        if (AbandonedUploadLine($"{Prefix}/{id}.sql.gz") is { } cleanedUp)
+        {
+            run.StandardError.Should().Contain(cleanedUp);
+        }
+
+        var verify = await Host(["verify", "--spec", spec, "--id", id]);
+        verify.ExitCode.Should().Be(0, verify.StandardError);
+        // The entry's SHA-1 in the manifest covers the second attempt's bytes only: the object holds exactly those.
+        var entry = JsonDocument.Parse(await ReadAsync($"{Prefix}/{id}.manifest.json")).RootElement.GetProperty("entries").EnumerateArray().Should().ContainSingle().Subject;
+        using var plain = new MemoryStream();
+        await new GZipStream(new MemoryStream(await ReadAsync($"{Prefix}/{id}.sql.gz")), CompressionMode.Decompress).CopyToAsync(plain);
+        (entry.GetProperty("name").GetString(), entry.GetProperty("size").GetInt64(), entry.GetProperty("sha1").GetString())
+            .Should().Be(("entry-0.bin", 40_000_000L, Convert.ToHexStringLower(SHA1.HashData(plain.ToArray()))));
     }
 
     [Fact]
