@@ -36,16 +36,19 @@ public abstract partial class StorageConformanceTests
     }
 
     /// <summary>
-    /// Two create-only uploads race for one key. Every storage must leave a whole object from an upload that reported
-    /// success, and refuse any other with <see cref="BackupObjectExistsException"/>; where the server enforces the
-    /// condition (<see cref="ServerEnforcesCreateOnly"/>), exactly one may succeed.
+    /// Two create-only uploads race for one key. Where the server enforces the condition
+    /// (<see cref="ServerEnforcesCreateOnly"/>), exactly one succeeds, the other is refused with
+    /// <see cref="BackupObjectExistsException"/>, and the stored object is the winner's. Where it does not, the race
+    /// cannot be refused; what every storage must still promise is that nothing torn is stored: any object left is
+    /// whole, one of the two uploads, and every failure is a storage failure, never another exception.
     /// </summary>
     /// <remarks>
-    /// On a server that ignores the condition both may succeed (each checks before and after, the race is between), but
-    /// the last writer's check still sees its own object, so what is stored is never a refused upload's nor a mix.
+    /// On a server that ignores the condition (the S3 emulators) both PUTs land; a plugin's after-upload check may then
+    /// see the other upload's object, report its own upload as failed and remove the object, so neither "one succeeded"
+    /// nor "an object is left" can be asserted there.
     /// </remarks>
     [SkippableFact]
-    public async Task Of_two_create_only_uploads_racing_for_one_key_the_stored_one_succeeded_and_only_one_does_where_the_server_enforces_it()
+    public async Task Of_two_create_only_uploads_racing_for_one_key_nothing_torn_is_stored_and_only_one_succeeds_where_the_server_enforces_it()
     {
         var created = CreateStorage();
         var storage = Require<ICreateOnlyBackupStorage>(created, "to race two create-only uploads");
@@ -58,18 +61,26 @@ public abstract partial class StorageConformanceTests
         {
             await Task.WhenAll(attempts);
         }
-        catch (BackupObjectExistsException)
+        catch (Exception) when (attempts.All(a => a.IsCompleted))
         {
             // Inspected below.
         }
 
-        attempts.Where(a => !a.IsCompletedSuccessfully).Should().NotContain(a => a.Exception!.InnerException!.GetType() != typeof(BackupObjectExistsException), "a refused upload is refused as a taken key");
+        var failures = attempts.Where(a => !a.IsCompletedSuccessfully).Select(a => a.Exception!.InnerException!).ToList();
         var succeeded = Enumerable.Range(0, attempts.Count).Where(i => attempts[i].IsCompletedSuccessfully).ToList();
         if (ServerEnforcesCreateOnly)
         {
+            failures.Should().AllBeOfType<BackupObjectExistsException>("a refused upload is refused as a taken key");
             succeeded.Should().ContainSingle("the server refuses the second upload to a key");
+            (await ReadSha1Async(readable, key)).Should().Be(contents[succeeded[0]].Sha1OfBytesRead(), "the stored object is the winner's");
+            return;
         }
 
-        succeeded.Select(i => contents[i].Sha1OfBytesRead()).Should().Contain(await ReadSha1Async(readable, key), "the stored object is one an upload reported stored");
+        failures.Where(f => f is not (BackupObjectExistsException or BackupStorageException)).Should().BeEmpty("a lost race is a storage failure");
+        var left = await readable.ListAsync(Prefix, default).Where(o => o.Key == key).ToListAsync();
+        if (left.Count == 1)
+        {
+            contents.Select(c => c.Sha1OfBytesRead()).Should().Contain(await ReadSha1Async(readable, key), "what is stored is one whole upload, never a mix");
+        }
     }
 }
