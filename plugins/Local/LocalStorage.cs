@@ -34,19 +34,14 @@ internal sealed class LocalStorage(string root, ILogger logger)
     /// <inheritdoc />
     /// <remarks>
     /// Creates the directory as an upload would, then creates and removes a probe file in it: existence alone says
-    /// nothing about a read-only mount or a directory owned by another user. Directories the check created are removed
-    /// again, so a run that fails later leaves the tree as it found it. The probe is named like a partial upload, so one
-    /// left by a killed check is hidden from listings and swept like theirs.
+    /// nothing about a read-only mount or a directory owned by another user. The directory stays, as the upload would
+    /// leave it: removing it again raced with a second run checking the same directory at the same moment (its probe
+    /// then found no directory). The probe is named like a partial upload, so one left by a killed check is hidden from
+    /// listings and swept like theirs.
     /// </remarks>
     public Task CheckAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var created = new List<string>();
-        for (var missing = root; !Directory.Exists(missing) && !File.Exists(missing) && Path.GetDirectoryName(missing) is { } parent; missing = parent)
-        {
-            created.Add(missing);
-        }
-
         try
         {
             Directory.CreateDirectory(root);
@@ -60,20 +55,6 @@ internal sealed class LocalStorage(string root, ILogger logger)
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new BackupStorageException($"local storage: cannot write under {root}: {ex.Message}", ex);
-        }
-        finally
-        {
-            foreach (var directory in created.Where(Directory.Exists))
-            {
-                try
-                {
-                    Directory.Delete(directory);
-                }
-                catch (IOException)
-                {
-                    // Not empty: an upload of another run got there first, and the directory is its.
-                }
-            }
         }
     }
 
