@@ -33,19 +33,24 @@ internal sealed class LocalStorage(string root, ILogger logger)
 
     /// <inheritdoc />
     /// <remarks>
-    /// Creates the directory as an upload would, then creates and removes a probe file in it: existence alone says
-    /// nothing about a read-only mount or a directory owned by another user. The directory stays, as the upload would
-    /// leave it: removing it again raced with a second run checking the same directory at the same moment (its probe
-    /// then found no directory). The probe is named like a partial upload, so one left by a killed check is hidden from
-    /// listings and swept like theirs.
+    /// Creates and removes a probe file in the directory, or, while it does not exist yet, in its nearest existing
+    /// ancestor, where the upload will have to create it: existence alone says nothing about a read-only mount or a
+    /// directory owned by another user. The check creates no directory, so it never has one to remove again (removing
+    /// one raced with a second run checking or uploading into the same new directory). The probe is named like a
+    /// partial upload, so one left by a killed check is hidden from listings and swept like theirs.
     /// </remarks>
     public Task CheckAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var existing = root;
+        while (!Directory.Exists(existing) && !File.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            existing = parent;
+        }
+
         try
         {
-            Directory.CreateDirectory(root);
-            var probe = Path.Combine(root, $".preflight{PartialMarker}{Guid.NewGuid():N}");
+            var probe = Path.Combine(existing, $".preflight{PartialMarker}{Guid.NewGuid():N}");
             using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
             }

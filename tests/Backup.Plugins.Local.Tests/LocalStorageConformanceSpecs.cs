@@ -45,20 +45,21 @@ public sealed class LocalStorageConformanceSpecs : StorageConformanceTests, IDis
     }
 
     [Fact]
-    public async Task The_pre_flight_check_of_a_directory_yet_to_be_made_makes_it_as_an_upload_would_and_leaves_no_probe_behind()
+    public async Task The_pre_flight_check_of_a_directory_yet_to_be_made_leaves_no_directory_or_probe_behind()
     {
         var root = _dir.Combine("not", "yet", "there");
         var storage = (IPreflightBackupStorage)CreateStorage(Settings(root));
 
         await storage.CheckAsync(default);
 
-        Directory.GetFileSystemEntries(root).Should().BeEmpty();
+        Directory.Exists(_dir.Combine("not")).Should().BeFalse("a run that fails after the check must leave the tree as it was");
+        Directory.GetFileSystemEntries(_dir.Path).Where(e => Path.GetFileName(e).StartsWith(".preflight", StringComparison.Ordinal)).Should().BeEmpty();
     }
 
     [Fact]
     public async Task Runs_checking_a_directory_yet_to_be_made_at_the_same_moment_all_pass()
     {
-        // Two CronJob runs may overlap; a check that removed the directories it made pulled them from under the other's probe.
+        // Two CronJob runs may overlap; a check that made and removed directories pulled them from under the other's probe.
         for (var round = 0; round < 20; round++)
         {
             var root = _dir.Combine($"round-{round}", "a", "b");
