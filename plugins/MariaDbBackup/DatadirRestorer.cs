@@ -43,11 +43,17 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
         logger.LogInformation("Preparing {Directory} (mariadb-backup --prepare)", directory);
         await RunAsync(settings.BackupCommand, ["--prepare", $"--target-dir={directory}"], PipeSource.Null, cancellationToken).ConfigureAwait(false);
 
-        // For Galera: the copy's cluster position, which a node bootstrapped from this directory starts from (docs/mariadb-backup.md).
+        // For Galera: which point of the old cluster's history the copy holds, and how to bring it up. No grastate.dat is
+        // written on purpose: without one the bootstrapped node starts a NEW history (a new cluster state UUID), so every
+        // other node, even one of the old cluster, must take a full SST from it; a grastate.dat with the old UUID and
+        // seqno would let an old node that saw writes after the backup "catch up" by IST on top of data the restore
+        // discarded (docs/mariadb-backup.md).
         var galera = Path.Combine(directory, "xtrabackup_galera_info");
         if (File.Exists(galera) && new FileInfo(galera).Length < 4096)
         {
-            logger.LogInformation("Galera position of the backup (xtrabackup_galera_info): {Position}", (await File.ReadAllTextAsync(galera, cancellationToken).ConfigureAwait(false)).Trim());
+            logger.LogInformation(
+                "Galera position of the backup (xtrabackup_galera_info): {Position}. To bring a cluster up from it, start this node with --wsrep-new-cluster, then the other nodes with empty datadirs: they join by SST",
+                (await File.ReadAllTextAsync(galera, cancellationToken).ConfigureAwait(false)).Trim());
         }
     }
 
