@@ -22,4 +22,8 @@ public sealed record RestoreContext(
     /// leave out entries that are not per-database, such as users and grants.
     /// </remarks>
     public IReadOnlyList<string> Databases { get; init; } = [];
+
+    /// <summary>The backups this one is an increment on, oldest (the full one) first, each verified like this one; empty for a full backup.</summary>
+    /// <remarks>Since contract 1.3, for an <see cref="IIncrementalBackupSource"/>: apply them in order, then this backup.</remarks>
+    public IReadOnlyList<RestoreContext> Bases { get; init; } = [];
 }

@@ -44,7 +44,9 @@ internal static class RestoreCommand
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup restore");
             var source = Capabilities.RequireRestorableSource(job);
-            var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
+            var inventory = new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name);
+            var backup = await inventory.FindAsync(id, cancellationToken);
+            var bases = await BasesAsync(inventory, backup, cancellationToken);
 
             options.Status.BackupId = backup.Id;
             recorder.Backup(backup.Id, backup.ArchiveKey is { } archiveKey ? storage.WhereIs(archiveKey) : null, backup.ArchiveSize);
@@ -55,7 +57,7 @@ internal static class RestoreCommand
                 storage,
                 backup,
                 target,
-                new RestoreOptions(parseResult.GetValue(force), Staging: !parseResult.GetValue(noStaging), names),
+                new RestoreOptions(parseResult.GetValue(force), Staging: !parseResult.GetValue(noStaging), names) { Bases = bases },
                 TempWorkspace.ParentFor(job.Spec),
                 cancellationToken);
             var verified = restored.Verified;
@@ -65,5 +67,17 @@ internal static class RestoreCommand
             return ExitCodes.Success;
         }, ("restore", recorder)));
         return command;
+    }
+
+    // An increment is restored with the backups it builds on; the manifest beside the archive names its base (checked
+    // again against the one inside the archive once verified).
+    private static async Task<IReadOnlyList<StoredBackup>> BasesAsync(BackupInventory inventory, StoredBackup backup, CancellationToken cancellationToken)
+    {
+        if (await inventory.ReadManifestAsync(backup, cancellationToken) is not { BasedOn: not null } manifest)
+        {
+            return [];
+        }
+
+        return await BackupChain.BasesAsync(inventory, await inventory.ListAsync(cancellationToken), backup.Id, manifest, cancellationToken);
     }
 }

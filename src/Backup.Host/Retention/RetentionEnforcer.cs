@@ -11,7 +11,8 @@ internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBac
     public async Task<IReadOnlyList<RetentionDecision>> ApplyAsync(RetentionPolicy policy, string? protectedId, bool dryRun, CancellationToken cancellationToken)
     {
         var backups = (await inventory.ListAsync(cancellationToken)).ToDictionary(b => b.Id, StringComparer.Ordinal);
-        var decisions = RetentionPlanner.Plan(backups.Values.Select(b => new RetentionCandidate(b.Id, b.Timestamp, b.IsComplete, b.IsFutureDated)), policy, protectedId);
+        var planned = RetentionPlanner.Plan(backups.Values.Select(b => new RetentionCandidate(b.Id, b.Timestamp, b.IsComplete, b.IsFutureDated)), policy, protectedId);
+        var decisions = RetentionPlanner.KeepBases(planned, await BasesOfKeptAsync(planned, backups, cancellationToken));
         var doomed = decisions.Where(d => !d.Keep).ToList();
         logger.LogInformation("Retention ({Policy}) over {Count} backup(s) in {Where}: keeping {Kept}, {Verb} {Removed}",
             policy, decisions.Count, inventory.Where, decisions.Count - doomed.Count, dryRun ? "would remove" : "removing", doomed.Count);
@@ -38,5 +39,36 @@ internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBac
         }
 
         return decisions;
+    }
+
+    // Reads the manifests of the kept backups, and of every backup they build on, for their bases (one small GET each;
+    // the rules alone never read manifests). A kept backup whose manifest exists but cannot be read stops retention:
+    // it may be an increment, and removing its base would make it worthless.
+    private async Task<IReadOnlyDictionary<string, string>> BasesOfKeptAsync(
+        IReadOnlyList<RetentionDecision> decisions, IReadOnlyDictionary<string, StoredBackup> backups, CancellationToken cancellationToken)
+    {
+        var basedOn = new Dictionary<string, string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(decisions.Where(d => d.Keep).Select(d => d.Id));
+        var seen = new HashSet<string>(pending, StringComparer.Ordinal);
+        while (pending.TryDequeue(out var id))
+        {
+            if (!backups.TryGetValue(id, out var backup) || backup.ManifestKey is null)
+            {
+                continue;
+            }
+
+            var manifest = await inventory.ReadManifestAsync(backup, cancellationToken)
+                ?? throw new BackupIntegrityException($"retention: the manifest of kept backup {id} cannot be read, so it cannot tell which backups {id} builds on; nothing was removed");
+            if (manifest.BasedOn is { } parent)
+            {
+                basedOn[id] = parent;
+                if (seen.Add(parent))
+                {
+                    pending.Enqueue(parent);
+                }
+            }
+        }
+
+        return basedOn;
     }
 }
