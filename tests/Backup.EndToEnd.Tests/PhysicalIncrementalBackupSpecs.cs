@@ -95,6 +95,22 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
         Manifest(next).TryGetProperty("basedOn", out _).Should().BeFalse("the chain cannot be followed, so the run starts a new one");
     }
 
+    [Fact]
+    public async Task Validate_refuses_increments_from_a_source_that_cannot_make_them_in_one_line()
+    {
+        var plugins = PublishedHost.ComposePluginsDirectory(
+            _dir.Combine("ha-plugins"),
+            await PublishedHost.PluginFolderAsync("Backup.Plugins.Local"),
+            await PublishedHost.PluginFolderAsync("Backup.Plugins.MariaDbHa"));
+        var spec = _dir.Combine("logical.yaml");
+        await File.WriteAllTextAsync(spec, File.ReadAllText(Spec()).Replace("plugin: mariadb-backup", "plugin: mariadb-ha", StringComparison.Ordinal));
+
+        var validate = await PublishedHost.RunAsync(["validate", "--spec", spec, "--plugins-dir", plugins]);
+
+        validate.ExitCode.Should().Be(2, validate.StandardError);
+        validate.ErrorLines().Should().ContainSingle().Which.Should().Contain("source plugin 'mariadb-ha' cannot make incremental backups");
+    }
+
     private string Store => _dir.Combine("store", "physical-inc");
 
     private string Spec(bool retention = true)
