@@ -1,4 +1,5 @@
 using Backup.Abstractions;
+using Backup.Host.Pipeline;
 using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
 
@@ -42,8 +43,9 @@ internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBac
     }
 
     // Reads the manifests of the kept backups, and of every backup they build on, for their bases (one small GET each;
-    // the rules alone never read manifests). A kept backup whose manifest exists but cannot be read stops retention:
-    // it may be an increment, and removing its base would make it worthless.
+    // the rules alone never read manifests). A kept backup whose manifest exists but cannot be read or parsed stops
+    // retention: it may be an increment, and removing its base would make it worthless. JSON without a basedOn (also
+    // one without any of this host's fields) is a full backup.
     private async Task<IReadOnlyDictionary<string, string>> BasesOfKeptAsync(
         IReadOnlyList<RetentionDecision> decisions, IReadOnlyDictionary<string, StoredBackup> backups, CancellationToken cancellationToken)
     {
@@ -57,9 +59,7 @@ internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBac
                 continue;
             }
 
-            var manifest = await inventory.ReadManifestAsync(backup, cancellationToken)
-                ?? throw new BackupIntegrityException($"retention: the manifest of kept backup {id} cannot be read, so it cannot tell which backups {id} builds on; nothing was removed");
-            if (manifest.BasedOn is { } parent)
+            if (await BasedOnAsync(backup, cancellationToken) is { } parent)
             {
                 basedOn[id] = parent;
                 if (seen.Add(parent))
@@ -70,5 +70,23 @@ internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBac
         }
 
         return basedOn;
+    }
+
+    private async Task<string?> BasedOnAsync(StoredBackup backup, CancellationToken cancellationToken)
+    {
+        var cannot = $"retention: cannot read the manifest of kept backup {backup.Id}, so it cannot tell which backups {backup.Id} builds on; nothing was removed";
+        try
+        {
+            await using var stream = await inventory.Storage.OpenReadAsync(backup.ManifestKey!, cancellationToken);
+            return (await BackupManifest.ReadAsync(stream, cancellationToken))?.BasedOn;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new BackupIntegrityException($"{cannot} ({ex.Message.ReplaceLineEndings(" ")})", ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new BackupStorageException($"{cannot} ({ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")})", ex);
+        }
     }
 }
