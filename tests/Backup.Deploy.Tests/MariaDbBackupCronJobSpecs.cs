@@ -65,14 +65,15 @@ public sealed class MariaDbBackupCronJobSpecs : IDisposable
 
     [Theory]
     [MemberData(nameof(DeployTree.OverlayData), MemberType = typeof(DeployTree))]
-    public void The_pod_runs_as_the_datadir_owner_without_privileges_or_fs_group(string overlay)
+    public void The_pod_runs_as_the_datadir_owner_and_its_group_without_privileges(string overlay)
     {
         var manifests = Render(overlay);
         var pod = manifests.Pod.SecurityContext;
         pod.RunAsNonRoot.Should().BeTrue();
         pod.RunAsUser.Should().Be(999, "the MariaDB image's user owns the 0660 data files");
         pod.RunAsGroup.Should().Be(999);
-        pod.FsGroup.Should().BeNull("an fsGroup would ask the kubelet to change the group of the database's own files");
+        pod.FsGroup.Should().Be(pod.RunAsGroup, "the datadir owner's group: /tmp and the local storage's claim writable, the database's files already in it");
+        pod.FsGroupChangePolicy.Should().Be("OnRootMismatch", "the kubelet never walks a volume whose root has the group already");
         pod.SeccompProfile.Type.Should().Be("RuntimeDefault");
         var container = manifests.Container.SecurityContext;
         container.RunAsNonRoot.Should().BeTrue();
