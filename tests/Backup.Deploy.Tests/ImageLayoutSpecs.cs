@@ -8,7 +8,7 @@ using MySqlConnector;
 
 namespace Backup.Deploy.Tests;
 
-/// <summary>The folder an image carries (build/publish-image-layout.sh) runs a real backup and holds only its one storage plugin.</summary>
+/// <summary>The folder an image carries (build/publish-image-layout.sh) runs a real backup and holds only its one source and one storage plugin.</summary>
 public sealed class ImageLayoutSpecs : IAsyncLifetime
 {
     private const string Database = "deploy_layout_probe";
