@@ -74,17 +74,7 @@ public sealed class MariaDbBackupCronJobSpecs : IDisposable
         pod.RunAsGroup.Should().Be(999);
         pod.FsGroup.Should().Be(pod.RunAsGroup, "the datadir owner's group: /tmp and the local storage's claim writable, the database's files already in it");
         pod.FsGroupChangePolicy.Should().Be("OnRootMismatch", "the kubelet never walks a volume whose root has the group already");
-        pod.SeccompProfile.Type.Should().Be("RuntimeDefault");
-        var container = manifests.Container.SecurityContext;
-        container.RunAsNonRoot.Should().BeTrue();
-        container.RunAsUser.Should().Be(pod.RunAsUser);
-        container.ReadOnlyRootFilesystem.Should().BeTrue();
-        container.AllowPrivilegeEscalation.Should().BeFalse();
-        container.Privileged.Should().NotBeTrue();
-        container.Capabilities.Drop.Should().Equal("ALL");
-        container.Capabilities.Add.Should().BeNullOrEmpty();
-        manifests.Pod.HostNetwork.Should().NotBeTrue();
-        manifests.Pod.HostPID.Should().NotBeTrue();
+        PodHardening.ShouldBeUnprivileged(manifests.Pod, manifests.Container, 999);
         manifests.Pod.Volumes.Should().NotContain(v => v.HostPath != null, "the data comes through its claim, never a node path");
     }
 
