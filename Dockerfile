@@ -7,10 +7,10 @@
 # Framework-dependent, not self-contained or trimmed: the plugins are found and loaded by reflection at
 # run time, so the trimmer cannot see which host/framework members they call (it would remove them and
 # the plugin fails with MissingMethodException), and a plugin added later (a derived image FROM this one)
-# needs the full framework anyway. The shared runtime layer is the same for all four images, so a node
-# pulls it once; what differs per image is a few MB of app.
+# needs the full framework anyway. The shared runtime layer is the same for every image, so a node
+# pulls it once; what differs per image is the app and the source's programs.
 #
-# Built and run for real by the tests (scripts/test-images.sh, tests/Backup.Deploy.Tests/ImageSpecs.cs):
+# Built and run for real by the tests (scripts/test-images.sh, tests/Backup.Deploy.Tests/Image*Specs.cs, PhysicalImageSpecs.cs):
 # every storage with mariadb-ha and the physical source with local, on local stand-ins for the two bases, read-only.
 
 ARG SOURCE=mariadb-ha
