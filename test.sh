@@ -82,9 +82,10 @@ export BACKUP_HOST_DIR=$app_dir
 # Published here, not by the tests: test projects run in parallel and must not build the same projects
 # at once. Taken from the publish above, as the Dockerfile's build stage does; the pairs the image tests need.
 layouts_dir=$REPO_ROOT/artifacts/image
+image_pairs=$(scripts/test-images.sh pairs "$app_dir")
 while read -r source storage; do
   build/publish-image-layout.sh --from "$app_dir" "$source" "$storage" "$layouts_dir/$source-$storage"
-done < <(scripts/test-images.sh pairs "$app_dir")
+done <<<"$image_pairs"
 export BACKUP_IMAGE_LAYOUTS_DIR=$layouts_dir
 
 phase images
