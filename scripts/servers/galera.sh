@@ -143,8 +143,7 @@ galera_up() { # password
 
 galera_kill() { # node
   local pid
-  pid=$(recorded_pid "galera$1") || die "galera$1 has no recorded PID"
-  pid_is_ours "$pid" "$(datadir_marker "galera$1")" || die "galera$1 (pid $pid) is not running"
+  pid=$(mariadb_pid "galera$1") || die "galera$1 is not running (no recorded PID of ours)"
   # The whole process group (galera_launch made the node a session leader): a crash takes the node's SST script
   # and its socat with it. Killing mariadbd alone left a joiner's SST script running, and the node's next start
   # then waited for that "previous SST" until the start timeout.

@@ -1,14 +1,15 @@
 # shellcheck shell=bash
 # The lifecycle every throwaway server shares: start it detached, wait until it answers, tell whether a recorded
-# PID is still ours, stop it. Sourced by scripts/test-servers.sh (with the family files beside this one) and
-# bench/run.sh, which run each server as a plain process: no service manager, no Docker.
+# PID is still ours, stop it. Sourced by scripts/test-servers.sh (with the family files beside this one), bench/run.sh
+# and bench/monitoring.sh, which run each server as a plain process: no service manager, no Docker.
 #
 # The caller sets SELF (the prefix of every message) and may set LOG_FD (where `log` writes; default 1),
-# START_TIMEOUT (seconds `await_start` waits; default 120) and STATE_DIR (for `server_dir` / `recorded_pid`).
+# START_TIMEOUT (seconds `await_start` waits; default 120) and STATE_DIR (`server_dir NAME` is <state>/<name>, which
+# holds that server's pid file, data and logs).
 #
-# "Ours" means: alive, and one of its arguments is exactly a marker path unique to the server's state (its datadir,
-# data directory or persistence file). A recorded PID the kernel has since given to another program is then never
-# signalled, and two checkouts (or state dirs) never stop each other's servers.
+# "Ours" means: alive, and one of its arguments is exactly a marker path unique to the server's state dir (its datadir,
+# data directory or persistence file) or, for fauxqs, to the checkout (its script). A recorded PID the kernel has
+# since given to another program is then never signalled.
 
 # Every server binds to loopback only.
 readonly HOST=127.0.0.1
@@ -30,12 +31,6 @@ status_line() { # name port state: one line of `status`
 }
 
 server_dir() { echo "$STATE_DIR/$1"; }
-
-recorded_pid() { # name: the PID `spawn` recorded in <state>/<name>/pid
-  local f
-  f="$(server_dir "$1")/pid"
-  [[ -f $f ]] && cat "$f"
-}
 
 running_pid() { # pidfile marker: prints the recorded PID when that process is still ours
   local pid
@@ -85,16 +80,17 @@ stop_recorded() { # name pidfile marker grace-seconds: stop_process on the PID i
 }
 
 # SIGTERM, then SIGKILL once GRACE seconds have passed; returns when the process is gone. A PID that is no longer
-# ours is left alone.
+# ours is left alone, also while waiting: an exited server (even a zombie not reaped yet, whose cmdline is empty)
+# counts as stopped, and its PID, if reused meanwhile, is never sent the SIGKILL.
 stop_process() { # name pid marker grace-seconds
   local name=$1 pid=$2 i
   pid_is_ours "$pid" "$3" || return 0
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < $4 * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { log "$name stopped (pid $pid)"; return 0; }
+    pid_is_ours "$pid" "$3" || { log "$name stopped (pid $pid)"; return 0; }
     sleep 0.1
   done
   log "$name (pid $pid) still running after $4s: SIGKILL"
   kill -KILL "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  while pid_is_ours "$pid" "$3"; do sleep 0.1; done
 }
