@@ -94,7 +94,7 @@ current_password() {
 
 healthy() { # password
   [[ -f $ENV_FILE && -n $1 ]] || return 1
-  standalone_healthy "$1" && azurite_healthy && pushgateway_healthy && galera_healthy "$1" && s3_status
+  standalone_healthy "$1" && azurite_healthy && pushgateway_healthy && galera_healthy "$1" && s3_healthy
 }
 
 cmd_down() {
@@ -157,7 +157,7 @@ cmd_status() {
   standalone_status "$pw" || rc=1
   azurite_status || rc=1
   galera_status "$pw" || rc=1
-  s3_status print || rc=1
+  s3_status || rc=1
   pushgateway_status || rc=1
   [[ -f $ENV_FILE ]] || rc=1
   return "$rc"

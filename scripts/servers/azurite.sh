@@ -28,16 +28,9 @@ azurite_down() {
   rm -rf "$dir/data" "$dir/pid"
 }
 
-azurite_pid() { running_pid "$(azurite_dir)/pid" "$(azurite_dir)/data"; }
+azurite_status() { listener_status azurite "$(azurite_dir)/pid" "$(azurite_dir)/data" "$AZURITE_PORT"; }
 
-azurite_healthy() { azurite_pid >/dev/null && port_in_use "$AZURITE_PORT"; }
-
-azurite_status() {
-  local pid state rc=0
-  if pid=$(azurite_pid) && port_in_use "$AZURITE_PORT"; then state="up (pid $pid)"; else state="down"; rc=1; fi
-  status_line azurite "$AZURITE_PORT" "$state"
-  return "$rc"
-}
+azurite_healthy() { azurite_status >/dev/null; }
 
 azurite_env() {
   local url="http://$HOST:$AZURITE_PORT/devstoreaccount1"

@@ -30,6 +30,14 @@ status_line() { # name port state: one line of `status`
   printf '%s: %-8s %s:%s  %s\n' "$SELF" "$1" "$HOST" "$2" "$3"
 }
 
+# One `status` line for a server that is up when its recorded PID is ours and its port accepts connections.
+listener_status() { # name pidfile marker port; fails when down
+  local pid
+  if pid=$(running_pid "$2" "$3") && port_in_use "$4"; then status_line "$1" "$4" "up (pid $pid)"; return 0; fi
+  status_line "$1" "$4" "down"
+  return 1
+}
+
 server_dir() { echo "$STATE_DIR/$1"; }
 
 running_pid() { # pidfile marker: prints the recorded PID when that process is still ours
@@ -79,18 +87,19 @@ stop_recorded() { # name pidfile marker grace-seconds: stop_process on the PID i
   stop_process "$1" "$pid" "$3" "$4"
 }
 
-# SIGTERM, then SIGKILL once GRACE seconds have passed; returns when the process is gone. A PID that is no longer
-# ours is left alone, also while waiting: an exited server (even a zombie not reaped yet, whose cmdline is empty)
-# counts as stopped, and its PID, if reused meanwhile, is never sent the SIGKILL.
+# SIGTERM, then SIGKILL once GRACE seconds have passed; returns when the process is gone (`kill -0`, not the marker:
+# an exiting process loses its cmdline before it closes its files, and a Galera datadir is copied right after).
+# A PID that is not ours is left alone, and so is one that stopped being ours before the SIGKILL.
 stop_process() { # name pid marker grace-seconds
   local name=$1 pid=$2 i
   pid_is_ours "$pid" "$3" || return 0
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < $4 * 10; i++)); do
-    pid_is_ours "$pid" "$3" || { log "$name stopped (pid $pid)"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { log "$name stopped (pid $pid)"; return 0; }
     sleep 0.1
   done
+  pid_is_ours "$pid" "$3" || { log "$name stopped (pid $pid)"; return 0; }
   log "$name (pid $pid) still running after $4s: SIGKILL"
   kill -KILL "$pid" 2>/dev/null || true
-  while pid_is_ours "$pid" "$3"; do sleep 0.1; done
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 }

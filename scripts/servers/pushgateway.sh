@@ -22,15 +22,8 @@ pushgateway_down() {
   rm -f "$(pushgateway_dir)/pid" "$(pushgateway_dir)/metrics"
 }
 
-pushgateway_pid() { running_pid "$(pushgateway_dir)/pid" "$(pushgateway_marker)"; }
+pushgateway_status() { listener_status pushgateway "$(pushgateway_dir)/pid" "$(pushgateway_marker)" "$PUSHGATEWAY_PORT"; }
 
-pushgateway_healthy() { pushgateway_pid >/dev/null && port_in_use "$PUSHGATEWAY_PORT"; }
-
-pushgateway_status() {
-  local pid state rc=0
-  if pid=$(pushgateway_pid) && port_in_use "$PUSHGATEWAY_PORT"; then state="up (pid $pid)"; else state="down"; rc=1; fi
-  status_line pushgateway "$PUSHGATEWAY_PORT" "$state"
-  return "$rc"
-}
+pushgateway_healthy() { pushgateway_status >/dev/null; }
 
 pushgateway_env() { echo "export BACKUP_TEST_PUSHGATEWAY_URL=http://$HOST:$PUSHGATEWAY_PORT"; }

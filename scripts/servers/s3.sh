@@ -60,19 +60,16 @@ s3_down() {
   for name in s3rver fauxqs; do s3_stop "$name" "$(server_dir "$name")"; done
 }
 
-s3_status() { # [print]
-  local name port pid state rc=0
+s3_status() {
+  local name port rc=0
   for name in fauxqs s3rver; do
     [[ $name == fauxqs ]] && port=$S3_PORT || port=$S3RVER_PORT
-    if pid=$(running_pid "$(server_dir "$name")/pid" "$(s3_marker "$name" "$(server_dir "$name")")") && port_in_use "$port"; then
-      state="up (pid $pid)"
-    else
-      state="down"; rc=1
-    fi
-    [[ ${1:-} != print ]] || status_line "$name" "$port" "$state"
+    listener_status "$name" "$(server_dir "$name")/pid" "$(s3_marker "$name" "$(server_dir "$name")")" "$port" || rc=1
   done
   return "$rc"
 }
+
+s3_healthy() { s3_status >/dev/null; }
 
 s3_env() {
   echo "export BACKUP_TEST_S3_URL=http://$HOST:$S3_PORT"
