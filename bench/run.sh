@@ -26,9 +26,16 @@
 #   restore-staged   backup restore of that same .sql.gz (streaming backup): stages the compressed object, then loads
 #   restore-nostage  the same with --no-staging: verifies in a first download, loads from a second
 #   restore-tgz      backup restore of a .tar.gz backup of the same data (archive mode; staged)
+#   restore-phys     backup restore --target-datadir of a physical backup of the same server (mariadb-backup source,
+#                    streaming zstd): download + verify, mbstream -x, --prepare; then mariadbd starts on the directory
+#                    and the row ends when it serves bench_shop (bench/start-restored-server.sh; stopped untimed)
+#   restore-phys-sh  the same backup object by hand: zstd -dc | mbstream -x, mariadb-backup --prepare, --move-back into
+#                    an empty datadir, then the same server start
 #   The backups are made once per run by the tool (layout: schemas, so only bench_shop loads), and the baseline
-#   reads the very .sql.gz object the tool restores. Each row starts with bench_shop dropped; a failed restore row
-#   leaves it incomplete, so the next run regenerates it. 1 GB as the issue asks: BENCH_SIZE_MB=1024 bench/run.sh restore
+#   reads the very .sql.gz object the tool restores. Each logical row starts with bench_shop dropped; a failed restore
+#   row leaves it incomplete, so the next run regenerates it. The physical rows restore the whole server (bench_shop
+#   and the system schemas) into a fresh directory and leave the bench server alone.
+#   1 GB as the issue asks: BENCH_SIZE_MB=1024 bench/run.sh restore
 # Columns: wall seconds, ratio to the floor (restore rows: to restore-sh), CPU seconds of the row's processes
 # (user + sys, GNU time: the tool or the pipeline and the clients it ran, not the server), peak RSS (largest process of the row, from GNU time; for the
 # tool rows that is the host), peak temp-disk use (du of the row's temp dir, polled every 0.2 s), output size
@@ -43,6 +50,7 @@
 #   BENCH_SIZE_MB     raw dump size to generate, MB (default 1024); a different size regenerates
 #   BENCH_PORT        the private server's port on 127.0.0.1 (default 13826)
 #   BENCH_S3_PORT     the S3 emulator's port on 127.0.0.1 (default 13827)
+#   BENCH_PHYS_PORT   the port of the server the physical restore rows start on their datadir (default 13828)
 #   BENCH_DIR         work dir: datadir, published tool, temp and storage dirs (default /tmp/backup-bench)
 #   BENCH_ROWS        rows to run, space-separated (default: all of the above; a row named twice runs twice, e.g.
 #                     "tool-tgz0 tool-tgz tool-tgz0 tool-tgz" alternates the two archive layouts)
@@ -70,8 +78,9 @@ SIZE_MB=${BENCH_SIZE_MB:-1024}
 PORT=${BENCH_PORT:-13826}
 WORK=${BENCH_DIR:-/tmp/backup-bench}
 S3_PORT=${BENCH_S3_PORT:-13827}
+PHYS_PORT=${BENCH_PHYS_PORT:-13828}
 if [[ ${1:-} == restore ]]; then
-  ROWS=${BENCH_ROWS:-restore-sh restore-staged restore-nostage restore-tgz}
+  ROWS=${BENCH_ROWS:-restore-sh restore-staged restore-nostage restore-tgz restore-phys restore-phys-sh}
 else
   ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz0 tool-tgz tool-gz tool-zst tgz0-s3 tgz-s3 zst-s3}
 fi
@@ -140,7 +149,14 @@ start_s3() {
 
 stop_s3() { s3_stop fauxqs "$S3_DIR"; rm -rf "$S3_DIR"; }
 
-stop_all() { stop_s3; [[ ${BENCH_KEEP_SERVER:-0} == 1 ]] || stop_server; }
+stop_all() { stop_s3; stop_phys_server; [[ ${BENCH_KEEP_SERVER:-0} == 1 ]] || stop_server; }
+
+# The server a physical restore row started on its restored directory (bench/start-restored-server.sh), and the directory.
+stop_phys_server() {
+  stop_recorded "restored server" "$WORK/phys-server.pid" "--datadir=$WORK/phys/data" 60
+  rm -f "$WORK/phys-server.pid"
+  rm -rf "$WORK/phys"
+}
 
 sql() { MYSQL_PWD=$PASSWORD mariadb --no-defaults -h$HOST -P"$PORT" -uroot "$@"; }
 
@@ -157,7 +173,7 @@ generate() {
 publish() {
   [[ ${BENCH_SKIP_PUBLISH:-0} == 1 && -x $WORK/app/backup ]] && return 0
   log "publishing the tool into $WORK/app"
-  "$REPO_ROOT/build/publish.sh" --plugins "MariaDbHa Local Aws" "$WORK/app" >"$WORK/publish.log" 2>&1 \
+  "$REPO_ROOT/build/publish.sh" --plugins "MariaDbHa MariaDbBackup Local Aws" "$WORK/app" >"$WORK/publish.log" 2>&1 \
     || die "publish failed, see $WORK/publish.log"
 }
 
@@ -231,7 +247,7 @@ run_row() {
   local name=$1 snippet=$2 tmpd pid rc watcher
   tmpd=$WORK/tmp-$name
   rm -rf "$tmpd" "$WORK/store"; mkdir -p "$tmpd" "$WORK/store"
-  [[ $name == restore-* ]] && sql -e 'DROP DATABASE IF EXISTS bench_shop'
+  if [[ $name == restore-* && $name != restore-phys* ]]; then sql -e 'DROP DATABASE IF EXISTS bench_shop'; fi
   sync
   TMPD=$tmpd STORE=$WORK/store BACKUP_TEMP_DIR=$tmpd MYSQL_PWD=$PASSWORD BENCH_DB_PASSWORD=$PASSWORD \
     AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_KEY AWS_SESSION_TOKEN='' AWS_PROFILE='' AWS_EC2_METADATA_DISABLED=true \
@@ -248,7 +264,9 @@ run_row() {
   # GNU time puts "Command exited with non-zero status N" before its line when the row fails.
   read -r secs rss user sys < <(tail -1 "$WORK/time.$name")
   disk=$(cat "$WORK/disk.$name")
-  if [[ $name == restore-* ]]; then
+  if [[ $name == restore-phys* ]]; then
+    out=$(stat -c %s "$PHYS_OBJECT")
+  elif [[ $name == restore-* ]]; then
     # The compressed backup the row restored.
     out=$(stat -c %s "$RSTORE/bench/$([[ $name == restore-tgz ]] && echo "$TGZ_ID.tar.gz" || echo "$GZ_ID.sql.gz")")
   elif [[ $name == *-s3 ]]; then
@@ -259,10 +277,12 @@ run_row() {
   fi
   RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)|$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')")
   rm -rf "$tmpd" "$WORK/store"
+  stop_phys_server
 }
 
 row_snippet() {
   local dump="mariadb-dump --no-defaults ${DUMP_ARGS[*]}"
+  local PHYS_START="$REPO_ROOT/bench/start-restored-server.sh $WORK/phys $PHYS_PORT $WORK/phys-server.pid"
   case $1 in
     floor) echo "$dump >/dev/null" ;;
     seed) echo "$dump >\$TMPD/dump.sql && tar czf \$TMPD/b.tar.gz -C \$TMPD dump.sql && (cd \$TMPD && sha1sum b.tar.gz >b.tar.gz.sha1) && cp \$TMPD/b.tar.gz \$TMPD/b.tar.gz.sha1 \$STORE/" ;;
@@ -283,25 +303,38 @@ row_snippet() {
     restore-staged) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force" ;;
     restore-nostage) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force --no-staging" ;;
     restore-tgz) echo "$WORK/app/backup restore --spec $WORK/restore-tgz.yaml --id $TGZ_ID --target-host $HOST --target-port $PORT --force" ;;
+    restore-phys) echo "mkdir -p $WORK/phys && $WORK/app/backup restore --spec $WORK/restore-phys.yaml --id $PHYS_ID --target-datadir $WORK/phys/data && $PHYS_START" ;;
+    restore-phys-sh) echo "mkdir -p $WORK/phys/x && zstd -dc $PHYS_OBJECT | mbstream -x -C $WORK/phys/x && mariadb-backup --prepare --target-dir=$WORK/phys/x 2>\$TMPD/prepare.log && mariadb-backup --move-back --target-dir=$WORK/phys/x --datadir=$WORK/phys/data 2>\$TMPD/move.log && $PHYS_START" ;;
     phys-floor) echo "mariadb-backup --no-defaults --backup --stream=mbstream --host=$HOST --port=$PORT --user=root --target-dir=\$TMPD/mb 2>\$TMPD/mb.log >/dev/null" ;;
     tool-phys-zst) write_spec "$WORK/phys-zst.yaml" streaming zstd local "" "" "" mariadb-backup; echo "$WORK/app/backup run --spec $WORK/phys-zst.yaml" ;;
     *) die "unknown row $1" ;;
   esac
 }
 
-# Makes the backups the restore rows load (once per run), into RSTORE; sets GZ_ID and TGZ_ID.
+# Makes the backups the restore rows load (once per run), into RSTORE; sets GZ_ID, TGZ_ID, PHYS_ID and PHYS_OBJECT.
 prepare_restores() {
-  local spec
+  local spec specs="gz tgz"
   RSTORE=$WORK/restore-store
   rm -rf "$RSTORE"; mkdir -p "$RSTORE"
-  for spec in gz tgz; do
-    write_spec "$WORK/restore-$spec.yaml" "$([[ $spec == gz ]] && echo streaming || echo archive)" gzip local "" "" schemas
+  if [[ $ROWS == *restore-phys* ]]; then specs+=" phys"; fi
+  for spec in $specs; do
+    case $spec in
+      gz) write_spec "$WORK/restore-$spec.yaml" streaming gzip local "" "" schemas ;;
+      tgz) write_spec "$WORK/restore-$spec.yaml" archive gzip local "" "" schemas ;;
+      phys) write_spec "$WORK/restore-$spec.yaml" streaming zstd local "" "" "" mariadb-backup ;;
+    esac
     sed -i "s|path: $WORK/store|path: $RSTORE|" "$WORK/restore-$spec.yaml"
     BACKUP_TEMP_DIR=$WORK/tmp BENCH_DB_PASSWORD=$PASSWORD "$WORK/app/backup" run --spec "$WORK/restore-$spec.yaml" >"$WORK/restore-$spec.out" 2>"$WORK/restore-$spec.err" \
       || die "backup for the restore rows failed, see $WORK/restore-$spec.err"
   done
   GZ_ID=$(cut -d' ' -f1 "$WORK/restore-gz.out" | tail -1)
   TGZ_ID=$(cut -d' ' -f1 "$WORK/restore-tgz.out" | tail -1)
+  if [[ $specs == *phys* ]]; then
+    PHYS_ID=$(cut -d' ' -f1 "$WORK/restore-phys.out" | tail -1)
+    # The object's name is the host's business (.sql.zst today): the one file that is neither checksum nor manifest.
+    PHYS_OBJECT=$(find "$RSTORE/bench" -name "$PHYS_ID.*" ! -name '*.sha1' ! -name '*.manifest.json' | head -1)
+    [[ -f $PHYS_OBJECT ]] || die "no stored object for the physical backup $PHYS_ID in $RSTORE/bench"
+  fi
   # Restore rows drop and reload bench_shop: until they all succeed, the generated data is not trusted.
   rm -f "$WORK/generated"
 }
