@@ -9,7 +9,7 @@ namespace Backup.Testing;
 /// without disturbing the shared 3-node test cluster (which other tests use at the same time). Nodes are killed on dispose.
 /// </summary>
 /// <remarks>
-/// The node configuration is the one <c>scripts/test-servers.sh</c> (<c>galera_write_config</c>) gives the shared
+/// The node configuration is the one <c>scripts/servers/galera.sh</c> (<c>galera_write_config</c>) gives the shared
 /// cluster, cut to what a node needs: provider, its own gmcast / IST / SST ports on 127.0.0.1, row binlog format,
 /// mariadb-backup state transfer. rsync SST fails as root (its daemon drops to <c>nobody</c>), so joiners get their
 /// data with mariadb-backup, which logs in to the donor as an SST user: <see cref="BootstrapAsync"/> creates one with a
