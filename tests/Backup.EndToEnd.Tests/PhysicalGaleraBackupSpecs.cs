@@ -17,14 +17,12 @@ public sealed class PhysicalGaleraBackupSpecs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _pluginsDirectory = PublishedHost.ComposePluginsDirectory(
-            _dir.Path,
-            await PublishedHost.PluginFolderAsync("Backup.Plugins.Local"),
-            await PublishedHost.PluginFolderAsync("Backup.Plugins.MariaDbBackup"));
+        _pluginsDirectory = await PhysicalSpecsSupport.PluginsAsync(_dir.Path);
         await _cluster.InitializeAsync();
-        await _cluster.ExecuteAsync(1, $"CREATE DATABASE {_database}");
-        await _cluster.ExecuteAsync(1, $"CREATE TABLE {_database}.orders (id INT PRIMARY KEY, note VARCHAR(100)) ENGINE=InnoDB");
-        await _cluster.ExecuteAsync(1, $"INSERT INTO {_database}.orders SELECT seq, CONCAT('order ', seq) FROM {_database}.seq_1_to_3000");
+        foreach (var statement in PhysicalSpecsSupport.CreateOrders(_database, 3000))
+        {
+            await _cluster.ExecuteAsync(1, statement);
+        }
     }
 
     public async Task DisposeAsync()

@@ -18,15 +18,8 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _pluginsDirectory = PublishedHost.ComposePluginsDirectory(
-            _dir.Path,
-            await PublishedHost.PluginFolderAsync("Backup.Plugins.Local"),
-            await PublishedHost.PluginFolderAsync("Backup.Plugins.MariaDbBackup"));
-        await TestServers.ExecuteAsync(
-            TestServers.MariaDbPort,
-            $"CREATE DATABASE {_database}",
-            $"CREATE TABLE {_database}.orders (id INT PRIMARY KEY, note VARCHAR(100)) ENGINE=InnoDB",
-            $"INSERT INTO {_database}.orders SELECT seq, CONCAT('order ', seq) FROM {_database}.seq_1_to_5000");
+        _pluginsDirectory = await PhysicalSpecsSupport.PluginsAsync(_dir.Path);
+        await TestServers.ExecuteAsync(TestServers.MariaDbPort, PhysicalSpecsSupport.CreateOrders(_database, 5000));
     }
 
     public async Task DisposeAsync()
@@ -98,10 +91,7 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
     [Fact]
     public async Task Validate_refuses_increments_from_a_source_that_cannot_make_them_in_one_line()
     {
-        var plugins = PublishedHost.ComposePluginsDirectory(
-            _dir.Combine("ha-plugins"),
-            await PublishedHost.PluginFolderAsync("Backup.Plugins.Local"),
-            await PublishedHost.PluginFolderAsync("Backup.Plugins.MariaDbHa"));
+        var plugins = await MariaDbHaPlugins.ComposeAsync(_dir.Combine("ha-plugins"));
         var spec = _dir.Combine("logical.yaml");
         await File.WriteAllTextAsync(spec, File.ReadAllText(Spec()).Replace("plugin: mariadb-backup", "plugin: mariadb-ha", StringComparison.Ordinal));
 
@@ -119,7 +109,7 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
         File.WriteAllText(path, $"""
             name: physical-inc
             source:
-              {TestServers.MariaDbHaSource.Replace("plugin: mariadb-ha", "plugin: mariadb-backup", StringComparison.Ordinal)}
+              {PhysicalSpecsSupport.Source}
             storage:
               plugin: local
               settings:
