@@ -45,6 +45,8 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
         Manifest(increment).GetProperty("basedOn").GetString().Should().Be(full);
         Metadata(increment).GetProperty("backupType").GetString().Should().Be("incremental");
         Metadata(increment).GetProperty("fromLsn").GetString().Should().Be(Metadata(full).GetProperty("toLsn").GetString());
+        var list = await PublishedHost.RunAsync(["list", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
+        list.StandardOutput.Should().MatchRegex($"{increment} .* increment on {full}");
 
         var datadir = _dir.Combine("restored", "data");
         var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
