@@ -28,10 +28,12 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
         _dir.Dispose();
     }
 
-    [Fact]
-    public async Task An_increment_on_a_full_backup_restores_as_a_chain_and_retention_keeps_its_base_until_a_new_full_backup()
+    [Theory]
+    [InlineData("archive", "gzip")]
+    [InlineData("streaming", "zstd")]
+    public async Task An_increment_on_a_full_backup_restores_as_a_chain_and_retention_keeps_its_base_until_a_new_full_backup(string mode, string compression)
     {
-        var spec = Spec();
+        var spec = Spec(pipeline: $"pipeline: {{ mode: {mode}, compression: {compression} }}");
         var full = await RunAsync(spec);
         Metadata(full).GetProperty("backupType").GetString().Should().Be("full-backuped");
         Manifest(full).TryGetProperty("basedOn", out _).Should().BeFalse();
@@ -48,8 +50,10 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
         var list = await PublishedHost.RunAsync(["list", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
         list.StandardOutput.Should().MatchRegex($"{increment} .* increment on {full}");
 
+        // Streaming also without staging: every link is downloaded twice, verified and then loaded.
         var datadir = _dir.Combine("restored", "data");
-        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+        string[] staging = mode == "streaming" ? ["--no-staging"] : [];
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory, .. staging]);
         restore.ExitCode.Should().Be(0, restore.StandardError);
         restore.StandardError.Should().Contain($"Applying increment {increment}");
         await using (var server = await ScratchMariaDb.StartAsync(datadir))
@@ -105,7 +109,7 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
 
     private string Store => _dir.Combine("store", "physical-inc");
 
-    private string Spec(bool retention = true)
+    private string Spec(bool retention = true, string pipeline = "")
     {
         var path = _dir.Combine("job.yaml");
         File.WriteAllText(path, $"""
@@ -120,6 +124,7 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
             incremental:
               fullEvery: 2
             {(retention ? "retention: { keepLast: 1 }" : "")}
+            {pipeline}
 
             """);
         return path;
