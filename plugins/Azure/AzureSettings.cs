@@ -83,5 +83,5 @@ internal sealed record AzureSettings(
     }
 
     private static AccessTier? ReadAccessTier(PluginSettings settings) =>
-        settings.GetChoice("accessTier", ["Hot", "Cool", "Cold", "Archive"]) is { } tier ? new AccessTier(tier) : null;
+        settings.GetChoice("accessTier", ["Hot", "Cool", "Cold", "Archive"]) is { } tier ? new AccessTier(tier) : (AccessTier?)null;
 }
