@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa;
+using Backup.MariaDb;
 using CliWrap;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa;
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb;
+using Backup.MariaDb.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Plugins.MariaDbBackup;

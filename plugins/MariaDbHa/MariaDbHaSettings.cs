@@ -1,6 +1,6 @@
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Nodes;
-using Backup.Plugins.MariaDbHa.Passwords;
+using Backup.MariaDb.Nodes;
+using Backup.MariaDb.Passwords;
 
 namespace Backup.Plugins.MariaDbHa;
 

@@ -1,5 +1,6 @@
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb;
+using Backup.MariaDb.Nodes;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Passwords;
+using Backup.MariaDb.Passwords;
 
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>The settings every MariaDB source reads the same way: which nodes, how to log in, which node to choose, how often to fall over.</summary>
 /// <param name="Discovery">Where the candidate nodes come from: <c>host</c>, <c>hosts</c> or <c>kubernetesService</c>.</param>

@@ -1,6 +1,6 @@
 using Backup.Abstractions;
 
-namespace Backup.Plugins.MariaDbHa.Passwords;
+namespace Backup.MariaDb.Passwords;
 
 /// <summary>Reads the <c>password</c> section, which must name exactly one source.</summary>
 internal static class PasswordSourceReader

@@ -1,6 +1,6 @@
 using Backup.Abstractions;
 
-namespace Backup.Plugins.MariaDbHa.Passwords;
+namespace Backup.MariaDb.Passwords;
 
 /// <summary>A password in an environment variable or a file (e.g. a mounted Secret volume), read as every plugin reads a secret.</summary>
 internal sealed class SecretPasswordSource(SecretReference secret) : IPasswordSource
