@@ -46,7 +46,7 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
         restore.ExitCode.Should().Be(0, restore.StandardError);
 
-        await using var server = await ScratchMariaDb.StartAsync(datadir);
+        await using var server = await ScratchServer.StartAsync(datadir);
         (await ChecksumAsync(server.Port)).Should().Be(expected);
     }
 
@@ -115,5 +115,5 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         return path;
     }
 
-    private Task<string> ChecksumAsync(int port) => ScratchMariaDb.ChecksumAsync(port, $"{_database}.orders");
+    private Task<string> ChecksumAsync(int port) => ScratchServer.ChecksumAsync(port, $"{_database}.orders");
 }

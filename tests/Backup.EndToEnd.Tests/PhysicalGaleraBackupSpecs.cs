@@ -48,8 +48,8 @@ public sealed class PhysicalGaleraBackupSpecs : IAsyncLifetime
         restore.ExitCode.Should().Be(0, restore.StandardError);
         File.Exists(Path.Combine(datadir, "xtrabackup_galera_info")).Should().BeTrue();
 
-        await using var server = await ScratchMariaDb.StartAsync(datadir);
-        (await ScratchMariaDb.ChecksumAsync(server.Port, $"{_database}.orders")).Should().Be(expected);
+        await using var server = await ScratchServer.StartAsync(datadir);
+        (await ScratchServer.ChecksumAsync(server.Port, $"{_database}.orders")).Should().Be(expected);
     }
 
     // The documented Galera restore (docs/mariadb-backup.md), on a cluster of the test's own: the shared one keeps running.
@@ -73,8 +73,8 @@ public sealed class PhysicalGaleraBackupSpecs : IAsyncLifetime
         history.Should().NotBe(
             await _cluster.StatusAsync(1, "wsrep_cluster_state_uuid"),
             "a node of the old cluster must not catch up by IST with writes made after the backup");
-        (await ScratchMariaDb.ChecksumAsync(restored.Port, $"{_database}.orders")).Should().Be(expected);
-        (await ScratchMariaDb.ChecksumAsync(joiner.Port, $"{_database}.orders")).Should().Be(expected, "the joiner started empty and got the restored data by SST");
+        (await ScratchServer.ChecksumAsync(restored.Port, $"{_database}.orders")).Should().Be(expected);
+        (await ScratchServer.ChecksumAsync(joiner.Port, $"{_database}.orders")).Should().Be(expected, "the joiner started empty and got the restored data by SST");
 
         // The new cluster replicates: a row written on the joiner is read on the restored node (wsrep_sync_wait waits until it is applied there).
         await TestServers.ExecuteAsync(joiner.Port, $"INSERT INTO {_database}.orders VALUES (9001, 'after the restore')");
@@ -106,9 +106,9 @@ public sealed class PhysicalGaleraBackupSpecs : IAsyncLifetime
             """);
         // Certification is synchronous, but galera2 may apply the rows a moment after node 1 committed them: wait until
         // it has them, so the copy of galera2 is expected to hold exactly node 1's table.
-        var expected = await ScratchMariaDb.ChecksumAsync(_cluster.Port(1), $"{_database}.orders");
+        var expected = await ScratchServer.ChecksumAsync(_cluster.Port(1), $"{_database}.orders");
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await ScratchMariaDb.ChecksumAsync(_cluster.Port(2), $"{_database}.orders") != expected && DateTime.UtcNow < deadline)
+        while (await ScratchServer.ChecksumAsync(_cluster.Port(2), $"{_database}.orders") != expected && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }

@@ -42,7 +42,7 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
             TestServers.MariaDbPort,
             $"INSERT INTO {_database}.orders SELECT seq, CONCAT('later ', seq) FROM {_database}.seq_5001_to_6000",
             $"UPDATE {_database}.orders SET note = 'changed' WHERE id = 7");
-        var expected = await ScratchMariaDb.ChecksumAsync(TestServers.MariaDbPort, $"{_database}.orders");
+        var expected = await ScratchServer.ChecksumAsync(TestServers.MariaDbPort, $"{_database}.orders");
         var increment = await RunAsync(spec);
         Manifest(increment).GetProperty("basedOn").GetString().Should().Be(full);
         Metadata(increment).GetProperty("backupType").GetString().Should().Be("incremental");
@@ -56,9 +56,9 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
         var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory, .. staging]);
         restore.ExitCode.Should().Be(0, restore.StandardError);
         restore.StandardError.Should().Contain($"Applying increment {increment}");
-        await using (var server = await ScratchMariaDb.StartAsync(datadir))
+        await using (var server = await ScratchServer.StartAsync(datadir))
         {
-            (await ScratchMariaDb.ChecksumAsync(server.Port, $"{_database}.orders")).Should().Be(expected, "the full backup plus the increment hold the later rows");
+            (await ScratchServer.ChecksumAsync(server.Port, $"{_database}.orders")).Should().Be(expected, "the full backup plus the increment hold the later rows");
         }
 
         var prune = await PublishedHost.RunAsync(["prune", "--spec", spec, "--plugins-dir", _pluginsDirectory]);

@@ -20,17 +20,17 @@ public sealed class ScratchGaleraCluster(string directory) : IAsyncDisposable
     private const string SstUser = "scratch_sst";
     private static readonly TimeSpan SyncDeadline = TimeSpan.FromSeconds(120);
     private readonly string _sstPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-    private readonly List<ScratchMariaDb> _nodes = [];
+    private readonly List<ScratchServer> _nodes = [];
     private readonly List<int> _peerPorts = [];
 
     /// <summary>The running nodes, the bootstrapped one first.</summary>
-    public IReadOnlyList<ScratchMariaDb> Nodes => _nodes;
+    public IReadOnlyList<ScratchServer> Nodes => _nodes;
 
     /// <summary>
     /// Starts the first node on <paramref name="datadir"/> with <c>--wsrep-new-cluster</c> (a new cluster from the data
     /// it holds, as an operator bootstraps a restored node) and creates the SST user the joiners need; returns once it is Synced.
     /// </summary>
-    public async Task<ScratchMariaDb> BootstrapAsync(string datadir)
+    public async Task<ScratchServer> BootstrapAsync(string datadir)
     {
         if (_nodes.Count > 0)
         {
@@ -48,7 +48,7 @@ public sealed class ScratchGaleraCluster(string directory) : IAsyncDisposable
     }
 
     /// <summary>Starts one more node with an empty datadir; it joins by a full state transfer (SST) from a running node. Returns once it is Synced.</summary>
-    public Task<ScratchMariaDb> JoinAsync()
+    public Task<ScratchServer> JoinAsync()
     {
         if (_nodes.Count == 0)
         {
@@ -61,7 +61,7 @@ public sealed class ScratchGaleraCluster(string directory) : IAsyncDisposable
     }
 
     /// <summary>A global status value of <paramref name="node"/>, e.g. <c>wsrep_cluster_state_uuid</c>.</summary>
-    public static async Task<string?> StatusAsync(ScratchMariaDb node, string name)
+    public static async Task<string?> StatusAsync(ScratchServer node, string name)
     {
         await using var connection = await TestServers.OpenMariaDbAsync(node.Port);
         await using var command = new MySqlCommand("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME=@name", connection);
@@ -81,7 +81,7 @@ public sealed class ScratchGaleraCluster(string directory) : IAsyncDisposable
         _nodes.Clear();
     }
 
-    private async Task<ScratchMariaDb> StartNodeAsync(string datadir, params string[] extraArguments)
+    private async Task<ScratchServer> StartNodeAsync(string datadir, params string[] extraArguments)
     {
         var name = $"node{_nodes.Count + 1}";
         var run = Directory.CreateDirectory(Path.Combine(directory, name)).FullName;
@@ -119,14 +119,14 @@ public sealed class ScratchGaleraCluster(string directory) : IAsyncDisposable
 
             """);
         // The option file (first argument, or mariadbd refuses it) is what the SST script reads too.
-        var node = await ScratchMariaDb.LaunchAsync([$"--defaults-file={options}", "--user=root", .. extraArguments], ports, Path.Combine(run, "error.log"));
+        var node = await ScratchServer.LaunchAsync([$"--defaults-file={options}", "--user=root", .. extraArguments], ports, Path.Combine(run, "error.log"));
         _nodes.Add(node);
         _peerPorts.Add(ports[1]);
         await WaitUntilSyncedAsync(node);
         return node;
     }
 
-    private static async Task WaitUntilSyncedAsync(ScratchMariaDb node)
+    private static async Task WaitUntilSyncedAsync(ScratchServer node)
     {
         var deadline = Stopwatch.StartNew();
         string? state;
@@ -143,7 +143,7 @@ public sealed class ScratchGaleraCluster(string directory) : IAsyncDisposable
 
     // A node that has accepted connections but is still joining refuses statements ("WSREP has not yet prepared node
     // for application use", even the pool's connection reset): that is a state to wait out, not a failure.
-    private static async Task<string?> StateAsync(ScratchMariaDb node)
+    private static async Task<string?> StateAsync(ScratchServer node)
     {
         try
         {
