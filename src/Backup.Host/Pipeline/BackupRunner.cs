@@ -174,7 +174,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     }
 
     private static string TarGzName(Run run) =>
-        run.BackupId + ArchiveFormat.For(PipelineMode.Archive, CompressionKind.Gzip, run.Job.Spec.Encryption is not null).Suffix;
+        run.BackupId + ArchiveFormat.For(PipelineMode.Archive, CompressionKind.Gzip, run.Job.Spec.Encryption is not null, run.Job.StreamExtension).Suffix;
 
     private void LogEntries(IReadOnlyList<EntryInfo> entries) =>
         _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Count, entries.Count == 1 ? "y" : "ies", entries.Sum(e => e.Size));
@@ -189,7 +189,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         await using var entries = new StreamingEntryWriter(
             () => StreamedEntry.Start(
                 writeContent => run.Uploader.UploadArchiveAsync(
-                    run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, spec.EffectivePipeline.Compression, spec.Encryption is not null).Suffix,
+                    run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, spec.EffectivePipeline.Compression, spec.Encryption is not null, run.Job.StreamExtension).Suffix,
                     run.Codec.ContentType,
                     (output, ct) => CompressAsync(run, output, compressor => writeContent(compressor, ct), ct),
                     cancellationToken),

@@ -46,6 +46,7 @@ internal sealed partial class SpecLoader
             StallTimeoutSeconds = stallTimeout,
             TimeoutSeconds = timeout,
             ProgressIntervalSeconds = progressInterval,
+            ModeLocation = Child(mapping, "mode") is { } modeNode ? At(modeNode.Start) : null,
         };
     }
 
