@@ -82,7 +82,7 @@ export BACKUP_HOST_DIR=$app_dir
 # Published here, not by the tests: test projects run in parallel and must not build the same projects
 # at once. Taken from the publish above, as the Dockerfile's build stage does.
 layouts_dir=$REPO_ROOT/artifacts/image
-for storage in $(build/publish-image-layout.sh --list); do
+for storage in $(build/publish-image-layout.sh --from "$app_dir" --list); do
   build/publish-image-layout.sh --from "$app_dir" "$storage" "$layouts_dir/$storage"
 done
 export BACKUP_IMAGE_LAYOUTS_DIR=$layouts_dir

@@ -2,18 +2,24 @@
 # Produces exactly the folder the Dockerfile copies into the runtime image for one storage:
 #
 #   OUT_DIR/backup (+ its dlls)            the host, framework-dependent
-#   OUT_DIR/plugins/Backup.Plugins.MariaDbHa/   the mariadb-ha source
-#   OUT_DIR/plugins/Backup.Plugins.<X>/    the ONE storage plugin named STORAGE
+#   OUT_DIR/plugins/<source assembly>/     the mariadb-ha source
+#   OUT_DIR/plugins/<storage assembly>/    the ONE storage plugin named STORAGE
 #
 # Usage: build/publish-image-layout.sh [--from APP_DIR] STORAGE [OUT_DIR]
-#        build/publish-image-layout.sh --list
-#   STORAGE   a storage plugin's folder under plugins/, case-insensitive: local, aws, azure, gcp, ...
+#        build/publish-image-layout.sh [--from APP_DIR] --list
+#   STORAGE   a storage plugin's name, as a job spec writes it: local, aws, azure, gcp, ...
 #   OUT_DIR   default <repo>/artifacts/image/STORAGE; deleted and recreated
 #   --from    take the host and the two plugin folders from APP_DIR, a full build/publish.sh output,
 #             instead of publishing them: every storage's layout then comes from one publish (the
-#             Dockerfile's build stage and test.sh do this; each plugin is published into its own
-#             folder, so the bits are the same either way)
-#   --list    print the storages that can be published, one per line (every plugin folder but the source)
+#             Dockerfile's build stage and test.sh do this); without it the script publishes everything
+#             into a temporary folder first (each plugin is published into its own folder, so the bits are
+#             the same either way)
+#   --list    print the storages that can be published, one per line
+#
+# Which plugin is a source and which a storage is the host's answer (`backup plugins --output tsv`), read from
+# the name and kind each plugin's assembly is stamped with at build time: no list of folders here, so a plugin
+# added under plugins/ later gets an image without touching this script. tsv, not json: the image's build
+# stage has no JSON parser.
 #
 # It is build/publish.sh with a plugin filter (so the image and the tests get the same bits), minus the
 # .pdb files: a failing run is reported by message and exit code, not by line numbers, and the symbols
@@ -23,14 +29,12 @@ set -euo pipefail
 readonly SELF=${0##*/}
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO_ROOT
-# Every image carries this source; only the storage varies.
-readonly SOURCE_PLUGIN=MariaDbHa
-# Source plugin folders under plugins/: never offered as a STORAGE. The image carries SOURCE_PLUGIN only (mariadb-backup
-# needs the datadir mounted and its own tools: docs/mariadb-backup.md; an ARG SOURCE is still to come).
-readonly SOURCE_PLUGINS=" MariaDbHa MariaDbBackup "
+# Every image carries this source; only the storage varies. mariadb-backup needs the datadir mounted and its own
+# tools (docs/mariadb-backup.md).
+readonly SOURCE_PLUGIN=mariadb-ha
 
 die() { echo "$SELF: $*" >&2; exit 1; }
-usage() { echo "usage: $SELF [--from APP_DIR] STORAGE [OUT_DIR] | $SELF --list" >&2; exit 2; }
+usage() { echo "usage: $SELF [--from APP_DIR] STORAGE [OUT_DIR] | $SELF [--from APP_DIR] --list" >&2; exit 2; }
 from_dir=""
 if [[ ${1:-} == --from ]]; then
   (( $# >= 2 )) || usage
@@ -39,44 +43,46 @@ if [[ ${1:-} == --from ]]; then
   [[ -x $from_dir/backup ]] || die "--from $from_dir: no published host (backup) there"
 fi
 (( $# >= 1 && $# <= 2 )) || usage
-
 storage=$1
-# The plugin folder whose name matches STORAGE ignoring case (aws -> plugins/Aws), so a plugin added
-# under plugins/ later gets an image without touching this script.
-folder="" assembly=""
+[[ $storage == --list ]] && (( $# == 1 )) || [[ $storage != -* ]] || usage
+
+if [[ -z $from_dir ]]; then
+  work=$(mktemp -d)
+  trap 'rm -rf -- "$work"' EXIT
+  from_dir=$work/app
+  "$REPO_ROOT/build/publish.sh" "$from_dir" >&2
+fi
+
+# name<TAB>kind<TAB>plugin folder, for every plugin of the publish; a plugin that fails to load fails the layout.
+listing=$("$from_dir/backup" plugins --plugins-dir "$from_dir/plugins" --output tsv) \
+  || die "$from_dir/backup plugins failed (exit $?): a plugin there does not load:"$'\n'"$listing"
+source_folder="" folder=""
 available=()
-for dir in "$REPO_ROOT"/plugins/*/; do
-  name=$(basename "$dir")
-  if [[ $SOURCE_PLUGINS == *" $name "* ]]; then continue; fi
-  csproj=$(compgen -G "$dir*.csproj" | head -n 1) || continue
-  available+=("${name,,}")
-  if [[ ${name,,} == "${storage,,}" ]]; then folder=$name assembly=$(basename "$csproj" .csproj); fi
-done
+while IFS=$'\t' read -r name kind _ _ _ path; do
+  case $kind in
+    source) if [[ $name == "$SOURCE_PLUGIN" ]]; then source_folder=$(dirname "$path"); fi ;;
+    storage)
+      available+=("$name")
+      if [[ $name == "${storage,,}" ]]; then folder=$(dirname "$path"); fi ;;
+  esac
+done <<<"$listing"
+
 if [[ $storage == --list ]]; then
-  (( $# == 1 )) && [[ -z $from_dir ]] || usage
   printf '%s\n' "${available[@]}"
   exit 0
 fi
-[[ $storage != -* ]] || usage
 [[ -n $folder ]] || die "no storage plugin '$storage' under plugins/ (available: ${available[*]:-none})"
+[[ -n $source_folder ]] || die "no source plugin '$SOURCE_PLUGIN' in $from_dir/plugins"
 
 out_dir=${2:-$REPO_ROOT/artifacts/image/${storage,,}}
 
-if [[ -n $from_dir ]]; then
-  out_dir=$(realpath -m -- "$out_dir")
-  case "$REPO_ROOT/" in "$out_dir"/*) die "refusing to clean $out_dir: it contains the repository" ;; esac
-  case "$(realpath -- "$from_dir")/" in "$out_dir"/*) die "refusing to clean $out_dir: it contains $from_dir" ;; esac
-  source_assembly=$(basename "$(compgen -G "$REPO_ROOT/plugins/$SOURCE_PLUGIN/*.csproj" | head -n 1)" .csproj)
-  for plugin in "$source_assembly" "$assembly"; do
-    [[ -d $from_dir/plugins/$plugin ]] || die "--from $from_dir: no plugins/$plugin there"
-  done
-  rm -rf -- "$out_dir"
-  mkdir -p -- "$out_dir/plugins"
-  find "$from_dir" -mindepth 1 -maxdepth 1 ! -name plugins -exec cp -a -t "$out_dir" {} +
-  cp -a "$from_dir/plugins/$source_assembly" "$from_dir/plugins/$assembly" "$out_dir/plugins/"
-else
-  "$REPO_ROOT/build/publish.sh" --plugins "$SOURCE_PLUGIN $folder" "$out_dir"
-fi
+out_dir=$(realpath -m -- "$out_dir")
+case "$REPO_ROOT/" in "$out_dir"/*) die "refusing to clean $out_dir: it contains the repository" ;; esac
+case "$(realpath -- "$from_dir")/" in "$out_dir"/*) die "refusing to clean $out_dir: it contains $from_dir" ;; esac
+rm -rf -- "$out_dir"
+mkdir -p -- "$out_dir/plugins"
+find "$from_dir" -mindepth 1 -maxdepth 1 ! -name plugins -exec cp -a -t "$out_dir" {} +
+cp -a "$source_folder" "$folder" "$out_dir/plugins/"
 find "$out_dir" -name '*.pdb' -delete
 
 echo "image layout for storage '${storage,,}': $out_dir"

@@ -90,7 +90,7 @@ public sealed class ImageLayoutSpecs : IAsyncLifetime
     [Fact]
     public async Task The_layout_script_names_the_storages_it_can_publish_when_given_an_unknown_one()
     {
-        var result = await ImageLayouts.ScriptAsync("no-such-cloud");
+        var result = await ImageLayouts.ScriptAsync("--from", await PublishedHost.DirectoryAsync(), "no-such-cloud");
 
         result.ExitCode.Should().Be(1);
         result.StandardError.Trim().Should().Be($"publish-image-layout.sh: no storage plugin 'no-such-cloud' under plugins/ (available: {string.Join(' ', ImageLayouts.Storages)})");
