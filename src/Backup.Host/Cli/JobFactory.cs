@@ -46,7 +46,7 @@ internal static class JobFactory
         var pipeline = spec.EffectivePipeline;
         if (pipeline.Mode == PipelineMode.Streaming && !shape.IsSingleEntry)
         {
-            problems.Add($"{pipeline.ModeLocation ?? spec.FilePath}: pipeline.mode streaming stores exactly one entry, but source '{spec.Source.Plugin}' writes several with these settings; use pipeline.mode archive");
+            problems.Add($"{spec.PipelineModeLocation ?? spec.FilePath}: pipeline.mode streaming stores exactly one entry, but source '{spec.Source.Plugin}' writes several with these settings; use pipeline.mode archive");
         }
 
         return shape;

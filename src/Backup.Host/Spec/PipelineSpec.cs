@@ -8,9 +8,6 @@ namespace Backup.Host.Spec;
 /// <param name="BlockSizeMiB">The size of one independently compressed block; memory is about (2 x threads + 1) x this.</param>
 internal sealed record PipelineSpec(PipelineMode Mode, CompressionKind Compression, int Level, int Threads, int BlockSizeMiB)
 {
-    /// <summary>Where <c>pipeline.mode</c> is written (<c>file:line:col</c>), for messages about it; null when the spec leaves it out.</summary>
-    public string? ModeLocation { get; init; }
-
     /// <summary>The default <see cref="StallTimeoutSeconds"/>: longer than any pause a healthy dump or upload makes, short enough to end a frozen run long before the next schedule.</summary>
     public const int DefaultStallTimeoutSeconds = 300;
 
