@@ -40,12 +40,14 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
 
         // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
         using var workspace = TempWorkspace.Create(TempWorkspace.ParentFor(spec), spec.Name, _logger);
-        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads{Encryption}; temp {Temp})",
+        // Entries the source declares already compressed are not compressed again: the level that only frames them.
+        var level = job.EntryShape is { IsCompressed: true } ? PipelineSpec.PassThroughLevel(pipeline.Compression) : pipeline.Level;
+        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}{Compressed}, {Threads} threads{Encryption}; temp {Temp})",
             backupId, spec.Name, spec.Source.Plugin, job.Storage.Location, spec.Artifact.Prefix,
-            pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads,
+            pipeline.Mode, pipeline.Compression, level, level == pipeline.Level ? "" : " (the source's entries are already compressed)", pipeline.Threads,
             spec.Encryption is { } encrypted ? $", age-encrypted to {encrypted.Recipients.Count} recipient(s)" : "", workspace.Root);
 
-        var codec = BlockCodec.Create(pipeline.Compression, pipeline.Level);
+        var codec = BlockCodec.Create(pipeline.Compression, level);
         var storageStage = $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})";
         using var watchdog = new StallWatchdog(
             TimeSpan.FromSeconds(pipeline.StallTimeoutSeconds),
