@@ -83,19 +83,6 @@ public sealed class PluginsCommandSpecs : IDisposable
     }
 
     [Fact]
-    public async Task Plugins_output_tsv_gives_one_line_per_plugin_for_scripts_without_a_json_parser()
-    {
-        var plugins = await GoodPluginsAsync();
-
-        var result = await PublishedHost.RunAsync(["plugins", "--plugins-dir", plugins, "--output", "tsv"]);
-
-        result.ExitCode.Should().Be(0, result.StandardError);
-        result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')).Select(c => (c.Length, c[0], c[1], c[4], c[5])).Should().Equal(
-            (6, "fake", "source", "-", $"{plugins}/Backup.TestPlugins.FakeSource/Backup.TestPlugins.FakeSource.dll"),
-            (6, "local", "storage", "read,delete,create-only,pre-flight,location", $"{plugins}/Backup.Plugins.Local/Backup.Plugins.Local.dll"));
-    }
-
-    [Fact]
     public async Task A_plugin_built_without_the_name_stamp_still_runs_and_one_stamped_unlike_its_entry_type_is_refused()
     {
         // The fake source built twice more: without BackupPluginName (as before contract 1.3), and stamped with another name.

@@ -4,7 +4,7 @@ using Backup.Host.Plugins;
 
 namespace Backup.Host.Cli;
 
-/// <summary><c>backup plugins [--output table|json|tsv]</c>: lists the plugins found, loaded or not, their capabilities, and what in the directory was ignored and why.</summary>
+/// <summary><c>backup plugins [--output json]</c>: lists the plugins found, loaded or not, their capabilities, and what in the directory was ignored and why.</summary>
 /// <remarks>
 /// Exit code: 0 when every folder of the plugins directory holds a plugin that loads; 3 when any plugin failed to load
 /// or anything was ignored (the listing is printed in full either way), so an image build or CI step that runs
@@ -17,12 +17,8 @@ internal static class PluginsCommand
     /// <summary>Creates the command.</summary>
     public static Command Create(GlobalOptions options, TextWriter output, TextWriter error)
     {
-        var format = new Option<string>("--output", "-o")
-        {
-            Description = "table (default), json, or tsv (one plugin a line: name, kind, version, contract, capabilities, path; for shell scripts without a JSON parser).",
-            DefaultValueFactory = _ => "table",
-        };
-        format.AcceptOnlyFromAmong("table", "json", "tsv");
+        var format = new Option<string>("--output", "-o") { Description = "table (default) or json.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
         var command = new Command(
             "plugins",
             "Lists the plugins found: name, kind, version, contract version, capabilities, path, why any failed to load, and what in the directory was ignored. Exit 3 when any is broken or ignored.")
@@ -37,17 +33,13 @@ internal static class PluginsCommand
 
                 // Every plugin is loaded here (a job loads only its two): this command is the check that each one loads.
                 var plugins = catalog.LoadAll();
-                switch (parseResult.GetValue(format))
+                if (parseResult.GetValue(format) == "json")
                 {
-                    case "json":
-                        output.WriteLine(JsonSerializer.Serialize(PluginsListing.From(catalog, plugins, ContractStamp.HostVersion), Json));
-                        break;
-                    case "tsv":
-                        WriteTsv(output, plugins);
-                        break;
-                    default:
-                        WriteTable(output, catalog, plugins);
-                        break;
+                    output.WriteLine(JsonSerializer.Serialize(PluginsListing.From(catalog, plugins, ContractStamp.HostVersion), Json));
+                }
+                else
+                {
+                    WriteTable(output, catalog, plugins);
                 }
 
                 return plugins.Any(p => p.Error is not null) || catalog.Ignored.Count > 0 ? ExitCodes.PluginLoadFailed : ExitCodes.Success;
@@ -58,16 +50,6 @@ internal static class PluginsCommand
             }
         });
         return command;
-    }
-
-    // No header and no ignored entries (the exit code tells): one plugin a line, the cells of the table. A broken plugin's
-    // kind is "broken"; its name is the stamped one, else its folder's.
-    private static void WriteTsv(TextWriter output, IReadOnlyList<PluginDescriptor> plugins)
-    {
-        foreach (var row in plugins.Select(Row))
-        {
-            output.WriteLine(string.Join('\t', row));
-        }
     }
 
     private static string[] Row(PluginDescriptor p) =>
