@@ -30,10 +30,10 @@ public sealed class ImageContentSpecs(ITestOutputHelper output)
         var rows = HostOutput.Lines(plugins.StandardOutput)
             .SkipWhile(line => !line.StartsWith("NAME", StringComparison.Ordinal)).Skip(1)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
-        var folder = await StoragePluginFolderAsync(storage);
-        rows.Select(r => (r[0], r[1], r[^1])).Should().BeEquivalentTo([
-            ("mariadb-ha", "source", $"/app/plugins/{SourcePluginFolder}/{SourcePluginFolder}.dll"),
-            (storage, "storage", $"/app/plugins/{folder}/{folder}.dll")]);
+        // Which folder holds which kind is the layout's own host's answer, from the plugins' stamped metadata.
+        var layout = await ImageLayouts.PluginsAsync(storage);
+        layout.Select(p => (p.Name, p.Kind)).Should().BeEquivalentTo([("mariadb-ha", "source"), (storage, "storage")]);
+        rows.Select(r => (r[0], r[1], r[^1])).Should().BeEquivalentTo(layout.Select(p => (p.Name, p.Kind, $"/app/plugins/{p.Folder}/{p.Folder}.dll")));
     }
 
     [ImageTheory]
@@ -106,11 +106,8 @@ public sealed class ImageContentSpecs(ITestOutputHelper output)
         (added - app).Should().BeLessThanOrEqualTo(MaxAddedBesidesTheApp, "mariadb-dump, mariadb and the libraries the base lacks, not mariadb-client with perl");
     }
 
-    private const string SourcePluginFolder = "Backup.Plugins.MariaDbHa";
-
     private static async Task<string> StoragePluginFolderAsync(string storage) =>
-        Directory.GetDirectories(Path.Combine(await ImageLayouts.DirectoryAsync(storage), "plugins")).Select(d => Path.GetFileName(d))
-            .Single(name => name != SourcePluginFolder);
+        (await ImageLayouts.PluginsAsync(storage)).Single(p => p.Kind == "storage").Folder;
 
     private static async Task<long> SizeAsync(string image)
     {

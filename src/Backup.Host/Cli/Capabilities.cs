@@ -36,6 +36,6 @@ internal static class Capabilities
     {
         var readable = RequireStorage<IReadableBackupStorage>(job, "retention");
         var deletable = RequireStorage<IDeletableBackupStorage>(job, "retention");
-        return new RetentionEnforcer(new BackupInventory(readable, job.Spec.Artifact, job.Spec.Name), deletable, loggerFactory.CreateLogger("Backup.Retention"));
+        return new RetentionEnforcer(BackupInventory.Of(job, readable), deletable, loggerFactory.CreateLogger("Backup.Retention"));
     }
 }

@@ -23,7 +23,7 @@ internal static class ListCommand
         {
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup list");
-            var inventory = new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name);
+            var inventory = BackupInventory.Of(job, storage);
             var listings = new List<BackupListing>();
             foreach (var backup in await inventory.ListAsync(cancellationToken))
             {

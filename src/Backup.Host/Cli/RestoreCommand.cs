@@ -44,7 +44,7 @@ internal static class RestoreCommand
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup restore");
             var source = Capabilities.RequireRestorableSource(job);
-            var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
+            var backup = await BackupInventory.Of(job, storage).FindAsync(id, cancellationToken);
 
             options.Status.BackupId = backup.Id;
             recorder.Backup(backup.Id, backup.ArchiveKey is { } archiveKey ? storage.WhereIs(archiveKey) : null, backup.ArchiveSize);
