@@ -58,7 +58,8 @@ STANDALONE_SERVERS=("source:$SOURCE_PORT" "restore:$RESTORE_PORT")
 #   gmcast  BASE+0..2, IST BASE+100..102, SST BASE+200..202, BASE=${BACKUP_TEST_GALERA_PEER_PORT_BASE:-15567}
 # Node 1 is bootstrapped (--wsrep-new-cluster); 2 and 3 join by SST. SST is mariabackup because rsync
 # SST fails as root (its daemon drops to `nobody`); mariabackup needs the `sst` user created on node 1.
-# The nodes write a binlog, so tests see both kinds of server: with log_bin (Galera) and without (source).
+# The nodes write a binlog, so tests see both kinds of server: with log_bin (Galera) and without (source), with the
+# settings point-in-time recovery needs for consistent GTIDs (docs/pitr.md).
 # Extra commands for tests that kill nodes (they must restore 3 Synced nodes afterwards):
 #   scripts/test-servers.sh galera-kill N    SIGKILL node N (as a crash would)
 #   scripts/test-servers.sh galera-start N   --wsrep-recover, then rejoin at the recovered position (IST)
@@ -101,6 +102,15 @@ default_storage_engine=InnoDB
 innodb_autoinc_lock_mode=2
 binlog_format=ROW
 log_bin=binlog
+# Point-in-time recovery (docs/pitr.md): the same GTID for a write set on every node, so binlog archiving can
+# fall over to another node at the next GTID. MariaDB wants one wsrep_gtid_domain_id and one server_id for the
+# cluster, a distinct gtid_domain_id per node (for writes that bypass Galera), and log_slave_updates so a node
+# logs the write sets it applies from others.
+log_slave_updates=ON
+server_id=1
+wsrep_gtid_mode=ON
+wsrep_gtid_domain_id=1
+gtid_domain_id=$((10 + n))
 wsrep_on=ON
 wsrep_provider=$GALERA_PROVIDER
 wsrep_cluster_name=backup_test_cluster
