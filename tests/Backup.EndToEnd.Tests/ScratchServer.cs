@@ -21,17 +21,42 @@ internal sealed class ScratchServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<ScratchServer> StartAsync(string datadir)
+    /// <summary>Starts a fresh server: an empty datadir made by <c>mariadb-install-db</c> in <paramref name="directory"/>, root with the test password.</summary>
+    public static async Task<ScratchServer> StartEmptyAsync(string directory)
+    {
+        var datadir = Directory.CreateDirectory(Path.Combine(directory, "data")).FullName;
+        var install = new ProcessStartInfo("mariadb-install-db") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--no-defaults", $"--datadir={datadir}", "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db" })
+        {
+            install.ArgumentList.Add(argument);
+        }
+
+        using (var process = Process.Start(install)!)
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            process.ExitCode.Should().Be(0, $"mariadb-install-db failed: {await output} {errors}");
+        }
+
+        // The test password (not a real secret) through --init-file, read before the first connection is accepted.
+        var password = TestServers.MariaDbPassword.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
+        var init = Path.Combine(directory, "init.sql");
+        await File.WriteAllTextAsync(init, string.Concat(new[] { "localhost", "127.0.0.1", "::1" }.Select(host => $"ALTER USER 'root'@'{host}' IDENTIFIED BY '{password}';\n")));
+        return await StartAsync(datadir, $"--init-file={init}");
+    }
+
+    public static async Task<ScratchServer> StartAsync(string datadir, params string[] extraArguments)
     {
         var port = FreePort();
         var run = Path.GetDirectoryName(datadir)!;
         var start = new ProcessStartInfo("mariadbd");
-        foreach (var argument in new[]
+        foreach (var argument in new List<string>
         {
             "--no-defaults", $"--datadir={datadir}", "--user=root", "--bind-address=127.0.0.1", $"--port={port}",
             $"--socket={Path.Combine(run, "mysqld.sock")}", $"--pid-file={Path.Combine(run, "mysqld.pid")}",
             $"--log-error={Path.Combine(run, "error.log")}", "--innodb-buffer-pool-size=32M", "--skip-log-bin",
-        })
+        }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -62,6 +62,17 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
         logger.LogInformation("Backup {BackupId} loaded into {Server}", context.BackupId, client.Server);
     }
 
+    /// <summary>Replays archived binlogs into the target a backup was just restored into (see <see cref="BinlogReplayer"/>).</summary>
+    public async Task ReplayAsync(LogReplay replay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        var password = await settings.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        using var login = ClientLogin.Create(replay.WorkDirectory, password, settings.Password.SecretVariables);
+        var (host, port) = await TargetAsync(replay.Target, cancellationToken).ConfigureAwait(false);
+        var client = new MariaDbClient(login, host, port, settings.User);
+        await new BinlogReplayer(settings.BinlogCommand, client, settings.Password.SecretVariables, logger).ReplayAsync(replay, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads what the target (command-line override, else the source's settings) holds, for a drill's checks.</summary>
     public async Task<ContentInventory> ReadInventoryAsync(RestoreTarget target, CancellationToken cancellationToken)
     {
