@@ -16,4 +16,13 @@ public sealed record LogSegment(
     LogPosition First,
     LogPosition Last,
     DateTimeOffset FirstEventTime,
-    DateTimeOffset LastEventTime);
+    DateTimeOffset LastEventTime)
+{
+    /// <summary>The last position the server logged before this file (MariaDB: the file's Gtid_list), or <see langword="null"/> when the file starts the log.</summary>
+    /// <remarks>
+    /// Gaps are judged by it, not by <see cref="First"/>: a cluster may skip a sequence number (a Galera write set that
+    /// failed after it was numbered), and a file that starts right after the last archived position continues the
+    /// archive even when its first number is two higher.
+    /// </remarks>
+    public LogPosition? Previous { get; init; }
+}

@@ -56,7 +56,8 @@ public sealed class PointInTimeRecoverySpecs : IAsyncLifetime
         }
 
         (await PublishedHost.RunAsync(["run", "--spec", spec])).ExitCode.Should().Be(0);
-        await using var archiver = await BackgroundHost.StartAsync("binlogs", "--spec", spec, "--interval", "1");
+        var clients = new Dictionary<string, string?> { ["PATH"] = $"{ClientShims.Create(_dir, _dir.Combine("tmp"), "mariadb-binlog", "mariadb")}:{Environment.GetEnvironmentVariable("PATH")}" };
+        await using var archiver = await BackgroundHost.StartAsync(clients, "binlogs", "--spec", spec, "--interval", "1");
         for (var id = 4; id <= 6; id++)
         {
             await WriteAsync(1, id);
@@ -79,11 +80,20 @@ public sealed class PointInTimeRecoverySpecs : IAsyncLifetime
 
         await using var fresh = await ScratchServer.StartEmptyAsync(Directory.CreateDirectory(_dir.Combine("fresh")).FullName);
         var time = target.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--to-time", time, "--target-host", "127.0.0.1", "--target-port", fresh.Port.ToString(CultureInfo.InvariantCulture)]);
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--to-time", time, "--target-host", "127.0.0.1", "--target-port", fresh.Port.ToString(CultureInfo.InvariantCulture)], clients);
 
         restore.ExitCode.Should().Be(0, restore.StandardError);
         (await IdsAsync(fresh.Port)).Should().Equal(Enumerable.Range(1, 9), "rows 1-9 were committed up to the target second, row 10 after it");
         restore.StandardError.Should().NotContain(TestServers.MariaDbPassword);
+        foreach (var client in new[] { "mariadb-binlog", "mariadb" })
+        {
+            (await File.ReadAllTextAsync(_dir.Combine($"{client}.env"))).Should().NotContain(TestServers.MariaDbPassword);
+            (await File.ReadAllTextAsync(_dir.Combine($"{client}.argv"))).Should().NotContain(TestServers.MariaDbPassword)
+                .And.Contain("--defaults-extra-file=/proc/", $"{client} logs in through the in-memory option file");
+        }
+
+        (await File.ReadAllTextAsync(_dir.Combine("mariadb.argv"))).Split("--defaults-extra-file=", StringSplitOptions.RemoveEmptyEntries)
+            .Should().OnlyContain(r => r.Contains("\n--sandbox\n--binary-mode\n--local-infile=0\n"), "binlogs are replayed by a sandboxed client");
     }
 
     [Fact]

@@ -10,8 +10,8 @@ public sealed class LogChainSpecs
     private static LogPosition At(long sequence) => new("1", sequence, $"1-1-{sequence}");
 
     // A file of transactions first..last, logged one per second from Noon + first seconds.
-    private static LogIndex File(long first, long last, string node = "galera1") =>
-        new($"pitr/binlogs/{first}-{node}.gz", $"binlog.{first:D6}", node, At(first), At(last), Noon.AddSeconds(first), Noon.AddSeconds(last), "sha1", 1, Noon, null);
+    private static LogIndex File(long first, long last, string node = "galera1", long? previous = null) =>
+        new($"pitr/binlogs/{first}-{node}.gz", $"binlog.{first:D6}", node, At(first), At(last), Noon.AddSeconds(first), Noon.AddSeconds(last), "sha1", 1, Noon, null, At(previous ?? first - 1));
 
     [Fact]
     public void Files_that_overlap_after_a_fail_over_have_no_gap_and_replay_skips_what_is_already_there()
@@ -34,6 +34,16 @@ public sealed class LogChainSpecs
         LogChain.Gaps(files).Should().ContainSingle().Which.ToString().Should().Be("after 1-1-10 before 1-1-21");
         LogChain.Plan(files, At(5), At(25), null).Gaps.Should().ContainSingle();
         LogChain.Plan(files, At(5), At(9), null).Gaps.Should().BeEmpty("the target comes before the gap");
+    }
+
+    [Fact]
+    public void A_sequence_number_the_cluster_skipped_is_no_gap_when_the_next_file_continues_from_the_one_before()
+    {
+        var files = new[] { File(1, 114), File(116, 120, previous: 114) };
+
+        LogChain.Gaps(files).Should().BeEmpty();
+        LogChain.Plan(files, At(100), At(118), null).Gaps.Should().BeEmpty();
+        LogChain.Gaps([File(1, 114), File(117, 120, previous: 115)]).Should().ContainSingle("a file that continues from 115 lacks it");
     }
 
     [Fact]

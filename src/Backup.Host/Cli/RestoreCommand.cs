@@ -69,7 +69,7 @@ internal static class RestoreCommand
             var what = names.Count == 0 ? "" : $", databases: {string.Join(", ", names)}";
             if (recovery is not null)
             {
-                what += await recovery.ReplayAsync(target, cancellationToken);
+                what += await recovery.ReplayAsync(target, verified.Manifest.SourceMetadata, cancellationToken);
             }
 
             output.WriteLine(

@@ -104,7 +104,7 @@ internal sealed class LogArchive(IReadableBackupStorage storage, string prefix)
             File.Delete(compressed);
         }
 
-        var index = new LogIndex(dataKey, segment.Name, segment.Node, segment.First, segment.Last, segment.FirstEventTime, segment.LastEventTime, sha1, size, clock.GetUtcNow(), gapAfter);
+        var index = new LogIndex(dataKey, segment.Name, segment.Node, segment.First, segment.Last, segment.FirstEventTime, segment.LastEventTime, sha1, size, clock.GetUtcNow(), gapAfter, segment.Previous);
         var bytes = index.ToJsonBytes();
         var indexKey = ListPrefix + name + IndexSuffix;
         await GuardAsync(indexKey, () => storage.UploadAsync(indexKey, new MemoryStream(bytes), new UploadOptions("application/json", bytes.Length, metadata), cancellationToken));

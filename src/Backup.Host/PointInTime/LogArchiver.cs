@@ -38,11 +38,12 @@ internal sealed class LogArchiver(JobSpec spec, ILogArchivingSource source, LogA
                     throw new BackupSourceException($"{segment.Name} from {segment.Node} is in log stream {segment.First.Stream}, the archive in {Last.Stream}");
                 }
 
-                var gapAfter = Last is not null && segment.First.Sequence > Last.Sequence + 1 ? Last : null;
+                var continuesFrom = segment.Previous?.Sequence ?? segment.First.Sequence - 1;
+                var gapAfter = Last is not null && continuesFrom > Last.Sequence ? Last : null;
                 if (gapAfter is not null)
                 {
-                    logger.LogError("Gap in the binlog archive: {File} from {Node} starts at {First}, but the last archived transaction is {Last}; a restore across it is refused unless --allow-gaps",
-                        segment.Name, segment.Node, segment.First, gapAfter);
+                    logger.LogError("Gap in the binlog archive: {File} from {Node} continues from {Previous}, but the last archived transaction is {Last}; a restore across it is refused unless --allow-gaps",
+                        segment.Name, segment.Node, segment.Previous?.Text ?? $"before {segment.First}", gapAfter);
                 }
 
                 var index = await archive.StoreAsync(segment, gapAfter, work, clock, ct);

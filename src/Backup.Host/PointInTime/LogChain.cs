@@ -5,8 +5,8 @@ namespace Backup.Host.PointInTime;
 /// <summary>Reads the archived files as one chain of positions: its gaps, its end, and what a restore from a position to a target replays; pure, so every rule is tested without a storage.</summary>
 /// <remarks>
 /// Files may overlap (after a fail-over the new node's first file repeats transactions the old node's last file
-/// held): what counts is the highest position covered so far. A file whose first position is more than one after it
-/// opens a gap.
+/// held): what counts is the highest position covered so far. A file that continues from a later position than that
+/// (<see cref="LogIndex.ContinuesFrom"/>) opens a gap; a sequence number the cluster skipped does not.
 /// </remarks>
 internal static class LogChain
 {
@@ -17,7 +17,7 @@ internal static class LogChain
         LogPosition? covered = null;
         foreach (var index in ordered)
         {
-            if (covered is not null && index.First.Sequence > covered.Sequence + 1)
+            if (covered is not null && index.ContinuesFrom > covered.Sequence)
             {
                 gaps.Add(new LogGap(covered, index.First));
             }
@@ -57,7 +57,7 @@ internal static class LogChain
                 break;
             }
 
-            if (index.First.Sequence > covered.Sequence + 1)
+            if (index.ContinuesFrom > covered.Sequence)
             {
                 gaps.Add(new LogGap(covered, index.First));
             }

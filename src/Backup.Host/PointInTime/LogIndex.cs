@@ -15,7 +15,8 @@ namespace Backup.Host.PointInTime;
 /// <param name="Sha1">The SHA-1 of the uncompressed file, checked before it is replayed.</param>
 /// <param name="Size">The uncompressed file's size in bytes.</param>
 /// <param name="ArchivedAt">When this host stored it.</param>
-/// <param name="GapAfter">When the file does not continue the archive (its first transaction is not the one after the last archived), the last archived position before it; else null.</param>
+/// <param name="GapAfter">When the file does not continue the archive (it starts after a position later than the last archived one), the last archived position before it; else null.</param>
+/// <param name="Previous">The last position its server logged before it, or null when it starts the log (see <see cref="LogSegment.Previous"/>).</param>
 internal sealed record LogIndex(
     string DataKey,
     string Name,
@@ -27,8 +28,13 @@ internal sealed record LogIndex(
     string Sha1,
     long Size,
     DateTimeOffset ArchivedAt,
-    LogPosition? GapAfter)
+    LogPosition? GapAfter,
+    LogPosition? Previous)
 {
+    /// <summary>The position the file continues from: its <see cref="Previous"/>, else the one before its first.</summary>
+    [JsonIgnore]
+    public long ContinuesFrom => Previous?.Sequence ?? First.Sequence - 1;
+
     /// <summary>An index is a few hundred bytes; anything larger is not one of ours.</summary>
     public const int MaxBytes = 64 << 10;
 

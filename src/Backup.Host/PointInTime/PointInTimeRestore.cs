@@ -14,11 +14,13 @@ internal sealed class PointInTimeRestore : IDisposable
     private readonly TempWorkspace _workspace;
     private readonly ILogReplayingSource _source;
     private readonly RecoveryTarget _target;
+    private readonly LogPosition _from;
     private readonly IReadOnlyList<LogReplaySegment> _segments;
     private readonly ILogger _logger;
 
-    private PointInTimeRestore(StoredBackup backup, TempWorkspace workspace, ILogReplayingSource source, RecoveryTarget target, IReadOnlyList<LogReplaySegment> segments, ILogger logger)
+    private PointInTimeRestore(StoredBackup backup, LogPosition from, TempWorkspace workspace, ILogReplayingSource source, RecoveryTarget target, IReadOnlyList<LogReplaySegment> segments, ILogger logger)
     {
+        _from = from;
         Backup = backup;
         _workspace = workspace;
         _source = source;
@@ -68,7 +70,7 @@ internal sealed class PointInTimeRestore : IDisposable
             }
 
             logger.LogInformation("{Count} binlog file(s) downloaded and verified (SHA-1) before anything is loaded", segments.Count);
-            return new PointInTimeRestore(backup, workspace, source, target, segments, logger);
+            return new PointInTimeRestore(backup, from, workspace, source, target, segments, logger);
         }
         catch
         {
@@ -78,8 +80,18 @@ internal sealed class PointInTimeRestore : IDisposable
     }
 
     /// <summary>Replays the verified binlogs into <paramref name="restoreTarget"/>; returns the phrase the command's summary line ends with.</summary>
-    public async Task<string> ReplayAsync(RestoreTarget restoreTarget, CancellationToken cancellationToken)
+    /// <param name="restoreTarget">The server the backup was loaded into.</param>
+    /// <param name="verifiedMetadata">The source facts of the backup's verified manifest (the one inside the checked archive).</param>
+    /// <param name="cancellationToken">Cancels the replay.</param>
+    public async Task<string> ReplayAsync(RestoreTarget restoreTarget, IReadOnlyDictionary<string, string> verifiedMetadata, CancellationToken cancellationToken)
     {
+        // The plan was made from the manifest beside the archive; replaying from a position the verified one does not
+        // record would lose or repeat transactions.
+        if (!_source.LogPositionsOf(verifiedMetadata).Contains(_from))
+        {
+            throw new BackupIntegrityException($"backup {Backup.Id}'s verified manifest does not record {_from}, the position its stored manifest gave; no binlog was replayed");
+        }
+
         _logger.LogInformation("Replaying {Count} binlog file(s) up to {Target}", _segments.Count, _target);
         var replay = new LogReplay(restoreTarget, _segments, _target.Position, _target.Position is null ? _target.Time : null, _workspace.Subdirectory("replay"));
         await StageFailure.Guard(

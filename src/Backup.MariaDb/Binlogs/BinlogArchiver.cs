@@ -106,9 +106,13 @@ internal sealed class BinlogArchiver(NodeSettings settings, string binlogCommand
                     continue;
                 }
 
-                logger.LogInformation("Archiving {File} from {Node}: GTIDs {First} .. {Last}", closed[i], node, summary.First, summary.Last);
+                var previous = (await server.StartStateAsync(closed[i], cancellationToken).ConfigureAwait(false)).FirstOrDefault(g => g.Domain == domain);
+                logger.LogInformation("Archiving {File} from {Node}: GTIDs {First} .. {Last}, after {Previous}", closed[i], node, summary.First, summary.Last, previous?.ToString() ?? "the log's start");
                 await request.StoreAsync(
-                    new LogSegment(path, closed[i], node, summary.First.ToPosition(), summary.Last.ToPosition(), summary.FirstEventTime, summary.LastEventTime),
+                    new LogSegment(path, closed[i], node, summary.First.ToPosition(), summary.Last.ToPosition(), summary.FirstEventTime, summary.LastEventTime)
+                    {
+                        Previous = previous?.ToPosition(),
+                    },
                     cancellationToken).ConfigureAwait(false);
                 after = summary.Last.ToPosition();
             }
