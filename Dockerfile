@@ -1,17 +1,19 @@
-# One image per storage: the `backup` host, the mariadb-ha source with the MariaDB client tools it runs,
-# and ONLY the storage plugin named by STORAGE.
+# One image per (source, storage): the `backup` host, ONLY the source plugin named by SOURCE with the programs it
+# runs, and ONLY the storage plugin named by STORAGE.
 #
-#   docker build --build-arg STORAGE=aws -t startree-backup:aws .      # aws | azure | gcp | local
+#   docker build --build-arg STORAGE=aws -t startree-backup:aws .       # mariadb-ha (logical), aws | azure | gcp | local
+#   docker build --build-arg SOURCE=mariadb-backup --build-arg STORAGE=aws -t startree-backup-mariadb-backup:aws .
 #
 # Framework-dependent, not self-contained or trimmed: the plugins are found and loaded by reflection at
 # run time, so the trimmer cannot see which host/framework members they call (it would remove them and
 # the plugin fails with MissingMethodException), and a plugin added later (a derived image FROM this one)
-# needs the full framework anyway. The shared runtime layer is the same for all four images, so a node
-# pulls it once; what differs per image is a few MB of app.
+# needs the full framework anyway. The shared runtime layer is the same for every image, so a node
+# pulls it once; what differs per image is the app and the source's programs.
 #
-# Built and run for real by the tests (scripts/test-images.sh, tests/Backup.Deploy.Tests/ImageSpecs.cs):
-# every storage, on local stand-ins for the two bases, read-only, as uid 10001.
+# Built and run for real by the tests (scripts/test-images.sh, tests/Backup.Deploy.Tests/Image*Specs.cs, PhysicalImageSpecs.cs):
+# every storage with mariadb-ha and the physical source with local, on local stand-ins for the two bases, read-only.
 
+ARG SOURCE=mariadb-ha
 ARG STORAGE=local
 # .NET 10 ships no Debian images: the default 10.0 tags are Ubuntu 24.04 (noble), named explicitly here.
 # Not the chiseled variant: groupadd below needs a shell. Arguments so that a mirror or a local stand-in
@@ -20,37 +22,36 @@ ARG DOTNET_SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0-noble
 ARG DOTNET_RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime:10.0-noble
 
 FROM ${DOTNET_SDK_IMAGE} AS build
+# The layout script reads the host's plugin listing (JSON) to find a plugin by name and kind.
+RUN apt-get update && apt-get install -y --no-install-recommends jq && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what the publish needs (see .dockerignore), so test or doc edits do not invalidate this layer.
 COPY Directory.Build.props Directory.Packages.props ./
 COPY build/publish.sh build/publish-image-layout.sh build/
 COPY src/ src/
 COPY plugins/ plugins/
-# The host and EVERY plugin, without STORAGE: the four images share this layer (built once, then cached).
+# The host and EVERY plugin, without SOURCE or STORAGE: all images share this layer (built once, then cached).
 RUN --mount=type=cache,target=/root/.nuget/packages \
     build/publish.sh /out/app
 
 FROM build AS layout
+ARG SOURCE
 ARG STORAGE
 # The same script the tests use to build and check this exact folder (build/publish-image-layout.sh).
-RUN build/publish-image-layout.sh --from /out/app "$STORAGE" /out/image
+RUN build/publish-image-layout.sh --from /out/app "$SOURCE" "$STORAGE" /out/image
 
-# The source runs two C programs; their package (mariadb-client) brings perl and its modules, 82 MB for
-# 10 MB of programs. So they are installed here, on the runtime base (same libc and libraries), and the
-# runtime stage copies only them and the shared libraries they load that the base lacks.
-FROM ${DOTNET_RUNTIME_IMAGE} AS mariadb-tools
-COPY build/copy-with-libraries.sh /usr/local/bin/
-# mariadb-dump (the dump), mariadb (restores), and the client's authentication plugins (loaded with dlopen
-# when a server account uses ed25519 or caching_sha2_password).
-RUN find / -xdev \( -type f -o -type l \) -print | sort >/tmp/base-files \
- && apt-get update \
- && apt-get install -y --no-install-recommends mariadb-client \
- && copy-with-libraries.sh /out /tmp/base-files /usr/bin/mariadb-dump /usr/bin/mariadb \
-      "$(dpkg -L libmariadb3 | grep '/plugin$')"
+# The programs the source runs (mariadb-ha: mariadb-dump and mariadb; mariadb-backup: mariadb-backup and mbstream),
+# installed here on the runtime base (same libc and libraries); the runtime stage copies only them and the shared
+# libraries they load that the base lacks, not their packages' dependencies (mariadb-client brings 82 MB of perl).
+FROM ${DOTNET_RUNTIME_IMAGE} AS source-tools
+ARG SOURCE
+COPY build/source-tools.sh build/copy-with-libraries.sh /usr/local/bin/
+RUN source-tools.sh "$SOURCE" /out
 
 FROM ${DOTNET_RUNTIME_IMAGE} AS runtime
+ARG SOURCE
 ARG STORAGE
-COPY --from=mariadb-tools /out/ /
+COPY --from=source-tools /out/ /
 # A fixed, unprivileged uid/gid the Kubernetes securityContext names (runAsUser: 10001). Not "backup":
 # Debian's and Ubuntu's base-passwd already have that group (gid 34), and groupadd fails on it.
 RUN groupadd --gid 10001 startree-backup \
@@ -75,7 +76,8 @@ ENV HOME=/tmp
 # image adds its own plugin folder there.
 
 LABEL org.opencontainers.image.title="startree-backup" \
-      org.opencontainers.image.description="MariaDB HA backup to ${STORAGE} storage" \
+      org.opencontainers.image.description="MariaDB backup (${SOURCE}) to ${STORAGE} storage" \
+      io.startree.backup.source="${SOURCE}" \
       io.startree.backup.storage="${STORAGE}"
 
 USER 10001:10001

@@ -15,7 +15,7 @@
 #
 # Exported to the tests: BACKUP_TEST_MARIADB_HOST/PORT/PASSWORD, BACKUP_TEST_RESTORE_PORT (from the
 # servers' env file), BACKUP_HOST_DIR (the published app, artifacts/app), BACKUP_IMAGE_LAYOUTS_DIR
-# (artifacts/image/<storage>: the folder each storage's container image carries) and, where images can be
+# (artifacts/image/<source>-<storage>: the folder each test image carries) and, where images can be
 # built (root, buildah, podman), CONTAINERS_CONF and BACKUP_TEST_IMAGE_* (scripts/test-images.sh).
 # Output: TestResults/<UTC timestamp>/*.trx, artifacts/app/, artifacts/image/.
 # Exit status: non-zero when a phase or `dotnet test` failed, any test failed, or no test ran.
@@ -80,19 +80,21 @@ phase publish
 build/publish.sh "$app_dir"
 export BACKUP_HOST_DIR=$app_dir
 # Published here, not by the tests: test projects run in parallel and must not build the same projects
-# at once. Taken from the publish above, as the Dockerfile's build stage does.
+# at once. Taken from the publish above, as the Dockerfile's build stage does; the pairs the image tests need.
 layouts_dir=$REPO_ROOT/artifacts/image
-for storage in $(build/publish-image-layout.sh --list); do
-  build/publish-image-layout.sh --from "$app_dir" "$storage" "$layouts_dir/$storage"
-done
+image_pairs=$(scripts/test-images.sh pairs "$app_dir")
+while read -r source storage; do
+  build/publish-image-layout.sh --from "$app_dir" "$source" "$storage" "$layouts_dir/$source-$storage"
+done <<<"$image_pairs"
 export BACKUP_IMAGE_LAYOUTS_DIR=$layouts_dir
 
 phase images
-# The container image of every storage, built from the Dockerfile for the Deploy tests to run with podman. Here, not
-# in the tests, so that its time shows as a phase (cold: stand-in bases + one publish; later runs: cache hits).
+# The container images the Deploy tests run with podman (every storage with mariadb-ha, every other source with local),
+# built from the Dockerfile. Here, not in the tests, so that its time shows as a phase (cold: stand-in bases + one
+# publish; later runs: cache hits).
 images_env=$REPO_ROOT/artifacts/test-images.env
 rm -f "$images_env"
-scripts/test-images.sh build "$images_env"
+scripts/test-images.sh build "$images_env" "$app_dir"
 if [[ -f $images_env ]]; then
   # shellcheck source=/dev/null
   . "$images_env"

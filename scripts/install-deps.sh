@@ -119,6 +119,11 @@ need_container_tools() {
   done
 }
 
+# jq: build/publish-image-layout.sh reads the host's plugin listing (`backup plugins --output json`) with it.
+need_jq() {
+  have_tool jq || APT_PACKAGES+=(jq)
+}
+
 # The Prometheus Pushgateway (started by scripts/test-servers.sh), and Prometheus with promtool: the metrics specs
 # scrape the real gateway, the alert rules are checked and unit-tested with promtool and fired by a real Prometheus.
 need_monitoring() {
@@ -173,6 +178,7 @@ main() {
   need_zstd
   need_age
   need_container_tools
+  need_jq
   need_monitoring
   if (( ${#APT_PACKAGES[@]} > 0 )); then
     apt_install

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Builds the container image of every storage from the project's own Dockerfile with buildah, so the tests
-# (tests/Backup.Deploy.Tests/ImageSpecs.cs) can run them with podman the way the CronJob does. Used by test.sh.
+# Builds the container images the tests run from the project's own Dockerfile with buildah, so the tests
+# (tests/Backup.Deploy.Tests/Image*Specs.cs) can run them with podman the way the CronJob does. Used by test.sh.
 #
-#   scripts/test-images.sh check             exit 0 when images can be built and run here; else print why not, exit 1
-#   scripts/test-images.sh build ENV_FILE    build them and write the variables the tests read into ENV_FILE;
-#                                            when `check` fails, only say why (the tests then skip, naming it)
+#   scripts/test-images.sh check                     exit 0 when images can be built and run here; else print why not, exit 1
+#   scripts/test-images.sh pairs APP_DIR             the "SOURCE STORAGE" pairs the tests need, one a line (below)
+#   scripts/test-images.sh build ENV_FILE APP_DIR    build those images and write the variables the tests read into
+#                                                    ENV_FILE; when `check` fails, only say why (the tests then skip)
+#   APP_DIR   a build/publish.sh output: its host names the plugins (`backup plugins --output json`)
+#
+# Which images: every storage with the default source (mariadb-ha), and every other source with the local storage
+# only. A storage plugin is the same bits whatever the source, so one storage proves a source's image (its tools, its
+# run from a read-only root) and CI builds 4 + 1 images, not 4 x 2. Tags are SOURCE-STORAGE.
 #
 # No registry is reachable from CI, so the two mcr.microsoft.com/dotnet bases are replaced by local stand-ins
 # (--build-arg DOTNET_SDK_IMAGE / DOTNET_RUNTIME_IMAGE): a Debian bookworm rootfs (mmdebstrap) with this
@@ -15,7 +21,7 @@
 #
 # Environment:
 #   BACKUP_TEST_IMAGES_REQUIRED=1   `build` fails instead of skipping when images cannot be built (CI sets it)
-# Written to ENV_FILE: CONTAINERS_CONF, BACKUP_TEST_IMAGE_REPOSITORY (tags: the storage names),
+# Written to ENV_FILE: CONTAINERS_CONF, BACKUP_TEST_IMAGE_REPOSITORY (tags: SOURCE-STORAGE),
 # BACKUP_TEST_IMAGE_RUNTIME_BASE (the runtime base the images were built on).
 set -euo pipefail
 
@@ -28,6 +34,7 @@ readonly SDK_STANDIN=localhost/startree-backup-standin/dotnet-sdk:10.0
 readonly RUNTIME_STANDIN=localhost/startree-backup-standin/dotnet-runtime:10.0
 readonly RECIPE_LABEL=io.startree.standin-recipe
 readonly EXTRA_CA_DIR=/usr/local/share/ca-certificates
+readonly DEFAULT_SOURCE=mariadb-ha PROOF_STORAGE=local
 
 die() { echo "$SELF: $*" >&2; exit 1; }
 log() { echo "$SELF: $*" >&2; }
@@ -142,8 +149,20 @@ report_sizes() {
   awk -v s="$size" -v b="$base_size" 'BEGIN { printf "  %.1f MB total, %.1f MB on top of the runtime base (stand-in)\n", s / 1e6, (s - b) / 1e6 }'
 }
 
+# The pairs the tests need (see the top of this file), from the plugins APP_DIR's host lists.
+pairs() {
+  local app_dir=$1 plugins kind name
+  plugins=$("$REPO_ROOT/build/publish-image-layout.sh" --from "$app_dir" --list) || die "cannot list the plugins of $app_dir"
+  while read -r kind name; do
+    if [[ $kind == storage ]]; then echo "$DEFAULT_SOURCE $name"; fi
+  done <<<"$plugins"
+  while read -r kind name; do
+    if [[ $kind == source && $name != "$DEFAULT_SOURCE" ]]; then echo "$name $PROOF_STORAGE"; fi
+  done <<<"$plugins"
+}
+
 build() {
-  local env_file=$1 reason storage start
+  local env_file=$1 app_dir=$2 reason source storage start list
   reason=$(why_not)
   if [[ -n $reason ]]; then
     [[ ${BACKUP_TEST_IMAGES_REQUIRED:-0} != 1 ]] || die "cannot build the images (BACKUP_TEST_IMAGES_REQUIRED=1): $reason"
@@ -155,15 +174,16 @@ build() {
   # The stand-ins and the image tags are machine-wide: one build at a time.
   exec 9>"${TMPDIR:-/tmp}/startree-backup-test-images.lock"
   flock 9
+  list=$(pairs "$app_dir")
   ensure_standins
-  for storage in $("$REPO_ROOT/build/publish-image-layout.sh" --list); do
+  while read -r source storage; do
     start=$SECONDS
-    buildah bud --pull=never --layers --quiet --build-arg STORAGE="$storage" \
+    buildah bud --pull=never --layers --quiet --build-arg SOURCE="$source" --build-arg STORAGE="$storage" \
       --build-arg DOTNET_SDK_IMAGE="$SDK_STANDIN" --build-arg DOTNET_RUNTIME_IMAGE="$RUNTIME_STANDIN" \
-      -t "$IMAGE_REPOSITORY:$storage" "$REPO_ROOT" >/dev/null
-    log "built $IMAGE_REPOSITORY:$storage in $((SECONDS - start))s"
-    report_sizes "$IMAGE_REPOSITORY:$storage"
-  done
+      -t "$IMAGE_REPOSITORY:$source-$storage" "$REPO_ROOT" >/dev/null
+    log "built $IMAGE_REPOSITORY:$source-$storage in $((SECONDS - start))s"
+    report_sizes "$IMAGE_REPOSITORY:$source-$storage"
+  done <<<"$list"
   mkdir -p "$(dirname "$env_file")"
   cat >"$env_file" <<EOF
 export CONTAINERS_CONF=$CONTAINERS_CONF
@@ -178,9 +198,13 @@ case ${1:-} in
     reason=$(why_not)
     [[ -z $reason ]] || { echo "$reason"; exit 1; }
     ;;
-  build)
-    (( $# == 2 )) || die "usage: $SELF build ENV_FILE"
-    build "$2"
+  pairs)
+    (( $# == 2 )) || die "usage: $SELF pairs APP_DIR"
+    pairs "$2"
     ;;
-  *) echo "usage: $SELF check | build ENV_FILE" >&2; exit 2 ;;
+  build)
+    (( $# == 3 )) || die "usage: $SELF build ENV_FILE APP_DIR"
+    build "$2" "$3"
+    ;;
+  *) echo "usage: $SELF check | pairs APP_DIR | build ENV_FILE APP_DIR" >&2; exit 2 ;;
 esac

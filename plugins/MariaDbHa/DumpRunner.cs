@@ -5,7 +5,7 @@ using CliWrap;
 
 namespace Backup.Plugins.MariaDbHa;
 
-/// <summary>Runs mariadb-dump into a stream and checks the result instead of trusting it: exit code, stderr and the completion trailer.</summary>
+/// <summary>Runs mariadb-dump into a stream and checks the result instead of trusting it: exit code, stderr, the completion trailer and that it loads as a whole.</summary>
 internal sealed class DumpRunner(string dumpCommand, ClientLogin login)
 {
     private string DumpName => Path.GetFileName(dumpCommand);
@@ -45,6 +45,15 @@ internal sealed class DumpRunner(string dumpCommand, ClientLogin login)
         if (!DumpHeader.IsComplete(tap.Tail))
         {
             throw new NodeDumpException($"dump from {node.Address} is truncated (no '-- Dump completed' trailer)");
+        }
+
+        // A database created while the dump ran: the next attempt lists it from the start, with its CREATE DATABASE.
+        if (inventory?.UncreatedSchema is { } schema)
+        {
+            throw new NodeDumpException($"dump from {node.Address} selects database '{schema}' without creating it (it was created while {DumpName} ran), so it would not load")
+            {
+                Retryable = true,
+            };
         }
 
         return tap;

@@ -74,7 +74,9 @@ public abstract class SourceConformanceTests : IDisposable
         var result = await BackupAsync(CreateSource(CreateSettings(), new RecordingLoggerFactory()), writer);
 
         writer.Entries.Should().NotBeEmpty("a backup with no entry restores nothing");
-        writer.RequestedNames.Should().OnlyContain(n => BackupEntryName.IsValid(n)).And.OnlyHaveUniqueItems();
+        writer.RequestedNames.Should().OnlyContain(n => BackupEntryName.IsValid(n));
+        // A name may be asked for again after its entry was discarded (a source retrying a failed dump), never after it was written.
+        writer.Entries.Select(e => e.Name).Should().OnlyHaveUniqueItems();
         result.Should().NotBeNull();
         result.Metadata.Keys.Should().OnlyContain(k => k.Length > 0);
     }

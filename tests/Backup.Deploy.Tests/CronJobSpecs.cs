@@ -84,17 +84,7 @@ public sealed class CronJobSpecs
         var pod = manifests.Pod.SecurityContext;
         pod.RunAsNonRoot.Should().BeTrue();
         pod.RunAsUser.Should().Be(uid);
-        pod.SeccompProfile.Type.Should().Be("RuntimeDefault");
-        var container = manifests.Container.SecurityContext;
-        container.RunAsNonRoot.Should().BeTrue();
-        container.RunAsUser.Should().Be(uid);
-        container.ReadOnlyRootFilesystem.Should().BeTrue();
-        container.AllowPrivilegeEscalation.Should().BeFalse();
-        container.Privileged.Should().NotBeTrue();
-        container.Capabilities.Drop.Should().Equal("ALL");
-        container.Capabilities.Add.Should().BeNullOrEmpty();
-        manifests.Pod.HostNetwork.Should().NotBeTrue();
-        manifests.Pod.HostPID.Should().NotBeTrue();
+        PodHardening.ShouldBeUnprivileged(manifests.Pod, manifests.Container, uid);
     }
 
     [Theory]

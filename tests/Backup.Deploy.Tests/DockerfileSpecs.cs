@@ -9,13 +9,14 @@ public sealed class DockerfileSpecs
     private readonly Dockerfile _dockerfile = Dockerfile.Load();
 
     [Fact]
-    public void The_build_stage_publishes_once_for_every_storage_and_the_runtime_stage_copies_the_layout_of_the_STORAGE_argument()
+    public void The_build_stage_publishes_once_for_every_image_and_the_runtime_stage_copies_the_layout_of_the_SOURCE_and_STORAGE_arguments()
     {
-        _dockerfile.Instructions.First().Should().Be(("ARG", "STORAGE=local"), "the storage is chosen at build time, local by default");
+        _dockerfile.Instructions.Take(2).Should().Equal([("ARG", "SOURCE=mariadb-ha"), ("ARG", "STORAGE=local")],
+            "source and storage are chosen at build time: the logical source and the local storage by default");
         _dockerfile.Stage("build").Should().Contain(i => i.Instruction == "RUN" && i.Arguments.EndsWith("build/publish.sh /out/app"))
-            .And.NotContain(i => i.Arguments.Contains("STORAGE"), "without STORAGE the publish layer is shared by (and cached for) every image");
-        _dockerfile.Stage("layout").Should().Contain(("ARG", "STORAGE"))
-            .And.Contain(("RUN", "build/publish-image-layout.sh --from /out/app \"$STORAGE\" /out/image"));
+            .And.NotContain(i => i.Arguments.Contains("STORAGE") || i.Arguments.Contains("SOURCE"), "without them the publish layer is shared by (and cached for) every image");
+        _dockerfile.Stage("layout").Should().Contain(("ARG", "SOURCE")).And.Contain(("ARG", "STORAGE"))
+            .And.Contain(("RUN", "build/publish-image-layout.sh --from /out/app \"$SOURCE\" \"$STORAGE\" /out/image"));
         _dockerfile.RuntimeStage.Should().Contain(("COPY", "--from=layout /out/image /app"));
     }
 
@@ -23,19 +24,26 @@ public sealed class DockerfileSpecs
     public void The_runtime_stage_is_the_dotnet_runtime_without_the_sdk()
     {
         _dockerfile.RuntimeBase.Should().StartWith("mcr.microsoft.com/dotnet/runtime:10.0");
-        _dockerfile.Stage("mariadb-tools")[0].Arguments.Should().StartWith(_dockerfile.Single("FROM").Split(' ')[0] + " ",
-            "the MariaDB tools are installed on the runtime base, so the libraries they link match");
+        _dockerfile.Stage("source-tools")[0].Arguments.Should().StartWith(_dockerfile.Single("FROM").Split(' ')[0] + " ",
+            "the source's programs are installed on the runtime base, so the libraries they link match");
     }
 
     [Fact]
-    public void The_runtime_stage_installs_no_packages_and_takes_only_the_MariaDB_tools_from_their_stage()
+    public void The_runtime_stage_installs_no_packages_and_takes_only_the_SOURCE_programs_from_their_stage()
     {
         _dockerfile.RuntimeStage.Should().NotContain(i => i.Arguments.Contains("apt-get"));
         _dockerfile.RuntimeStage.Where(i => i.Instruction == "COPY").Select(i => i.Arguments)
-            .Should().Equal("--from=mariadb-tools /out/ /", "--from=layout /out/image /app");
-        _dockerfile.Stage("mariadb-tools").Should().ContainSingle(i => i.Instruction == "RUN").Which.Arguments.Should()
-            .Contain("apt-get install -y --no-install-recommends mariadb-client")
-            .And.Contain("copy-with-libraries.sh /out /tmp/base-files /usr/bin/mariadb-dump /usr/bin/mariadb");
+            .Should().Equal("--from=source-tools /out/ /", "--from=layout /out/image /app");
+        var tools = _dockerfile.Stage("source-tools");
+        tools.Should().Contain(("ARG", "SOURCE"));
+        tools.Should().ContainSingle(i => i.Instruction == "RUN").Which.Arguments.Should().Be("source-tools.sh \"$SOURCE\" /out");
+    }
+
+    [Fact]
+    public void The_image_is_labelled_with_its_source_and_storage()
+    {
+        var labels = _dockerfile.Single("LABEL");
+        labels.Should().Contain("io.startree.backup.source=\"${SOURCE}\"").And.Contain("io.startree.backup.storage=\"${STORAGE}\"");
     }
 
     [Fact]

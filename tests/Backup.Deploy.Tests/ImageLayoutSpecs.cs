@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Backup.Deploy.Tests.Support;
 using Backup.Testing;
+using CliWrap;
+using CliWrap.Buffered;
 using MySqlConnector;
 
 namespace Backup.Deploy.Tests;
 
-/// <summary>The folder an image carries (build/publish-image-layout.sh) runs a real backup and holds only its one storage plugin.</summary>
+/// <summary>The folder an image carries (build/publish-image-layout.sh) runs a real backup and holds only its one source and one storage plugin.</summary>
 public sealed class ImageLayoutSpecs : IAsyncLifetime
 {
     private const string Database = "deploy_layout_probe";
@@ -15,6 +17,8 @@ public sealed class ImageLayoutSpecs : IAsyncLifetime
     private readonly KubernetesApiStub _kubernetes = new();
 
     public static TheoryData<string> Storages => [.. ImageLayouts.Storages];
+
+    public static TheoryData<string> OtherSources => [.. ImageLayouts.OtherSources];
 
     public static TheoryData<string> OverlaysOtherThanLocal => [.. DeployTree.Overlays.Where(o => o != "local")];
 
@@ -87,13 +91,44 @@ public sealed class ImageLayoutSpecs : IAsyncLifetime
         line.Should().StartWith("error: ").And.Contain($"storage.plugin '{overlay}' is not installed").And.EndWith("installed storage plugins: local");
     }
 
-    [Fact]
-    public async Task The_layout_script_names_the_storages_it_can_publish_when_given_an_unknown_one()
+    [Theory]
+    [MemberData(nameof(OtherSources))]
+    public async Task A_layout_of_another_source_holds_the_host_that_source_and_the_local_storage_only(string source)
     {
-        var result = await ImageLayouts.ScriptAsync("no-such-cloud");
+        var layout = await ImageLayouts.DirectoryAsync(ImageLayouts.ProofStorage, source);
+        Directory.GetDirectories(Path.Combine(layout, "plugins")).Should().HaveCount(2);
+
+        var result = await PublishedHost.RunFromAsync(layout, ["plugins"], new Dictionary<string, string?> { ["BACKUP_PLUGINS_DIR"] = null });
+
+        result.ExitCode.Should().Be(0, result.StandardOutput);
+        var rows = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipWhile(line => !line.StartsWith("NAME", StringComparison.Ordinal)).Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        rows.Select(r => (r[0], r[1])).Should().BeEquivalentTo([(source, "source"), (ImageLayouts.ProofStorage, "storage")]);
+    }
+
+    [Theory]
+    [InlineData("mariadb-ha", "no-such-cloud", "no storage plugin 'no-such-cloud'")]
+    [InlineData("no-such-source", "local", "no source plugin 'no-such-source'")]
+    [InlineData("local", "local", "no source plugin 'local'")]
+    public async Task The_layout_script_names_the_plugins_of_that_kind_it_can_publish_when_given_an_unknown_one(string source, string storage, string message)
+    {
+        var result = await ImageLayouts.ScriptAsync("--from", await PublishedHost.DirectoryAsync(), source, storage, _dir.Combine("layout"));
 
         result.ExitCode.Should().Be(1);
-        result.StandardError.Trim().Should().Be($"publish-image-layout.sh: no storage plugin 'no-such-cloud' under plugins/ (available: {string.Join(' ', ImageLayouts.Storages)})");
+        var kind = message.Split(' ')[1];
+        var available = kind == "storage" ? ImageLayouts.Storages : [ImageLayouts.DefaultSource, .. ImageLayouts.OtherSources];
+        result.StandardError.Trim().Should().StartWith($"publish-image-layout.sh: {message} (available: ")
+            .And.EndWith(")").And.ContainAll(available);
+        Directory.Exists(_dir.Combine("layout")).Should().BeFalse("nothing is written for an unknown plugin");
+    }
+
+    [Fact]
+    public async Task Every_source_plugin_has_its_programs_known_to_the_image_build()
+    {
+        var known = await Cli.Wrap("bash").WithArguments(["build/source-tools.sh", "--list"]).WithWorkingDirectory(RepositoryPaths.Root).ExecuteBufferedAsync();
+
+        known.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Should().Contain([ImageLayouts.DefaultSource, .. ImageLayouts.OtherSources], "the Dockerfile's source-tools stage fails on a source it has no programs for");
     }
 
     private static bool IsJsonObject(string line)

@@ -47,6 +47,40 @@ public sealed class TransientErrorRetrySpecs : IDisposable
         _run.DumpText.Should().Contain("CREATE TABLE `z_second`").And.Contain("-- Dump completed");
     }
 
+    [Fact]
+    public async Task A_database_created_during_the_dump_is_retried_so_the_dump_creates_every_database_it_selects()
+    {
+        var late = $"{Database}_late_{Guid.NewGuid():N}"[..32];
+        await TestServers.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {Database}");
+        await TestServers.ExecuteAsync($"CREATE OR REPLACE TABLE {Database}.a_first (id INT PRIMARY KEY)");
+        // A view makes mariadb-dump list the databases a second time, for its view pass, after all tables.
+        await TestServers.ExecuteAsync($"CREATE OR REPLACE VIEW {Database}.v_first AS SELECT id FROM {Database}.a_first");
+        try
+        {
+            // The table pass has listed the databases and waits for a_first; the new database appears only in the view
+            // pass, which writes its USE but no CREATE DATABASE: the dump would fail to load at that USE (ERROR 1049).
+            await using var user = await DumpUser.CreateAsync("bk_late", TestServers.MariaDbPort, DumpUser.DocumentedStatements("layouts"));
+            await using var holder = await TestServers.OpenMariaDbAsync();
+            await ExecuteAsync(holder, $"LOCK TABLES {Database}.a_first WRITE");
+            var backup = _run.RunAsync(SourceRun.ServerSettings(user.PasswordSetting(), ("user", user.Name)));
+            await WaitForDumpBlockedOnAsync(user.Name, "a_first", backup);
+            await TestServers.ExecuteAsync($"CREATE DATABASE {late}");
+            await ExecuteAsync(holder, "UNLOCK TABLES");
+
+            var result = await backup;
+
+            result.Metadata["attempt"].Should().Be("2");
+            _run.Logs.Messages.Should().Contain(m => m.Contains($"selects database '{late}' without creating it", StringComparison.Ordinal) && m.Contains("retrying", StringComparison.Ordinal));
+            var dump = _run.DumpText;
+            dump.IndexOf($"CREATE DATABASE /*!32312 IF NOT EXISTS*/ `{late}`", StringComparison.Ordinal).Should().BeInRange(0, dump.IndexOf($"USE `{late}`", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await TestServers.ExecuteAsync($"DROP DATABASE IF EXISTS {late}");
+            await TestServers.ExecuteAsync($"DROP VIEW IF EXISTS {Database}.v_first");
+        }
+    }
+
     // maxAttempts 3 on the one node: a transient error is dumped 3 times (waiting 1 s, then 2 s), any other once.
     [Theory]
     [InlineData("mariadb-dump: Error 1412: Table definition has changed, please retry transaction when dumping table `t` at row: 0", 3)]

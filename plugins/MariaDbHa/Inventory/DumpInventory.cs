@@ -19,6 +19,9 @@ internal sealed class DumpInventory
     /// <summary>Whether the dump held more objects than a manifest records (<see cref="ContentInventory.MaxItems"/>).</summary>
     public bool Overflowed => _statements.Overflowed;
 
+    /// <summary>The first schema the dump selects with USE without having created it, or null (see <see cref="DumpStatements.UncreatedSchema"/>).</summary>
+    public string? UncreatedSchema => _statements.UncreatedSchema;
+
     /// <summary>Reads the next bytes of the dump.</summary>
     public void Scan(ReadOnlySpan<byte> data) => _scanner.Scan(data);
 

@@ -19,6 +19,8 @@ internal sealed class DumpStatements
     private const int MaxHeadTokens = 32;
 
     private readonly Dictionary<(string Schema, string Kind, string Name), long?> _items = [];
+    private readonly HashSet<string> _createdSchemas = new(StringComparer.Ordinal);
+    private bool _schemasOverflowed;
     private Mode _mode = Mode.Start;
     private string _schema = "";
     private string? _kind;
@@ -43,6 +45,18 @@ internal sealed class DumpStatements
 
     /// <summary>Whether the dump held more than <see cref="ContentInventory.MaxItems"/> objects, so there is no inventory.</summary>
     public bool Overflowed { get; private set; }
+
+    /// <summary>
+    /// The first schema a <c>USE</c> names that no earlier <c>CREATE DATABASE</c> of a dump that creates its databases
+    /// created, or null: such a dump does not load (ERROR 1049 at that USE).
+    /// </summary>
+    /// <remarks>
+    /// mariadb-dump writes it when a database is created while it runs: <c>--all-databases</c> lists the databases
+    /// once for the tables and again for the views, and the second pass writes <c>USE</c> for a database the first did
+    /// not see. A dump without any CREATE DATABASE (<c>--no-create-db</c> in extraArgs) loads into existing databases
+    /// by design and is not checked.
+    /// </remarks>
+    public string? UncreatedSchema { get; private set; }
 
     /// <summary>The inventory so far, sorted by schema, kind and name; null after an overflow.</summary>
     public ContentInventory? Inventory => Overflowed
@@ -187,10 +201,19 @@ internal sealed class DumpStatements
         {
             case Mode.Use:
                 _schema = _part1!;
+                if (UncreatedSchema is null && !_schemasOverflowed && _createdSchemas.Count > 0 && !_createdSchemas.Contains(_schema))
+                {
+                    UncreatedSchema = _schema;
+                }
+
                 _mode = Mode.Ignore;
                 break;
             case Mode.CreateName:
-                if (_kind != "database")
+                if (_kind == "database")
+                {
+                    NoteCreated(name);
+                }
+                else
                 {
                     Add((schema, _kind!, name), _kind == "table" ? 0 : null);
                 }
@@ -205,6 +228,24 @@ internal sealed class DumpStatements
         }
 
         (_part1, _part2, _afterDot) = (null, null, false);
+    }
+
+    // Bounded like the inventory: past MaxItems databases the check is given up, not the memory.
+    private void NoteCreated(string schema)
+    {
+        if (_schemasOverflowed || _createdSchemas.Contains(schema))
+        {
+            return;
+        }
+
+        if (_createdSchemas.Count >= ContentInventory.MaxItems)
+        {
+            _schemasOverflowed = true;
+            _createdSchemas.Clear();
+            return;
+        }
+
+        _createdSchemas.Add(schema);
     }
 
     private void Add((string Schema, string Kind, string Name) key, long? rows)

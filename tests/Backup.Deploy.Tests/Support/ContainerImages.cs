@@ -4,7 +4,7 @@ using CliWrap.Buffered;
 
 namespace Backup.Deploy.Tests.Support;
 
-/// <summary>The container images scripts/test-images.sh builds from the Dockerfile (one per storage), run with podman.</summary>
+/// <summary>The container images scripts/test-images.sh builds from the Dockerfile (one per source and storage pair), run with podman.</summary>
 /// <remarks>
 /// <c>test.sh</c> builds them in its own phase and exports where they are; when a developer runs <c>dotnet test</c>
 /// directly, the first test that needs them runs the script itself. Where buildah, podman or root are missing the
@@ -25,8 +25,9 @@ internal static class ContainerImages
     /// <summary>Why the image tests cannot run on this machine, or null when they can.</summary>
     public static string? SkipReason => WhyNot.Value;
 
-    /// <summary>The image carrying <paramref name="storage"/>, e.g. <c>localhost/startree-backup-test:aws</c>.</summary>
-    public static async Task<string> ImageAsync(string storage) => $"{(await EnvironmentAsync())["BACKUP_TEST_IMAGE_REPOSITORY"]}:{storage}";
+    /// <summary>The image carrying <paramref name="source"/> and <paramref name="storage"/>, e.g. <c>localhost/startree-backup-test:mariadb-ha-aws</c>.</summary>
+    public static async Task<string> ImageAsync(string storage, string source = ImageLayouts.DefaultSource) =>
+        $"{(await EnvironmentAsync())["BACKUP_TEST_IMAGE_REPOSITORY"]}:{source}-{storage}";
 
     /// <summary>The runtime base image the Dockerfile's last stage starts from (a local stand-in for the Microsoft image).</summary>
     public static async Task<string> RuntimeBaseAsync() => (await EnvironmentAsync())["BACKUP_TEST_IMAGE_RUNTIME_BASE"];
@@ -42,6 +43,22 @@ internal static class ContainerImages
     /// <summary>Runs <paramref name="container"/> and returns the container's exit code and output.</summary>
     public static async Task<BufferedCommandResult> RunAsync(ContainerRun container, CancellationToken cancellationToken = default) =>
         await PodmanAsync(await container.PodmanArgumentsAsync(), cancellationToken);
+
+    /// <summary>Every regular file of <paramref name="image"/>'s root filesystem, as absolute paths.</summary>
+    /// <remarks>
+    /// As root, but without capabilities (as every run here): the base's apt "partial" directories (0700, user _apt) stay
+    /// unreadable, hence the ignored errors; they are empty.
+    /// </remarks>
+    public static async Task<List<string>> FilesAsync(string image)
+    {
+        var result = await PodmanAsync(["run", "--rm", "--network", "none", "--user", "0:0", "--entrypoint", "/bin/sh", image, "-c", "find / -xdev -type f 2>/dev/null; true"]);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"listing the files of {image} failed ({result.ExitCode}): {result.StandardError}");
+        }
+
+        return [.. result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+    }
 
     private static async Task<IReadOnlyDictionary<string, string>> EnvironmentAsync()
     {
@@ -67,7 +84,7 @@ internal static class ContainerImages
         // "export NAME=value" lines (the values hold no spaces or quotes), where test.sh has them too.
         var file = Path.Combine(RepositoryPaths.Root, "artifacts", "test-images.env");
         File.Delete(file);
-        var result = await Bash([Script, "build", file]).ExecuteBufferedAsync();
+        var result = await Bash([Script, "build", file, await PublishedHost.DirectoryAsync()]).ExecuteBufferedAsync();
         if (result.ExitCode != 0 || !File.Exists(file))
         {
             throw new InvalidOperationException($"{Script} build failed ({result.ExitCode}): {result.StandardError}");

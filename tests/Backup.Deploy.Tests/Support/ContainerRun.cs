@@ -8,6 +8,9 @@ namespace Backup.Deploy.Tests.Support;
 /// <param name="Storage">The storage whose image runs.</param>
 public sealed record ContainerRun(string Storage)
 {
+    /// <summary>The source the image carries (its build's SOURCE).</summary>
+    public string Source { get; init; } = ImageLayouts.DefaultSource;
+
     /// <summary>The container's name, so a test can signal it; null lets podman pick one.</summary>
     public string? Name { get; init; }
 
@@ -76,6 +79,6 @@ public sealed record ContainerRun(string Storage)
             arguments.AddRange(["--env", $"{name}={value}"]);
         }
 
-        return [.. arguments, await ContainerImages.ImageAsync(Storage), .. Arguments];
+        return [.. arguments, await ContainerImages.ImageAsync(Storage, Source), .. Arguments];
     }
 }

@@ -33,7 +33,8 @@ public sealed class ImageTargets : IAsyncLifetime
     /// the spec mounted at /etc/backup, the storage's secrets and the MariaDB password in the environment.
     /// </summary>
     /// <param name="source">The spec's <c>source:</c> body (default: the test MariaDB server, password from the environment).</param>
-    public ContainerRun Job(string storage, TempDir directory, string prefix, string? source = null)
+    /// <param name="pipeline">The spec's <c>pipeline:</c> body, or null for the defaults.</param>
+    public ContainerRun Job(string storage, TempDir directory, string prefix, string? source = null, string? pipeline = null)
     {
         var (settings, environment, volumes) = Storage(storage, directory);
         var specDirectory = Directory.CreateDirectory(directory.Combine("spec")).FullName;
@@ -47,6 +48,7 @@ public sealed class ImageTargets : IAsyncLifetime
             {string.Concat(settings.Select(s => $"    {s.Key}: \"{s.Value}\"\n"))}
             artifact:
               prefix: {prefix}
+            {(pipeline is null ? "" : "pipeline:\n  " + pipeline)}
             """);
         environment[TestServers.MariaDbPasswordVariable] = TestServers.MariaDbPassword;
         return new ContainerRun(storage) { SpecDirectory = specDirectory, Environment = environment, Volumes = volumes };
@@ -74,12 +76,12 @@ public sealed class ImageTargets : IAsyncLifetime
         }
     }
 
-    /// <summary>Gives <paramref name="path"/> to the image's uid/gid 10001 (the tests run as root, see scripts/test-images.sh).</summary>
-    public static void Chown(string path)
+    /// <summary>Gives <paramref name="path"/> to the image's uid/gid 10001, or to another pod user (the tests run as root, see scripts/test-images.sh).</summary>
+    public static void Chown(string path, int uid = 10001, int gid = 10001)
     {
-        if (chown(path, 10001, 10001) != 0)
+        if (chown(path, uid, gid) != 0)
         {
-            throw new InvalidOperationException($"chown 10001:10001 {path} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"chown {uid}:{gid} {path} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
         }
     }
 

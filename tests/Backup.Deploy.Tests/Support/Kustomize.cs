@@ -135,12 +135,14 @@ internal sealed class Kustomize
     private static void SetImage(List<YamlMappingNode> resources, YamlMappingNode image)
     {
         var name = Scalar(image, "name")!;
-        var replacement = (Scalar(image, "newName") ?? name) + (Scalar(image, "newTag") is { } tag ? ":" + tag : "");
         foreach (var container in resources.SelectMany(Containers))
         {
             var current = Scalar(container, "image");
             if (current == name || current?.StartsWith(name + ":", StringComparison.Ordinal) == true)
             {
+                // As kustomize: newName alone keeps the image's tag, newTag alone keeps its name.
+                var tag = Scalar(image, "newTag") ?? (current.Length > name.Length ? current[(name.Length + 1)..] : null);
+                var replacement = (Scalar(image, "newName") ?? name) + (tag is null ? "" : ":" + tag);
                 container.Children[new YamlScalarNode("image")] = new YamlScalarNode(replacement);
             }
         }

@@ -8,9 +8,13 @@ internal static class OverlayRun
 {
     /// <summary>Writes the overlay's ConfigMap spec into <paramref name="directory"/> and runs <paramref name="command"/> on it from the <paramref name="storage"/> layout.</summary>
     /// <param name="overrides">Environment values that differ outside a cluster (the database address, directories); null removes a variable.</param>
-    public static async Task<BufferedCommandResult> RunAsync(string storage, string overlay, string command, string directory, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="component">An optional deploy/components folder rendered with the overlay.</param>
+    /// <param name="source">The source of the image layout that runs.</param>
+    public static async Task<BufferedCommandResult> RunAsync(
+        string storage, string overlay, string command, string directory, IReadOnlyDictionary<string, string?>? overrides = null,
+        string? component = null, string source = ImageLayouts.DefaultSource)
     {
-        var manifests = DeployTree.Render(overlay);
+        var manifests = component is null ? DeployTree.Render(overlay) : DeployTree.RenderWithComponent(overlay, component);
         var spec = Path.Combine(directory, DeployTree.SpecKey);
         await File.WriteAllTextAsync(spec, manifests.SpecText(DeployTree.SpecConfigMap, DeployTree.SpecKey));
 
@@ -26,6 +30,6 @@ internal static class OverlayRun
             environment[name] = value;
         }
 
-        return await PublishedHost.RunFromAsync(await ImageLayouts.DirectoryAsync(storage), [command, "--spec", spec], environment);
+        return await PublishedHost.RunFromAsync(await ImageLayouts.DirectoryAsync(storage, source), [command, "--spec", spec], environment);
     }
 }

@@ -187,6 +187,31 @@ public sealed class DumpInventorySpecs
         inventory.Overflowed.Should().BeTrue();
     }
 
+    // mariadb-dump's view pass, when a database appeared after its table pass listed the databases: USE without CREATE.
+    [Theory]
+    [InlineData("CREATE DATABASE /*!32312 IF NOT EXISTS*/ `a` /*!40100 DEFAULT CHARACTER SET utf8mb4 */;\nUSE `a`;\nCREATE TABLE `t` (x int);\nUSE `a`;\nUSE `late`;\n", "late")]
+    [InlineData("CREATE DATABASE `a`;\nUSE `a`;\nCREATE SCHEMA IF NOT EXISTS `b`;\nUSE `b`;\n", null)]
+    [InlineData("USE `a`;\nCREATE TABLE `t` (x int);\nUSE `b`;\n", null)]
+    public void A_database_selected_but_never_created_is_named_unless_the_dump_creates_no_database(string dump, string? uncreated)
+    {
+        var inventory = new DumpInventory();
+        inventory.Scan(Encoding.UTF8.GetBytes(dump));
+        inventory.Complete();
+
+        inventory.UncreatedSchema.Should().Be(uncreated);
+    }
+
+    [Fact]
+    public void A_real_dump_creates_every_database_it_selects()
+    {
+        var inventory = new DumpInventory();
+        inventory.Scan(Encoding.UTF8.GetBytes(RealDump));
+        inventory.Complete();
+
+        RealDump.Should().Contain("CREATE DATABASE").And.Contain("USE `drillpeek`");
+        inventory.UncreatedSchema.Should().BeNull();
+    }
+
     private static IReadOnlyList<InventoryItem> Items(string dump, int chunk = int.MaxValue)
     {
         var bytes = Encoding.UTF8.GetBytes(dump);
