@@ -68,7 +68,8 @@ sql "${PORTS[0]}" "DROP DATABASE IF EXISTS benchpitr; CREATE DATABASE benchpitr;
 backup run >/dev/null 2>&1
 
 log "RPO: steady writes for ${SECONDS_LOAD} s, archiver --interval $INTERVAL"
-backup binlogs --interval "$INTERVAL" 2>"$WORK/archiver.log" &
+# Not through the backup function: $! must be the host's own PID, so that the kill below reaches it.
+"$APP/backup" binlogs --spec "$WORK/job.yaml" --interval "$INTERVAL" >/dev/null 2>"$WORK/archiver.log" &
 ARCHIVER=$!; PIDS+=("$ARCHIVER")
 end=$(( $(date +%s) + SECONDS_LOAD )); id=0
 while (( $(date +%s) < end )); do
