@@ -20,6 +20,7 @@ public sealed class PointInTimeRecoverySpecs : IAsyncLifetime
     private readonly TempDir _dir = new();
     private readonly GaleraCluster _cluster = new();
     private readonly string _database = $"pitr_{Guid.NewGuid():N}"[..17];
+    private readonly string _job = Pushgateway.UniqueJob("pitr");
 
     private string Storage => _dir.Combine("store");
 
@@ -99,15 +100,20 @@ public sealed class PointInTimeRecoverySpecs : IAsyncLifetime
     [Fact]
     public async Task A_deleted_binlog_makes_a_restore_across_it_refuse_and_retention_keeps_exactly_the_binlogs_the_kept_backup_needs()
     {
-        var spec = WriteSpec();
+        var spec = WriteSpec($"metrics:\n  pushgateway: {Pushgateway.Url}");
         await WriteAsync(1, 1);
         (await PublishedHost.RunAsync(["run", "--spec", spec])).ExitCode.Should().Be(0);
         await WriteAsync(1, 2);
         await ArchiveOnceAsync(spec);
         var (third, _) = await WriteAsync(1, 3);
         await ArchiveOnceAsync(spec);
-        var (fourth, _) = await WriteAsync(1, 4);
+        var (fourth, fourthAt) = await WriteAsync(1, 4);
         await ArchiveOnceAsync(spec);
+
+        var pushed = await Pushgateway.ScrapeAsync(_job);
+        pushed.Single(s => s.Name == "backup_binlog_last_archived_sequence" && s.Labels["command"] == "binlogs").Value.Should().Be(fourth.Sequence);
+        pushed.Single(s => s.Name == "backup_binlog_last_round_failed").Value.Should().Be(0);
+        pushed.Single(s => s.Name == "backup_binlog_recoverable_timestamp_seconds").Value.Should().BeApproximately(new DateTimeOffset(fourthAt).ToUnixTimeSeconds(), 1);
 
         var list = await PublishedHost.RunAsync(["list", "--spec", spec]);
         list.StandardOutput.Should().Contain("Recoverable window").And.Contain("no gap");
@@ -123,9 +129,11 @@ public sealed class PointInTimeRecoverySpecs : IAsyncLifetime
         (await PublishedHost.RunAsync(["run", "--spec", spec])).ExitCode.Should().Be(0);
         await WriteAsync(1, 5);
         await ArchiveOnceAsync(spec);
+        await Pushgateway.DeleteGroupAsync(_job, "run");
         var kept = await KeptBackupPositionAsync();
         var before = Indexes();
         WriteSpec("retention:\n  keepLast: 1");
+        await Pushgateway.DeleteGroupAsync(_job, "binlogs");
         var prune = await PublishedHost.RunAsync(["prune", "--spec", spec]);
         prune.ExitCode.Should().Be(0, prune.StandardError);
         var needed = before.Where(i => i.Last > kept).Select(i => i.DataFile).ToList();
@@ -139,7 +147,7 @@ public sealed class PointInTimeRecoverySpecs : IAsyncLifetime
     {
         var path = _dir.Combine("job.yaml");
         File.WriteAllText(path, $"""
-            name: pitr
+            name: {_job}
             source:
               plugin: mariadb-ha
               settings:

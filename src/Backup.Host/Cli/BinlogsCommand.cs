@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Backup.Abstractions;
+using Backup.Host.Monitoring;
 using Backup.Host.PointInTime;
+using Backup.Host.Spec;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Cli;
@@ -55,16 +57,23 @@ internal static class BinlogsCommand
                 try
                 {
                     var stored = await archiver.RunRoundAsync(cancellationToken);
+                    await PushAsync(job.Spec, succeeded: true, archiver, error, cancellationToken);
                     if (parseResult.GetValue(once))
                     {
                         output.WriteLine($"{stored} binlog file(s) archived to {archive.Where}; last archived: {archiver.Last?.Text ?? "none"}{At(archiver.LastEventTime)}");
                         return ExitCodes.Success;
                     }
                 }
-                catch (BackupSourceException ex) when (!parseResult.GetValue(once))
+                catch (BackupException ex) when (ex is BackupSourceException or BackupStorageException && !cancellationToken.IsCancellationRequested)
                 {
-                    // No usable node this round (all dead, or no Primary component): keep trying, loudly, rather than exit and
-                    // leave a Deployment restarting; the next round continues after the last archived GTID.
+                    await PushAsync(job.Spec, succeeded: false, archiver, error, cancellationToken);
+                    if (parseResult.GetValue(once))
+                    {
+                        throw;
+                    }
+
+                    // No usable node (all dead, or no Primary component) or the storage failed this round: keep trying, loudly,
+                    // rather than exit and leave a Deployment restarting; the next round continues after the last archived GTID.
                     logger.LogError("Binlog archiving round failed, retrying in {Seconds} s: {Reason}", pause.TotalSeconds, ex.Message);
                 }
 
@@ -72,6 +81,26 @@ internal static class BinlogsCommand
             }
         }));
         return command;
+    }
+
+    // After every round, bounded by the spec's push timeout; a failed push is one warning line and archiving goes on.
+    private static async Task PushAsync(JobSpec spec, bool succeeded, LogArchiver archiver, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (spec.Metrics is not { } metrics)
+        {
+            return;
+        }
+
+        var text = BinlogMetrics.Render(spec, succeeded, DateTimeOffset.UtcNow, archiver.Last?.Sequence, archiver.LastEventTime);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(metrics.TimeoutSeconds) };
+        try
+        {
+            await new PushgatewayClient(http).PushTextAsync(metrics, spec.Name, "binlogs", text, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            error.WriteLine($"warning: metrics were not pushed to {PushgatewayClient.GroupUrl(metrics.Pushgateway, spec.Name, "binlogs")}: {HttpFailure.Describe(ex, TimeSpan.FromSeconds(metrics.TimeoutSeconds))}; archiving goes on");
+        }
     }
 
     private static string At(DateTimeOffset? time) =>
