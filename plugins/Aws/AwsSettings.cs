@@ -41,7 +41,7 @@ internal sealed record AwsSettings(
     /// <summary>The storage's location for logs and errors, <c>s3://bucket</c>.</summary>
     public string Location => $"s3://{Bucket}";
 
-    // AWS's classes; an S3-compatible store may define its own, so they are checked only against AWS.
+    // AWS's classes.
     private static readonly string[] AwsStorageClasses =
     [
         "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
@@ -64,32 +64,16 @@ internal sealed record AwsSettings(
             region = "";
         }
 
-        var serviceUrl = ReadServiceUrl(settings);
-        var storageClass = Optional(settings, "storageClass");
-        if (storageClass is not null && serviceUrl is null && !AwsStorageClasses.Contains(storageClass, StringComparer.Ordinal))
-        {
-            settings.AddProblem("storageClass", $"must be one of {string.Join(", ", AwsStorageClasses)}, not '{storageClass}'");
-        }
+        var serviceUrl = settings.GetHttpUrl("serviceUrl");
 
+        // An S3-compatible store may define its own classes, so they are checked only against AWS.
+        var storageClass = serviceUrl is null ? settings.GetChoice("storageClass", AwsStorageClasses) : Optional(settings, "storageClass");
         var (encryption, kmsKeyId) = ReadEncryption(settings);
-        var partSizeMiB = Optional(settings, "partSizeMiB") is null ? (long?)null : settings.GetInt64("partSizeMiB", 0);
-        if (partSizeMiB is < 5 or > 1024)
-        {
-            settings.AddProblem("partSizeMiB", $"must be between 5 (S3's smallest part) and 1024 (one in-memory buffer per part), not {partSizeMiB}");
-        }
 
-        var concurrency = settings.GetInt32("maxConcurrentParts", 4);
-        if (concurrency is < 1 or > 16)
-        {
-            settings.AddProblem("maxConcurrentParts", $"must be between 1 and 16, not {concurrency}");
-        }
-
-        var maxParts = settings.GetInt32("maxParts", PartSizing.S3MaxParts);
-        if (maxParts is < 100 or > PartSizing.S3MaxParts)
-        {
-            settings.AddProblem("maxParts", $"must be between 100 and {PartSizing.S3MaxParts} (S3's limit), not {maxParts}");
-        }
-
+        // 0: not given, the size is chosen from the object's; 5 MiB is S3's smallest part, 1024 MiB one in-memory buffer per part.
+        var partSizeMiB = settings.GetInt32("partSizeMiB", 0, 5, 1024);
+        var concurrency = settings.GetInt32("maxConcurrentParts", 4, 1, 16);
+        var maxParts = settings.GetInt32("maxParts", PartSizing.S3MaxParts, 100, PartSizing.S3MaxParts);
         var caBundle = Optional(settings, "caBundle");
         if (caBundle is not null && !File.Exists(caBundle))
         {
@@ -104,7 +88,7 @@ internal sealed record AwsSettings(
             storageClass,
             encryption,
             kmsKeyId,
-            partSizeMiB * MiB,
+            partSizeMiB == 0 ? null : partSizeMiB * MiB,
             concurrency,
             maxParts,
             ReadWhen(settings, "requestChecksumCalculation", RequestChecksumCalculation.WHEN_SUPPORTED, RequestChecksumCalculation.WHEN_REQUIRED),
@@ -118,32 +102,10 @@ internal sealed record AwsSettings(
     private static string? Optional(PluginSettings settings, string key) =>
         settings.GetString(key) is { } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
 
-    private static Uri? ReadServiceUrl(PluginSettings settings)
-    {
-        var text = settings.GetString("serviceUrl");
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-        {
-            settings.AddProblem("serviceUrl", $"must be an http:// or https:// URL, not '{text}'");
-            return null;
-        }
-
-        return url;
-    }
-
     private static (string? Encryption, string? KmsKeyId) ReadEncryption(PluginSettings settings)
     {
-        var encryption = Optional(settings, "serverSideEncryption");
+        var encryption = settings.GetChoice("serverSideEncryption", ["AES256", "aws:kms"]);
         var kmsKeyId = Optional(settings, "kmsKeyId");
-        if (encryption is not null && encryption != "AES256" && encryption != "aws:kms")
-        {
-            settings.AddProblem("serverSideEncryption", $"must be AES256 or aws:kms, not '{encryption}'");
-        }
-
         if (kmsKeyId is not null && encryption != "aws:kms")
         {
             settings.AddProblem("kmsKeyId", "needs serverSideEncryption: aws:kms");
@@ -153,19 +115,6 @@ internal sealed record AwsSettings(
     }
 
     private static T ReadWhen<T>(PluginSettings settings, string key, T whenSupported, T whenRequired)
-        where T : struct, Enum
-    {
-        var text = Optional(settings, key);
-        switch (text?.ToUpperInvariant())
-        {
-            case null:
-            case "WHEN_SUPPORTED":
-                return whenSupported;
-            case "WHEN_REQUIRED":
-                return whenRequired;
-            default:
-                settings.AddProblem(key, $"must be WHEN_SUPPORTED or WHEN_REQUIRED, not '{text}'");
-                return whenSupported;
-        }
-    }
+        where T : struct, Enum =>
+        settings.GetChoice(key, ["WHEN_SUPPORTED", "WHEN_REQUIRED"]) == "WHEN_REQUIRED" ? whenRequired : whenSupported;
 }

@@ -31,13 +31,17 @@ internal sealed class AzureClientFactory(AzureSettings settings)
         var secret = settings.Credential.Secret;
         var service = settings.Credential.Kind switch
         {
-            AzureCredentialKind.ConnectionString => FromConnectionString(await secret!.ReadAsync(cancellationToken).ConfigureAwait(false), secret, options),
-            AzureCredentialKind.SasToken => new BlobServiceClient(settings.AccountUrl!, new AzureSasCredential((await secret!.ReadAsync(cancellationToken).ConfigureAwait(false)).TrimStart('?')), options),
+            AzureCredentialKind.ConnectionString => FromConnectionString(await ReadAsync(secret!, cancellationToken).ConfigureAwait(false), secret!, options),
+            AzureCredentialKind.SasToken => new BlobServiceClient(settings.AccountUrl!, new AzureSasCredential((await ReadAsync(secret!, cancellationToken).ConfigureAwait(false)).TrimStart('?')), options),
             _ => new BlobServiceClient(settings.AccountUrl!, new DefaultAzureCredential(), options),
         };
         _container = service.GetBlobContainerClient(settings.Container);
         return _container;
     }
+
+    // Connection strings and SAS tokens never contain white space; a file may end in more than one newline.
+    private static async Task<string> ReadAsync(SecretReference secret, CancellationToken cancellationToken) =>
+        (await secret.ReadAsync(cancellationToken).ConfigureAwait(false)).Trim();
 
     private static BlobServiceClient FromConnectionString(string connectionString, SecretReference source, BlobClientOptions options)
     {
@@ -48,7 +52,7 @@ internal sealed class AzureClientFactory(AzureSettings settings)
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
         {
             // Not ex.Message: the parser's messages may quote parts of the connection string.
-            throw new BackupCredentialsException($"azure: {source.Setting}: {source.Describe()} is not a valid Azure Storage connection string");
+            throw new BackupCredentialsException($"{source.Setting}: {source.Describe()} is not a valid Azure Storage connection string");
         }
     }
 }

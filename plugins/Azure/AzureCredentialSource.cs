@@ -7,7 +7,15 @@ namespace Backup.Plugins.Azure;
 /// <param name="Secret">Where the connection string or SAS token is; null for <see cref="AzureCredentialKind.Default"/>.</param>
 internal sealed record AzureCredentialSource(AzureCredentialKind Kind, SecretReference? Secret)
 {
-    private static readonly (string Key, AzureCredentialKind Kind, bool IsFile)[] Options =
+    // The shape every plugin's secrets have: connectionString: { env: VARIABLE } or { file: /path }.
+    private static readonly (string Key, AzureCredentialKind Kind)[] Secrets =
+    [
+        ("connectionString", AzureCredentialKind.ConnectionString),
+        ("sasToken", AzureCredentialKind.SasToken),
+    ];
+
+    // The flat keys of the first release, still read so that no spec written for it breaks.
+    private static readonly (string Key, AzureCredentialKind Kind, bool IsFile)[] FlatKeys =
     [
         ("connectionStringEnv", AzureCredentialKind.ConnectionString, false),
         ("connectionStringFile", AzureCredentialKind.ConnectionString, true),
@@ -18,10 +26,20 @@ internal sealed record AzureCredentialSource(AzureCredentialKind Kind, SecretRef
     /// <summary>Reads the credential settings; at most one of them may be set, none means DefaultAzureCredential.</summary>
     public static AzureCredentialSource Read(PluginSettings settings)
     {
-        var given = Options
-            .Select(o => (o.Key, o.Kind, o.IsFile, Value: settings.GetString(o.Key)))
-            .Where(o => o.Value is not null)
-            .ToList();
+        var given = new List<(string Key, AzureCredentialKind Kind, SecretReference? Secret)>();
+        foreach (var (key, kind) in Secrets.Where(s => settings.Contains(s.Key)))
+        {
+            given.Add((key, kind, settings.GetSecret(key)));
+        }
+
+        foreach (var (key, kind, isFile) in FlatKeys)
+        {
+            if (settings.GetString(key) is { } value)
+            {
+                given.Add((key, kind, ReadFlat(settings, key, isFile, value.Trim())));
+            }
+        }
+
         if (given.Count == 0)
         {
             return new AzureCredentialSource(AzureCredentialKind.Default, null);
@@ -32,13 +50,18 @@ internal sealed record AzureCredentialSource(AzureCredentialKind Kind, SecretRef
             settings.AddProblem(given[1].Key, $"excludes {given[0].Key}: set one credential source only");
         }
 
-        var (key, kind, isFile, value) = given[0];
-        if (string.IsNullOrWhiteSpace(value))
+        return new AzureCredentialSource(given[0].Kind, given[0].Secret);
+    }
+
+    private static SecretReference? ReadFlat(PluginSettings settings, string key, bool isFile, string value)
+    {
+        var setting = $"{settings.Path}.{key}";
+        if (value.Length == 0)
         {
             settings.AddProblem(key, isFile ? "must be a file path" : "must be an environment variable name");
+            return null;
         }
 
-        var secret = isFile ? SecretReference.FromFile(key, value!) : SecretReference.FromEnvironment(key, value!);
-        return new AzureCredentialSource(kind, secret);
+        return isFile ? SecretReference.FromFile(setting, value) : SecretReference.FromEnvironment(setting, value);
     }
 }

@@ -37,19 +37,9 @@ internal sealed record AzureSettings(
         var encryptionScope = settings.GetString("encryptionScope");
 
         // Azure allows blocks up to 4000 MiB, but each one in flight is a buffer in this process.
-        var blockSizeMiB = settings.GetInt32("blockSizeMiB", 8);
-        if (blockSizeMiB is < 1 or > 4000)
-        {
-            settings.AddProblem("blockSizeMiB", $"must be between 1 and 4000, not {blockSizeMiB}");
-        }
-
-        var maxConcurrency = settings.GetInt32("maxConcurrency", 4);
-        if (maxConcurrency is < 1 or > 64)
-        {
-            settings.AddProblem("maxConcurrency", $"must be between 1 and 64, not {maxConcurrency}");
-        }
-
-        return new AzureSettings(container, accountUrl, credential, accessTier, encryptionScope, Math.Clamp(blockSizeMiB, 1, 4000) * MiB, maxConcurrency);
+        var blockSizeMiB = settings.GetInt32("blockSizeMiB", 8, 1, 4000);
+        var maxConcurrency = settings.GetInt32("maxConcurrency", 4, 1, 64);
+        return new AzureSettings(container, accountUrl, credential, accessTier, encryptionScope, blockSizeMiB * MiB, maxConcurrency);
     }
 
     private static Uri? ReadAccountUrl(PluginSettings settings, AzureCredentialSource credential)
@@ -67,20 +57,19 @@ internal sealed record AzureSettings(
 
         if (string.IsNullOrWhiteSpace(text))
         {
-            settings.AddProblem("accountUrl", "is required (e.g. https://<account>.blob.core.windows.net) unless connectionStringEnv or connectionStringFile is set");
+            settings.AddProblem("accountUrl", "is required (e.g. https://<account>.blob.core.windows.net) unless connectionString is set");
             return null;
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http"))
+        if (settings.GetHttpUrl("accountUrl") is not { } url)
         {
-            settings.AddProblem("accountUrl", $"must be an http(s) URL, not '{text}'");
             return null;
         }
 
         if (!string.IsNullOrEmpty(url.Query))
         {
             // A SAS pasted into the URL would end up in logs and in the spec: it belongs in sasTokenEnv/sasTokenFile.
-            settings.AddProblem("accountUrl", "must not carry a query string (a SAS token goes in sasTokenEnv or sasTokenFile)");
+            settings.AddProblem("accountUrl", "must not carry a query string (a SAS token goes in sasToken)");
             return null;
         }
 
@@ -93,22 +82,6 @@ internal sealed record AzureSettings(
         return url;
     }
 
-    private static AccessTier? ReadAccessTier(PluginSettings settings)
-    {
-        var text = settings.GetString("accessTier");
-        if (text is null)
-        {
-            return null;
-        }
-
-        string[] known = ["Hot", "Cool", "Cold", "Archive"];
-        var match = known.FirstOrDefault(t => string.Equals(t, text.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (match is null)
-        {
-            settings.AddProblem("accessTier", $"must be one of {string.Join(", ", known)}, not '{text}'");
-            return null;
-        }
-
-        return new AccessTier(match);
-    }
+    private static AccessTier? ReadAccessTier(PluginSettings settings) =>
+        settings.GetChoice("accessTier", ["Hot", "Cool", "Cold", "Archive"]) is { } tier ? new AccessTier(tier) : (AccessTier?)null;
 }

@@ -27,14 +27,10 @@ internal sealed record GcsSettings(
     {
         var bucket = settings.GetRequiredString("bucket");
         var kmsKeyName = settings.GetString("kmsKeyName");
-        var storageClass = ReadStorageClass(settings);
+        var storageClass = settings.GetChoice("storageClass", ["STANDARD", "NEARLINE", "COLDLINE", "ARCHIVE"]);
 
         // Any whole number of MiB is a multiple of the 256 KiB the resumable protocol requires.
-        var chunkSizeMiB = settings.GetInt32("chunkSizeMiB", 8);
-        if (chunkSizeMiB is < 1 or > 1024)
-        {
-            settings.AddProblem("chunkSizeMiB", $"must be between 1 and 1024, not {chunkSizeMiB}");
-        }
+        var chunkSizeMiB = settings.GetInt32("chunkSizeMiB", 8, 1, 1024);
 
         var baseUri = ReadBaseUri(settings);
         var anonymous = settings.GetBoolean("anonymous", false);
@@ -44,42 +40,23 @@ internal sealed record GcsSettings(
             settings.AddProblem("anonymous", "is only for a test server: set baseUri too");
         }
 
-        return new GcsSettings(bucket, kmsKeyName, storageClass, Math.Clamp(chunkSizeMiB, 1, 1024) * MiB, baseUri, anonymous);
-    }
-
-    private static string? ReadStorageClass(PluginSettings settings)
-    {
-        var text = settings.GetString("storageClass");
-        if (text is null)
-        {
-            return null;
-        }
-
-        string[] known = ["STANDARD", "NEARLINE", "COLDLINE", "ARCHIVE"];
-        var match = known.FirstOrDefault(c => string.Equals(c, text.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (match is null)
-        {
-            settings.AddProblem("storageClass", $"must be one of {string.Join(", ", known)}, not '{text}'");
-        }
-
-        return match;
+        return new GcsSettings(bucket, kmsKeyName, storageClass, chunkSizeMiB * MiB, baseUri, anonymous);
     }
 
     private static Uri? ReadBaseUri(PluginSettings settings)
     {
-        var text = settings.GetString("baseUri");
-        if (text is null)
+        if (settings.GetHttpUrl("baseUri") is not { } uri)
         {
             return null;
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(uri.Query))
+        if (!string.IsNullOrEmpty(uri.Query))
         {
-            settings.AddProblem("baseUri", $"must be an http(s) URL without a query, e.g. https://storage.googleapis.com/storage/v1/, not '{text}'");
+            settings.AddProblem("baseUri", $"must not carry a query string (e.g. https://storage.googleapis.com/storage/v1/), not '{uri}'");
             return null;
         }
 
         // The client appends paths (b/{bucket}/o) to it: without the trailing slash the last segment would be replaced.
-        return text.EndsWith('/') ? uri : new Uri(text + "/");
+        return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
     }
 }

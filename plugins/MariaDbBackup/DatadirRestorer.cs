@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa;
+using Backup.MariaDb;
 using CliWrap;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +23,12 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
         if (context.Target.Host is not null || context.Target.Port is not null)
         {
             throw new BackupRestoreException("--target-host/--target-port do not apply to a mariadb-backup restore: it writes --target-datadir, then you start the server on it");
+        }
+
+        if (context.Databases.Count > 0)
+        {
+            // A physical backup is the whole datadir: InnoDB's system tablespace and logs belong to every database.
+            throw new BackupRestoreException("--database does not apply to a mariadb-backup restore: it restores the whole data directory; nothing was restored");
         }
 
         var entryName = context.Metadata.GetValueOrDefault("entryName") ?? MariaDbBackupSettings.DefaultEntryName;

@@ -1,5 +1,5 @@
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb.Nodes;
 
 namespace Backup.Plugins.MariaDbBackup;
 
@@ -19,12 +19,7 @@ internal sealed record MariaDbBackupSettings(NodeSettings Nodes, string BackupCo
         var nodes = NodeSettings.Read(settings);
         var backupCommand = settings.GetString("backupCommand", "mariadb-backup")!;
         var streamCommand = settings.GetString("streamCommand", "mbstream")!;
-        var entryName = settings.GetString("entryName", DefaultEntryName)!;
-        // The contract's one rule, which the host enforces at run time: refused here before anything runs.
-        if (!BackupEntryName.IsValid(entryName))
-        {
-            settings.AddProblem("entryName", $"must be a plain file name of letters, digits, '.', '_' and '-' (not '{BackupEntryName.Reserved}'), not '{entryName}'");
-        }
+        var entryName = settings.GetEntryName("entryName", DefaultEntryName);
 
         return new MariaDbBackupSettings(nodes, backupCommand, streamCommand, entryName);
     }

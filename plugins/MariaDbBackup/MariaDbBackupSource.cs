@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa;
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb;
+using Backup.MariaDb.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Plugins.MariaDbBackup;
@@ -48,13 +48,13 @@ internal sealed partial class MariaDbBackupSource(MariaDbBackupSettings settings
             ? await DesyncGuard.EnterAsync(probe, node, logger, cancellationToken).ConfigureAwait(false)
             : null;
 
-        CountingStream? tap = null;
+        CountingWriteStream? tap = null;
         logger.LogInformation("Streaming a physical backup of {Node} as {User} into {Entry}", node, settings.Nodes.User, settings.EntryName);
         await context.Writer.WriteEntryAsync(
             settings.EntryName,
             async (stream, ct) =>
             {
-                tap = new CountingStream(stream);
+                tap = new CountingWriteStream(stream);
                 await RunAsync(node, login.Wrap(settings.BackupCommand, arguments).WithStandardOutputPipe(BlockingPipeReader.To(tap)), ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);

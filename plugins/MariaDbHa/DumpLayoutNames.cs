@@ -10,11 +10,11 @@ internal static class DumpLayoutNames
         ["schemas"] = DumpLayout.Schemas,
     };
 
-    /// <summary>The names a spec may use, for error messages.</summary>
-    public static string All => string.Join(", ", ByName.Keys);
+    /// <summary>The names a spec may use.</summary>
+    public static IReadOnlyCollection<string> All => ByName.Keys;
 
-    /// <summary>The layout named <paramref name="name"/>, or null.</summary>
-    public static DumpLayout? Parse(string name) => ByName.TryGetValue(name, out var layout) ? layout : null;
+    /// <summary>The layout named <paramref name="name"/>, one of <see cref="All"/>.</summary>
+    public static DumpLayout Parse(string name) => ByName[name];
 
     /// <summary>The name of <paramref name="layout"/>.</summary>
     public static string Name(DumpLayout layout) => ByName.First(kv => kv.Value == layout).Key;

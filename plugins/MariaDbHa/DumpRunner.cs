@@ -1,5 +1,6 @@
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb;
+using Backup.MariaDb.Nodes;
 using Backup.Plugins.MariaDbHa.Inventory;
 using CliWrap;
 

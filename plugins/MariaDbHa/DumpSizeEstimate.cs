@@ -1,4 +1,4 @@
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb.Nodes;
 using MySqlConnector;
 
 namespace Backup.Plugins.MariaDbHa;

@@ -1,10 +1,11 @@
+using Backup.MariaDb;
 using Backup.Plugins.MariaDbHa.Inventory;
 
 namespace Backup.Plugins.MariaDbHa;
 
 /// <summary>A write-only pass-through stream that counts bytes, keeps the dump's head and tail for checks and, when asked, reads its inventory.</summary>
 /// <remarks>The head gives the server version; the tail proves the dump was not cut off and holds its GTID position.</remarks>
-internal sealed class DumpStreamTap(Stream inner, DumpInventory? inventory = null) : Stream
+internal sealed class DumpStreamTap(Stream inner, DumpInventory? inventory = null) : CountingWriteStream(inner)
 {
     private const int HeadSize = 1024;
     // The tail holds the trailer and, before it, the GTID comment --master-data=2 --gtid writes (~500 bytes from the end).
@@ -13,21 +14,6 @@ internal sealed class DumpStreamTap(Stream inner, DumpInventory? inventory = nul
     private readonly byte[] _head = new byte[HeadSize];
     private readonly byte[] _tail = new byte[TailSize];
     private int _headLength;
-    private long _length;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => _length;
-
-    public override long Position
-    {
-        get => _length;
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>The first bytes written (up to 1 KiB).</summary>
     public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
@@ -37,9 +23,9 @@ internal sealed class DumpStreamTap(Stream inner, DumpInventory? inventory = nul
     {
         get
         {
-            var count = (int)Math.Min(_length, TailSize);
+            var count = (int)Math.Min(Length, TailSize);
             var result = new byte[count];
-            var start = (int)((_length - count) % TailSize);
+            var start = (int)((Length - count) % TailSize);
             for (var i = 0; i < count; i++)
             {
                 result[i] = _tail[(start + i) % TailSize];
@@ -52,34 +38,7 @@ internal sealed class DumpStreamTap(Stream inner, DumpInventory? inventory = nul
     /// <summary>The inventory read from the bytes written, when one was asked for.</summary>
     public DumpInventory? Inventory => inventory;
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        Observe(buffer);
-        inner.Write(buffer);
-    }
-
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        Observe(buffer.Span);
-        await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    private void Observe(ReadOnlySpan<byte> data)
+    protected override void Observe(ReadOnlySpan<byte> data)
     {
         inventory?.Scan(data);
         if (_headLength < HeadSize)
@@ -91,12 +50,10 @@ internal sealed class DumpStreamTap(Stream inner, DumpInventory? inventory = nul
 
         // Only the last TailSize bytes of this write can matter; write them into the ring buffer.
         var skip = Math.Max(0, data.Length - TailSize);
-        var position = _length + skip;
+        var position = Length + skip;
         foreach (var b in data[skip..])
         {
             _tail[(int)(position++ % TailSize)] = b;
         }
-
-        _length += data.Length;
     }
 }

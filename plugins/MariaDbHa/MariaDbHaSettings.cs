@@ -1,6 +1,6 @@
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Nodes;
-using Backup.Plugins.MariaDbHa.Passwords;
+using Backup.MariaDb.Nodes;
+using Backup.MariaDb.Passwords;
 
 namespace Backup.Plugins.MariaDbHa;
 
@@ -46,21 +46,9 @@ internal sealed record MariaDbHaSettings(
         {
             settings.AddProblem("extraArgs", problem);
         }
-        var entryName = settings.GetString("entryName", "all-databases-dump.sql")!;
-
-        // The writer takes a plain file name; a path would escape the archive's layout.
-        if (entryName.Length == 0 || entryName.IndexOfAny(['/', '\\']) >= 0 || entryName is "." or "..")
-        {
-            settings.AddProblem("entryName", $"must be a plain file name, not '{entryName}'");
-        }
-
-        var layoutName = settings.GetString("layout", "seed")!;
-        var layout = DumpLayoutNames.Parse(layoutName);
-        if (layout is null)
-        {
-            settings.AddProblem("layout", $"must be one of {DumpLayoutNames.All}, not '{layoutName}'");
-        }
-        else if (layout == DumpLayout.GaleraSafe && entryName == DumpArguments.UsersEntryName)
+        var entryName = settings.GetEntryName("entryName", "all-databases-dump.sql");
+        var layout = DumpLayoutNames.Parse(settings.GetChoice("layout", DumpLayoutNames.All, "seed")!);
+        if (layout == DumpLayout.GaleraSafe && entryName == DumpArguments.UsersEntryName)
         {
             settings.AddProblem("entryName", $"must not be '{DumpArguments.UsersEntryName}': the galera-safe layout writes users there");
         }
@@ -72,7 +60,7 @@ internal sealed record MariaDbHaSettings(
             dumpCommand,
             extraArgs,
             entryName,
-            layout ?? DumpLayout.Seed,
+            layout,
             nodes.Desync,
             nodes.Prefer,
             nodes.Avoid,

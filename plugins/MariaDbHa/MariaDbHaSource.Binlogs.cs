@@ -1,5 +1,5 @@
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Binlogs;
+using Backup.MariaDb.Binlogs;
 using Backup.Plugins.MariaDbHa.Restore;
 
 namespace Backup.Plugins.MariaDbHa;

@@ -1,5 +1,5 @@
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb.Nodes;
 
 namespace Backup.Plugins.MariaDbHa;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Backup.Abstractions;
+using Backup.MariaDb;
+using Backup.MariaDb.Nodes;
 using Backup.Plugins.MariaDbHa.Inventory;
-using Backup.Plugins.MariaDbHa.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Plugins.MariaDbHa;

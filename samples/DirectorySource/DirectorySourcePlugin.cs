@@ -17,13 +17,8 @@ public sealed class DirectorySourcePlugin : IBackupSourcePlugin
     {
         // Read every setting before throwing, so the user sees all mistakes at once; the host reports unread keys.
         var settings = context.Settings;
-        var path = settings.GetRequiredString("path");
-        var entryName = settings.GetString("entryName", "files.tar")!;
-        if (path.Length > 0 && !Path.IsPathFullyQualified(path))
-        {
-            settings.AddProblem("path", $"must be an absolute path, not '{path}'");
-        }
-
+        var path = settings.GetRequiredAbsolutePath("path");
+        var entryName = settings.GetEntryName("entryName", "files.tar");
         settings.ThrowIfInvalid();
 
         // No file system access here: `backup validate` creates the source too, possibly on another machine.

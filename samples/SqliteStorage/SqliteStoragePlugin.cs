@@ -16,12 +16,7 @@ public sealed class SqliteStoragePlugin : IBackupStoragePlugin
     public IBackupStorage CreateStorage(PluginContext context)
     {
         var settings = context.Settings;
-        var database = settings.GetRequiredString("database");
-        if (database.Length > 0 && !Path.IsPathFullyQualified(database))
-        {
-            settings.AddProblem("database", $"must be an absolute path, not '{database}'");
-        }
-
+        var database = settings.GetRequiredAbsolutePath("database");
         settings.ThrowIfInvalid();
 
         // No file access here: `backup validate` creates the storage too, possibly on another machine.

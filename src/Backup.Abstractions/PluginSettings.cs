@@ -10,7 +10,7 @@ namespace Backup.Abstractions;
 /// <c>Create*</c> method returns and reports them as one line each, so a typo in a key is never silently ignored.
 /// Not thread-safe: read settings from one thread while creating the plugin.
 /// </remarks>
-public sealed class PluginSettings
+public sealed partial class PluginSettings
 {
     private readonly Dictionary<string, SettingValue> _values;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);

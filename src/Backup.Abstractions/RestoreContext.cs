@@ -17,9 +17,10 @@ public sealed record RestoreContext(
 {
     /// <summary>The databases the user asked for (<c>restore --database</c>), or empty for the whole backup.</summary>
     /// <remarks>
-    /// Since contract 1.3. The host already filters the entries to these databases' sections of the dump; a source
-    /// uses the list to judge the target (only these databases must be absent, without <see cref="Force"/>) and to
-    /// leave out entries that are not per-database, such as users and grants.
+    /// Since contract 1.3. The host does not know what an entry holds: the source loads only these databases (and
+    /// refuses, before loading anything, a name the backup does not hold), judges the target by them (only these
+    /// databases must be absent, without <see cref="Force"/>) and leaves out entries that are not per-database, such
+    /// as users and grants. A source that cannot restore part of a backup refuses a non-empty list.
     /// </remarks>
     public IReadOnlyList<string> Databases { get; init; } = [];
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using CliWrap;
 
-namespace Backup.Plugins.MariaDbHa;
+namespace Backup.MariaDb;
 
 /// <summary>Moves a child's stdout into a stream with blocking reads on a thread of its own, in large chunks.</summary>
 /// <remarks>

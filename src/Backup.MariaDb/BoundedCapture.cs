@@ -1,7 +1,7 @@
 using System.Text;
 using CliWrap;
 
-namespace Backup.Plugins.MariaDbHa;
+namespace Backup.MariaDb;
 
 /// <summary>A stderr pipe that keeps only the first few KiB and drains the rest, so a chatty process cannot fill memory.</summary>
 internal sealed class BoundedCapture

@@ -1,6 +1,6 @@
 using CliWrap;
 
-namespace Backup.Plugins.MariaDbHa;
+namespace Backup.MariaDb;
 
 /// <summary>How a MariaDB client program (mariadb-dump, mariadb) logs in: the password in an <see cref="OptionFile"/> named by its first argument, and no secret in its environment.</summary>
 /// <remarks>

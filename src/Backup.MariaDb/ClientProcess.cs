@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using CliWrap;
 
-namespace Backup.Plugins.MariaDbHa;
+namespace Backup.MariaDb;
 
 /// <summary>Runs a MariaDB client program (mariadb-dump, mariadb) with a bounded stderr capture and reports how it ended, for the caller to judge.</summary>
 internal static class ClientProcess

@@ -1,8 +1,8 @@
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb.Nodes;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
-namespace Backup.Plugins.MariaDbHa;
+namespace Backup.MariaDb;
 
 /// <summary>Holds a Galera node desynced (<c>wsrep_desync=ON</c>) for a dump, so flow control does not stall the cluster, and always undoes it.</summary>
 /// <remarks>

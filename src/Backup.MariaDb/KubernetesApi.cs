@@ -3,7 +3,7 @@ using Backup.Abstractions;
 using k8s;
 using k8s.Exceptions;
 
-namespace Backup.Plugins.MariaDbHa;
+namespace Backup.MariaDb;
 
 /// <summary>Creates Kubernetes API clients and describes API failures; shared by the Secret password source and node discovery.</summary>
 internal static class KubernetesApi

@@ -1,5 +1,5 @@
 
-namespace Backup.Plugins.MariaDbHa;
+namespace Backup.MariaDb;
 
 /// <summary>A dump failed because of the node (exit code, truncation, lost connection): the source may try the next node.</summary>
 /// <remarks>Never leaves the plugin: the source turns it into a <see cref="Backup.Abstractions.BackupSourceException"/> when no node is left.</remarks>

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace Backup.Plugins.MariaDbHa;
+namespace Backup.MariaDb;
 
 /// <summary>A MariaDB option file carrying the password, so it never appears in argv or the environment.</summary>
 /// <remarks>

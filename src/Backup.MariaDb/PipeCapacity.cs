@@ -1,7 +1,7 @@
 using System.IO.Pipes;
 using System.Runtime.InteropServices;
 
-namespace Backup.Plugins.MariaDbHa;
+namespace Backup.MariaDb;
 
 /// <summary>Grows a Linux pipe's kernel buffer (<c>F_SETPIPE_SZ</c>) so the writer can run ahead of a busy reader.</summary>
 /// <remarks>

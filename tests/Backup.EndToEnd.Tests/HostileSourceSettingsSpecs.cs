@@ -46,7 +46,7 @@ public sealed class HostileSourceSettingsSpecs : IAsyncLifetime
         var result = await HostAsync("run", "", password: "file: /dev/zero");
 
         result.ExitCode.Should().Be(6, result.StandardError);
-        result.ErrorLines().Should().ContainSingle().Which.Should().Be("error: the password file '/dev/zero' is larger than 64 KiB: not a password file");
+        result.ErrorLines().Should().ContainSingle().Which.Should().Be("error: source.settings.password: file '/dev/zero' is larger than 64 KiB: not a secret");
     }
 
     private async Task<BufferedCommandResult> HostAsync(string command, string settings, bool withHost = true, string password = $"env: {TestServers.MariaDbPasswordVariable}")

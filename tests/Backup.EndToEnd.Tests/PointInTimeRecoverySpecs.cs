@@ -79,7 +79,7 @@ public sealed class PointInTimeRecoverySpecs : IAsyncLifetime
         (await archiver.TerminateAsync()).ExitCode.Should().Be(143);
         await _cluster.StartAsync(killed);
 
-        await using var fresh = await ScratchServer.StartEmptyAsync(Directory.CreateDirectory(_dir.Combine("fresh")).FullName);
+        await using var fresh = await ScratchServer.StartFreshAsync();
         var time = target.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--to-time", time, "--target-host", "127.0.0.1", "--target-port", fresh.Port.ToString(CultureInfo.InvariantCulture)], clients);
 

@@ -1,6 +1,7 @@
 using Backup.Abstractions;
 using Backup.Host.Monitoring;
 using Backup.Host.Spec;
+using SecretReference = Backup.Host.Spec.SecretReference;
 
 namespace Backup.Host.Tests;
 

@@ -39,12 +39,12 @@ public sealed class SettingsSpecs
         problems.Should().HaveCount(9);
         problems.Should().Contain(p => p.Contains("storage.settings.bucket must be a bucket name"));
         problems.Should().Contain(p => p.Contains("storage.settings.storageClass must be one of STANDARD"));
-        problems.Should().Contain(p => p.Contains("storage.settings.serverSideEncryption must be AES256 or aws:kms"));
+        problems.Should().Contain(p => p.Contains("storage.settings.serverSideEncryption must be one of AES256, aws:kms"));
         problems.Should().Contain(p => p.Contains("storage.settings.kmsKeyId needs serverSideEncryption: aws:kms"));
         problems.Should().Contain(p => p.Contains("storage.settings.partSizeMiB must be between 5"));
         problems.Should().Contain(p => p.Contains("storage.settings.maxConcurrentParts must be between 1 and 16"));
-        problems.Should().Contain(p => p.Contains("storage.settings.maxParts must be between 100 and 10000 (S3's limit), not 20000"));
-        problems.Should().Contain(p => p.Contains("storage.settings.requestChecksumCalculation must be WHEN_SUPPORTED or WHEN_REQUIRED"));
+        problems.Should().Contain(p => p.Contains("storage.settings.maxParts must be between 100 and 10000, not 20000"));
+        problems.Should().Contain(p => p.Contains("storage.settings.requestChecksumCalculation must be one of WHEN_SUPPORTED, WHEN_REQUIRED"));
         problems.Should().Contain(p => p.Contains("storage.settings.caBundle names a file that does not exist"));
     }
 

@@ -53,7 +53,7 @@ public sealed class AzureStorageSpecs : IAsyncLifetime, IDisposable
     [Theory]
     [InlineData("https://a.blob.core.windows.net/?sv=2024&sig=abc", "must not carry a query string")]
     [InlineData("http://a.blob.core.windows.net", "must be https with DefaultAzureCredential")]
-    [InlineData("a.blob.core.windows.net", "must be an http(s) URL")]
+    [InlineData("a.blob.core.windows.net", "must be an http:// or https:// URL")]
     public void An_unusable_account_url_is_refused_before_anything_runs(string url, string problem)
     {
         var settings = Azurite.Section(new Dictionary<string, string> { ["container"] = "c", ["accountUrl"] = url });
@@ -115,6 +115,44 @@ public sealed class AzureStorageSpecs : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_connection_string_named_as_every_plugin_names_a_secret_is_read_from_its_variable()
+    {
+        var section = SettingsBuilder.From(
+            new Dictionary<string, object>
+            {
+                ["container"] = Azurite.Container,
+                ["connectionString"] = new Dictionary<string, object> { ["env"] = TestServers.AzuriteConnectionStringVariable },
+            },
+            "storage.settings");
+        var storage = new AzureStoragePlugin().CreateStorage(new PluginContext(section, NullLoggerFactory.Instance));
+        section.UnreadKeys.Should().BeEmpty();
+        var key = $"{_prefix}/nested.bin";
+
+        await storage.UploadAsync(key, new PatternStream(1000), UploadOptions.For("application/octet-stream"), default);
+
+        (await ((IReadableBackupStorage)storage).ListAsync(_prefix, default).ToListAsync()).Should().ContainSingle().Which.Key.Should().Be(key);
+    }
+
+    [Fact]
+    public void A_secret_in_the_new_shape_and_one_in_the_old_flat_keys_exclude_each_other()
+    {
+        var section = SettingsBuilder.From(
+            new Dictionary<string, object>
+            {
+                ["container"] = "c",
+                ["accountUrl"] = "https://a.blob.core.windows.net",
+                ["sasToken"] = new Dictionary<string, object> { ["file"] = "/run/secrets/sas" },
+                ["connectionStringEnv"] = "CONN",
+            },
+            "storage.settings");
+
+        var act = () => new AzureStoragePlugin().CreateStorage(new PluginContext(section, NullLoggerFactory.Instance));
+
+        act.Should().Throw<BackupSettingsException>().Which.Problems.Should().ContainSingle()
+            .Which.Should().EndWith("storage.settings.connectionStringEnv excludes sasToken: set one credential source only");
+    }
+
+    [Fact]
     public async Task A_wrong_account_key_fails_with_one_line_saying_access_denied_without_the_key()
     {
         const string variable = "BACKUP_TEST_AZURE_SPECS_WRONG_KEY";
@@ -133,7 +171,7 @@ public sealed class AzureStorageSpecs : IAsyncLifetime, IDisposable
     {
         var act = () => Create(Azurite.Settings(variable: "BACKUP_TEST_AZURE_NOT_SET")).UploadAsync($"{_prefix}/x", new MemoryStream(), UploadOptions.For("text/plain"), default);
 
-        (await act.Should().ThrowAsync<BackupCredentialsException>()).Which.Message.Should().Be("azure: connectionStringEnv: $BACKUP_TEST_AZURE_NOT_SET is not set or empty");
+        (await act.Should().ThrowAsync<BackupCredentialsException>()).Which.Message.Should().Be("storage.settings.connectionStringEnv: $BACKUP_TEST_AZURE_NOT_SET is not set or empty");
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Backup.Plugins.MariaDbHa.Binlogs;
+using Backup.MariaDb.Binlogs;
 
 namespace Backup.Plugins.MariaDbHa.Tests;
 

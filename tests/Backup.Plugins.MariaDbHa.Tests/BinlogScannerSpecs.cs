@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Backup.Plugins.MariaDbHa.Binlogs;
+using Backup.MariaDb.Binlogs;
 using Backup.Testing;
 
 namespace Backup.Plugins.MariaDbHa.Tests;

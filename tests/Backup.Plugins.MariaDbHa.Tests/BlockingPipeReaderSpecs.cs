@@ -1,3 +1,4 @@
+using Backup.MariaDb;
 using Backup.Testing;
 using CliWrap;
 

@@ -1,4 +1,4 @@
-using Backup.Plugins.MariaDbHa;
+using Backup.MariaDb;
 using CliWrap;
 
 namespace Backup.Plugins.MariaDbHa.Tests;

@@ -59,7 +59,7 @@ public sealed class PasswordSourceSpecs
         var act = () => run.RunAsync(SourceRun.ServerSettings(SourceRun.FilePassword("/nonexistent/password")));
 
         (await act.Should().ThrowAsync<BackupCredentialsException>())
-            .Which.Message.Should().StartWith("cannot read the password file '/nonexistent/password'");
+            .Which.Message.Should().StartWith("source.settings.password: cannot read file '/nonexistent/password'");
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class PasswordSourceSpecs
         var act = () => run.RunAsync(SourceRun.ServerSettings(SourceRun.FilePassword(file)));
 
         (await act.Should().ThrowAsync<BackupCredentialsException>())
-            .Which.Message.Should().Be($"the password file '{file}' is empty");
+            .Which.Message.Should().Be($"source.settings.password: file '{file}' is empty");
     }
 
     [Theory]
@@ -94,7 +94,7 @@ public sealed class PasswordSourceSpecs
         var act = () => run.RunAsync(SourceRun.ServerSettings(SourceRun.FilePassword(file)));
 
         (await act.Should().ThrowAsync<BackupCredentialsException>())
-            .Which.Message.Should().Be($"the password file '{file}' is larger than 64 KiB: not a password file");
+            .Which.Message.Should().Be($"source.settings.password: file '{file}' is larger than 64 KiB: not a secret");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Backup.MariaDb;
 using CliWrap;
 
 namespace Backup.Plugins.MariaDbHa.Tests;

@@ -1,4 +1,5 @@
 using Backup.Abstractions;
+using Backup.Plugins.MariaDbHa.Dump;
 
 namespace Backup.Plugins.MariaDbHa.Inventory;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Backup.Abstractions;
+using Backup.Plugins.MariaDbHa.Dump;
 
 namespace Backup.Plugins.MariaDbHa.Inventory;
 
@@ -12,7 +13,7 @@ namespace Backup.Plugins.MariaDbHa.Inventory;
 /// Memory is bounded by <see cref="ContentInventory.MaxItems"/>: a dump with more objects gives no inventory rather than
 /// an unbounded one. Objects of the system schemas are not recorded (a restore does not own them).
 /// </remarks>
-internal sealed class DumpStatements
+internal sealed class DumpStatements : IDumpTokens
 {
     // How many tokens may precede the keyword a statement is recognised by: "CREATE DEFINER=`u`@`h` SQL SECURITY DEFINER VIEW"
     // needs 9, "INSERT LOW_PRIORITY IGNORE INTO" 3.
@@ -39,9 +40,6 @@ internal sealed class DumpStatements
 
     /// <summary>Whether the statement's words still matter (the scanner may skip them otherwise).</summary>
     public bool WantsWords => _mode is not (Mode.Ignore or Mode.Values);
-
-    /// <summary>Whether no token of the current statement was seen yet (where DELIMITER is a client command).</summary>
-    public bool AtStart => _mode == Mode.Start;
 
     /// <summary>Whether the dump held more than <see cref="ContentInventory.MaxItems"/> objects, so there is no inventory.</summary>
     public bool Overflowed { get; private set; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Backup.Abstractions;
+using Backup.MariaDb;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Plugins.MariaDbHa.Restore;

@@ -1,4 +1,5 @@
 using Backup.Abstractions;
+using Backup.MariaDb;
 using CliWrap;
 
 namespace Backup.Plugins.MariaDbHa.Restore;

@@ -1,5 +1,7 @@
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb;
+using Backup.MariaDb.Nodes;
+using Backup.Plugins.MariaDbHa.Dump;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
@@ -21,6 +23,13 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
         if (order.Count == 0)
         {
             throw new BackupRestoreException($"backup {context.BackupId} has no .sql entry to load (entries: {string.Join(", ", context.Entries.EntryNames)})");
+        }
+
+        // Checked before anything is loaded, and before the target is touched: a mistyped name loads nothing.
+        var databases = context.Databases.Count == 0 ? null : context.Databases.ToHashSet(StringComparer.Ordinal);
+        if (databases is not null)
+        {
+            await RequireDatabasesAsync(context, order, cancellationToken).ConfigureAwait(false);
         }
 
         var password = await settings.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
@@ -55,7 +64,8 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
         foreach (var entry in order)
         {
             logger.LogInformation("Loading {Entry} of backup {BackupId} into {Server}", entry, context.BackupId, client.Server);
-            await using var stream = await context.Entries.OpenAsync(entry, cancellationToken).ConfigureAwait(false);
+            var opened = await context.Entries.OpenAsync(entry, cancellationToken).ConfigureAwait(false);
+            await using var stream = databases is null ? opened : new DatabaseFilterStream(opened, databases);
             await client.LoadAsync(stream, entry, cancellationToken).ConfigureAwait(false);
         }
 
@@ -71,6 +81,29 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
         var (host, port) = await TargetAsync(replay.Target, cancellationToken).ConfigureAwait(false);
         var client = new MariaDbClient(login, host, port, settings.User);
         await new BinlogReplayer(settings.BinlogCommand, client, settings.Password.SecretVariables, logger).ReplayAsync(replay, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses names no entry has a section for, listing the ones the backup has; reads every entry to load once more to find them.</summary>
+    private static async Task RequireDatabasesAsync(RestoreContext context, IReadOnlyList<string> order, CancellationToken cancellationToken)
+    {
+        var inDump = new List<string>();
+        foreach (var entry in order)
+        {
+            await using var stream = await context.Entries.OpenAsync(entry, cancellationToken).ConfigureAwait(false);
+            inDump.AddRange(await DumpSections.ListAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+
+        inDump = [.. inDump.Distinct(StringComparer.Ordinal)];
+        var missing = context.Databases.Where(name => !inDump.Contains(name, StringComparer.Ordinal)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var holds = inDump.Count == 0
+            ? "it has no database sections ('-- Current Database:' lines of an --all-databases dump)"
+            : "it holds " + string.Join(", ", inDump.Take(50)) + (inDump.Count > 50 ? $" and {inDump.Count - 50} more" : "");
+        throw new BackupRestoreException($"backup {context.BackupId} has no database {string.Join(", ", missing)}: {holds}; nothing was loaded");
     }
 
     /// <summary>Reads what the target (command-line override, else the source's settings) holds, for a drill's checks.</summary>

@@ -1,6 +1,6 @@
 using System.Text;
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb.Nodes;
 using MySqlConnector;
 
 namespace Backup.Plugins.MariaDbHa.Restore;

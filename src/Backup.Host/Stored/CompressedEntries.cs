@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
 using Backup.Abstractions;
-using Backup.Host.Dump;
 using Backup.Host.Encryption;
 using Backup.Host.Pipeline;
 
@@ -12,15 +11,13 @@ namespace Backup.Host.Stored;
 /// <remarks>
 /// The archive is opened anew for every entry: the staged copy in temp, or a second download (<c>--no-staging</c>).
 /// A tar is read forward to the entry asked for, so entries read out of order cost decompression, not disk. Every
-/// entry is checked again against the verified manifest while it is read (<see cref="VerifiedEntryStream"/>), and
-/// with <c>--database</c> it passes through <see cref="DatabaseFilterStream"/>.
+/// entry is checked again against the verified manifest while it is read (<see cref="VerifiedEntryStream"/>).
 /// </remarks>
 /// <param name="verified">The backup as the verifying pass saw it.</param>
 /// <param name="openArchive">Opens the archive's stored bytes from the start.</param>
 /// <param name="identities">The private keys of an encrypted archive, else null.</param>
 /// <param name="origin">Where <paramref name="openArchive"/> reads, for messages, e.g. <c>the staged copy</c>.</param>
 /// <param name="watch">Receives a mismatch and stops the load.</param>
-/// <param name="databases">The databases to load, or null for the whole dump.</param>
 /// <param name="loaded">Counts the entry bytes the source reads, for progress.</param>
 internal sealed class CompressedEntries(
     VerifiedBackup verified,
@@ -28,7 +25,6 @@ internal sealed class CompressedEntries(
     IReadOnlyList<AgeIdentity>? identities,
     string origin,
     IntegrityWatch watch,
-    IReadOnlySet<string>? databases,
     ProgressMeter loaded) : IBackupReader
 {
     private readonly ArchiveFormat _format = verified.Backup.Format!;
@@ -49,8 +45,7 @@ internal sealed class CompressedEntries(
             // The age layer authenticates each 64 KiB chunk as it is read; the entry's SHA-1 below covers the whole.
             var compressed = _format.IsEncrypted ? owner.Add(await DecryptAsync(raw, cancellationToken)) : raw;
             var data = _format.IsTar ? await SeekTarEntryAsync(owner, compressed, info, cancellationToken) : owner.Add(_format.OpenDecompression(compressed));
-            Stream entry = new MeteredReadStream(new VerifiedEntryStream(data, info, origin, watch, owner), loaded);
-            return databases is null ? entry : new DatabaseFilterStream(entry, databases);
+            return new MeteredReadStream(new VerifiedEntryStream(data, info, origin, watch, owner), loaded);
         }
         catch
         {

@@ -3,5 +3,4 @@ namespace Backup.Host.Stored;
 /// <summary>What a restore did.</summary>
 /// <param name="Verified">The backup, as verified before anything was loaded.</param>
 /// <param name="TempBytes">The bytes in the restore's temp directory when loading began, its peak: the staged archive (0 with --no-staging) and nothing else.</param>
-/// <param name="DumpDatabases">The databases with a section in the dump, as far as they were read (only with --database); empty otherwise.</param>
-internal sealed record RestoreResult(VerifiedBackup Verified, long TempBytes, IReadOnlyList<string> DumpDatabases);
+internal sealed record RestoreResult(VerifiedBackup Verified, long TempBytes);

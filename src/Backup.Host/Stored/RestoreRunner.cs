@@ -1,5 +1,4 @@
 using Backup.Abstractions;
-using Backup.Host.Dump;
 using Backup.Host.Encryption;
 using Backup.Host.Pipeline;
 using Backup.Host.Progress;
@@ -39,12 +38,10 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         var downloaded = new ProgressMeter(TimeProvider.System);
         status?.Enter("download", downloaded, backup.ArchiveSize);
         var identities = keys?.Identities;
-        var catalogs = new Dictionary<string, DumpSectionCatalog>(StringComparer.Ordinal);
-        Func<string, Stream>? entrySink = options.Databases.Count == 0 ? null : name => catalogs[name] = new DumpSectionCatalog();
         var staged = options.Staging ? Path.Combine(workspace.Subdirectory("staged"), backup.Id + backup.Format?.Suffix) : null;
         var verified = staged is null
-            ? await ArchiveVerifier.VerifyAsync(storage, backup, null, entrySink, cancellationToken, identities, downloaded)
-            : await StageAsync(storage, backup, staged, entrySink, identities, downloaded, cancellationToken);
+            ? await ArchiveVerifier.VerifyAsync(storage, backup, null, null, cancellationToken, identities, downloaded)
+            : await StageAsync(storage, backup, staged, identities, downloaded, cancellationToken);
         _logger.LogInformation("Backup {BackupId} verified: sha1 {Sha1}, {Bytes:N0} bytes", backup.Id, verified.Archive.Sha1, verified.Archive.Size);
 
         var manifest = verified.Manifest;
@@ -52,9 +49,6 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         {
             throw new BackupRestoreException($"backup {backup.Id} was made by source plugin '{manifest.SourcePlugin}', but the spec's source is '{spec.Source.Plugin}'");
         }
-
-        var inDump = catalogs.Values.SelectMany(c => c.Databases).Distinct(StringComparer.Ordinal).ToList();
-        RequireDatabases(backup.Id, options.Databases, inDump);
 
         var tempBytes = DirectorySize(workspace.Root);
         _logger.LogInformation("Temp holds {Bytes:N0} bytes while loading", tempBytes);
@@ -73,7 +67,6 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
             identities,
             staged is null ? $"a second download of {where}" : "the staged copy",
             watch,
-            options.Databases.Count == 0 ? null : options.Databases.ToHashSet(StringComparer.Ordinal),
             loaded);
         var context = new RestoreContext(backup.Id, manifest.SourceMetadata, entries, target, options.Force, workspace.Subdirectory("work")) { Databases = options.Databases };
         try
@@ -93,7 +86,7 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
             throw changed;
         }
 
-        return watch.Failure is { } late ? throw late : new RestoreResult(verified, tempBytes, inDump);
+        return watch.Failure is { } late ? throw late : new RestoreResult(verified, tempBytes);
     }
 
     /// <summary>Downloads the archive into <paramref name="path"/> while verifying it; a full disk is one line naming what it needs.</summary>
@@ -101,7 +94,6 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         IReadableBackupStorage storage,
         StoredBackup backup,
         string path,
-        Func<string, Stream>? entrySink,
         IReadOnlyList<AgeIdentity>? identities,
         ProgressMeter downloaded,
         CancellationToken cancellationToken)
@@ -112,7 +104,7 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
             // Closed inside the try: closing flushes, and a flush into a full disk fails too.
             await using (file)
             {
-                var verified = await ArchiveVerifier.VerifyAsync(storage, backup, file, entrySink, cancellationToken, identities, downloaded);
+                var verified = await ArchiveVerifier.VerifyAsync(storage, backup, file, null, cancellationToken, identities, downloaded);
                 await file.FlushAsync(cancellationToken);
                 return verified;
             }
@@ -125,21 +117,6 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
                 $"restore stages the compressed archive there, so it needs {backup.ArchiveSize:N0} bytes (--no-staging needs none and downloads the archive twice)",
                 ex);
         }
-    }
-
-    /// <summary>Refuses names the dump has no section for, listing the ones it has, before anything is loaded.</summary>
-    private static void RequireDatabases(string backupId, IReadOnlyList<string> wanted, IReadOnlyList<string> inDump)
-    {
-        var missing = wanted.Where(name => !inDump.Contains(name, StringComparer.Ordinal)).ToList();
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        var holds = inDump.Count == 0
-            ? "it has no database sections ('-- Current Database:' lines of an --all-databases dump)"
-            : "it holds " + string.Join(", ", inDump.Take(50)) + (inDump.Count > 50 ? $" and {inDump.Count - 50} more" : "");
-        throw new BackupRestoreException($"backup {backupId} has no database {string.Join(", ", missing)}: {holds}; nothing was loaded");
     }
 
     private static long DirectorySize(string root) =>

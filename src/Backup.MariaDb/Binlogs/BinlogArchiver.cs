@@ -1,9 +1,9 @@
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Nodes;
+using Backup.MariaDb.Nodes;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
-namespace Backup.Plugins.MariaDbHa.Binlogs;
+namespace Backup.MariaDb.Binlogs;
 
 /// <summary>Archives the closed binary logs of one elected node (Synced, Primary, chosen like a dump's node), falling over to another node at the next GTID.</summary>
 /// <remarks>

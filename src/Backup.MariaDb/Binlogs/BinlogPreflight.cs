@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Backup.Plugins.MariaDbHa.Binlogs;
+namespace Backup.MariaDb.Binlogs;
 
 /// <summary>Decides whether the nodes' binary logs can be archived so that any node can take over at the next GTID; pure, so every rule is tested without a server.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Backup.Plugins.MariaDbHa.Binlogs;
+namespace Backup.MariaDb.Binlogs;
 
 /// <summary>Reads the GTID events of a binary log file (format v4) without a client program: header by header, skipping every body it does not need.</summary>
 /// <remarks>

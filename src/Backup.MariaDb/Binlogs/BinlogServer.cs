@@ -1,7 +1,7 @@
 using System.Globalization;
 using MySqlConnector;
 
-namespace Backup.Plugins.MariaDbHa.Binlogs;
+namespace Backup.MariaDb.Binlogs;
 
 /// <summary>The binary-log facts of one node, read over an open connection: its files, where each starts in GTID terms, and its settings.</summary>
 internal sealed class BinlogServer(MySqlConnection connection)

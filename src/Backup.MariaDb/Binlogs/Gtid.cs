@@ -1,7 +1,7 @@
 using System.Globalization;
 using Backup.Abstractions;
 
-namespace Backup.Plugins.MariaDbHa.Binlogs;
+namespace Backup.MariaDb.Binlogs;
 
 /// <summary>A MariaDB GTID, <c>domain-server-sequence</c>; with <c>wsrep_gtid_mode=ON</c> every Galera node gives a write set the same one.</summary>
 internal sealed record Gtid(uint Domain, uint Server, ulong Sequence)

@@ -3,7 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>The pods behind a (headless) Kubernetes service, read from its EndpointSlices through the API server.</summary>
 /// <param name="namespace">The service's namespace.</param>

@@ -1,4 +1,4 @@
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>The privileges a login holds on <c>*.*</c>: its own and those of its active roles, as <c>SHOW GRANTS</c> lists them.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>Finds the servers a backup may dump from.</summary>
 internal interface INodeDiscovery

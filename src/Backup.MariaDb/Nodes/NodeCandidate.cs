@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>A server the backup may dump from, as discovery found it.</summary>
 /// <param name="Host">Its host name or IP address.</param>

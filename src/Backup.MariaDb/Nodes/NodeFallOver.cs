@@ -1,7 +1,7 @@
 using Backup.Abstractions;
 using Microsoft.Extensions.Logging;
 
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>Picks a healthy node (Synced, in the Primary component, ranked by prefer/avoid), runs one attempt on it and falls over to the next node when the attempt fails.</summary>
 /// <remarks>Shared by the mariadb-ha (mariadb-dump) and mariadb-backup (physical) sources: only the attempt differs.</remarks>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MySqlConnector;
 
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>Connects to nodes with MySqlConnector (the password stays in this process) to read their Galera state and the login's grants, and to toggle desync.</summary>
 internal sealed class NodeProbe(string user, string password, int connectTimeoutSeconds)

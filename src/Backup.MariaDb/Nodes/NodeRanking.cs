@@ -1,4 +1,4 @@
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>Orders usable nodes: preferred ones first (in the order given), avoided ones last, the least busy first among equals.</summary>
 /// <remarks>

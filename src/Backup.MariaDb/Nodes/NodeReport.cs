@@ -1,4 +1,4 @@
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>The outcome of probing one candidate: its status, or why it could not be probed or used.</summary>
 /// <param name="Node">The candidate.</param>

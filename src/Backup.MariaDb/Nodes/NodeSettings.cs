@@ -1,8 +1,8 @@
 using System.Globalization;
 using Backup.Abstractions;
-using Backup.Plugins.MariaDbHa.Passwords;
+using Backup.MariaDb.Passwords;
 
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>The settings every MariaDB source reads the same way: which nodes, how to log in, which node to choose, how often to fall over.</summary>
 /// <param name="Discovery">Where the candidate nodes come from: <c>host</c>, <c>hosts</c> or <c>kubernetesService</c>.</param>
@@ -26,28 +26,15 @@ internal sealed record NodeSettings(
     /// <summary>Reads the settings, recording every problem in <paramref name="settings"/> instead of throwing.</summary>
     public static NodeSettings Read(PluginSettings settings)
     {
-        var port = settings.GetInt32("port", 3306);
-        if (port is < 1 or > 65535)
-        {
-            settings.AddProblem("port", $"must be between 1 and 65535, not {port}");
-        }
+        var port = settings.GetInt32("port", 3306, 1, 65535);
 
         var discovery = ReadDiscovery(settings, port);
         var user = settings.GetString("user", "root")!;
         CheckPrintable(settings, "user", user);
         var password = PasswordSourceReader.Read(settings);
 
-        var maxAttempts = settings.GetInt32("maxAttempts", 3);
-        if (maxAttempts < 1)
-        {
-            settings.AddProblem("maxAttempts", $"must be at least 1, not {maxAttempts}");
-        }
-
-        var connectTimeout = settings.GetInt32("connectTimeoutSeconds", 5);
-        if (connectTimeout < 1)
-        {
-            settings.AddProblem("connectTimeoutSeconds", $"must be at least 1, not {connectTimeout}");
-        }
+        var maxAttempts = settings.GetInt32("maxAttempts", 3, 1, int.MaxValue);
+        var connectTimeout = settings.GetInt32("connectTimeoutSeconds", 5, 1, int.MaxValue);
 
         return new NodeSettings(
             discovery,

@@ -1,4 +1,4 @@
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>What a node said about itself when probed: its Galera state and the facts the manifest records.</summary>
 /// <param name="IsGalera">Whether wsrep is on; a server without it is a standalone server and always usable.</param>

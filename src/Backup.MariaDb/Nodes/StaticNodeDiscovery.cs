@@ -1,4 +1,4 @@
-namespace Backup.Plugins.MariaDbHa.Nodes;
+namespace Backup.MariaDb.Nodes;
 
 /// <summary>The nodes written in the spec: the <c>hosts</c> list, or the single <c>host</c> (e.g. a load-balanced service).</summary>
 internal sealed class StaticNodeDiscovery(IReadOnlyList<NodeCandidate> nodes) : INodeDiscovery

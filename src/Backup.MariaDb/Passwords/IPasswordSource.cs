@@ -1,4 +1,4 @@
-namespace Backup.Plugins.MariaDbHa.Passwords;
+namespace Backup.MariaDb.Passwords;
 
 /// <summary>Where the database password comes from; resolved only when the backup runs.</summary>
 internal interface IPasswordSource

@@ -3,7 +3,7 @@ using Backup.Abstractions;
 using k8s;
 using k8s.Autorest;
 
-namespace Backup.Plugins.MariaDbHa.Passwords;
+namespace Backup.MariaDb.Passwords;
 
 /// <summary>A password read from a key of a Kubernetes Secret through the API server.</summary>
 /// <param name="namespace">The Secret's namespace.</param>

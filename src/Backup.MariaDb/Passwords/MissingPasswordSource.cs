@@ -1,4 +1,4 @@
-namespace Backup.Plugins.MariaDbHa.Passwords;
+namespace Backup.MariaDb.Passwords;
 
 /// <summary>Stands in while settings are invalid; never used because validation throws first.</summary>
 internal sealed class MissingPasswordSource : IPasswordSource

@@ -1,49 +1,42 @@
 using Backup.Abstractions;
 
-namespace Backup.Plugins.MariaDbHa.Passwords;
+namespace Backup.MariaDb.Passwords;
 
 /// <summary>Reads the <c>password</c> section, which must name exactly one source.</summary>
 internal static class PasswordSourceReader
 {
     private const string Key = "password";
+    private const string KubernetesSecret = "kubernetesSecret";
 
     /// <summary>Returns the configured source; records a problem (and returns a placeholder) when there is not exactly one.</summary>
     public static IPasswordSource Read(PluginSettings settings)
     {
-        var section = settings.GetSection(Key);
-        if (section is null)
+        if (!settings.Contains(Key))
         {
-            if (!settings.Contains(Key))
-            {
-                settings.AddProblem(Key, "is required: set one of kubernetesSecret, file or env");
-            }
-
+            settings.AddProblem(Key, $"is required: set one of {KubernetesSecret}, file or env");
             return MissingPasswordSource.Instance;
         }
 
-        // Contains marks each key as read, so a typo such as 'envv' still shows up as an unread key.
-        var present = new[] { "kubernetesSecret", "file", "env" }.Where(section.Contains).ToList();
-        if (present.Count != 1)
+        if (settings.GetSection(Key) is not { } section)
         {
-            var found = present.Count == 0 ? "none" : string.Join(" and ", present);
-            settings.AddProblem(Key, $"must set exactly one of kubernetesSecret, file or env (found {found})");
             return MissingPasswordSource.Instance;
         }
 
-        return present[0] switch
+        if (section.Contains(KubernetesSecret) && !section.Contains("file") && !section.Contains("env"))
         {
-            "kubernetesSecret" => ReadKubernetesSecret(section),
-            "file" => new FilePasswordSource(section.GetRequiredString("file")),
-            _ => new EnvironmentPasswordSource(section.GetRequiredString("env")),
-        };
+            return ReadKubernetesSecret(section);
+        }
+
+        // env and file are read as every plugin reads a secret (GetSecret also reports two places set at once).
+        return settings.GetSecret(Key, KubernetesSecret) is { } secret ? new SecretPasswordSource(secret) : MissingPasswordSource.Instance;
     }
 
     private static IPasswordSource ReadKubernetesSecret(PluginSettings password)
     {
-        var secret = password.GetSection("kubernetesSecret");
+        var secret = password.GetSection(KubernetesSecret);
         if (secret is null)
         {
-            password.AddProblem("kubernetesSecret", "must be a mapping with namespace, name and key");
+            password.AddProblem(KubernetesSecret, "must be a mapping with namespace, name and key");
             return MissingPasswordSource.Instance;
         }
 

@@ -52,7 +52,7 @@ public sealed class DrillSpecs : IAsyncLifetime
                 ("trigger", "orders_check", -1L), ("procedure", "add_order", -1L), ("function", "order_total", -1L), ("event", "purge", -1L),
             });
 
-        await using var scratch = await ScratchServer.StartAsync();
+        await using var scratch = await ScratchServer.StartFreshAsync();
         (await TestServers.CountAsync(scratch.Port, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = 'test'")).Should().Be(1, "a fresh Debian server has an empty test schema, which is not data");
 
         var drill = await Host(["drill", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}", "--output", "json"], Metrics);
@@ -94,7 +94,7 @@ public sealed class DrillSpecs : IAsyncLifetime
     {
         var spec = WriteSpec();
         (await Host(["run", "--spec", spec])).ExitCode.Should().Be(0);
-        await using var scratch = await ScratchServer.StartAsync();
+        await using var scratch = await ScratchServer.StartFreshAsync();
         await TestServers.ExecuteAsync(scratch.Port, "CREATE DATABASE keep_me");
         await TestServers.ExecuteAsync(scratch.Port, "CREATE PROCEDURE keep_me.p() SELECT 1");
         string[] drill = ["drill", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}"];
@@ -115,7 +115,7 @@ public sealed class DrillSpecs : IAsyncLifetime
         // The local storage of the spec is <store>/<prefix>, the prefix defaulting to the job's name.
         var id = $"{_job}-20240101T000000Z";
         ForgedBackup.Write(_dir.Combine("store"), _job, _job, id, $"CREATE DATABASE `{_database}`;\nUSE `{_database}`;\nCREATE TABLE `t` (a int);\nINSERT INTO `t` VALUES (1),(2);\n");
-        await using var scratch = await ScratchServer.StartAsync();
+        await using var scratch = await ScratchServer.StartFreshAsync();
 
         var drill = await Host(["drill", "--spec", WriteSpec(), "--id", id, "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}"]);
 
@@ -130,7 +130,7 @@ public sealed class DrillSpecs : IAsyncLifetime
     {
         var spec = WriteSpec();
         (await Host(["run", "--spec", spec])).ExitCode.Should().Be(0);
-        await using var scratch = await ScratchServer.StartAsync();
+        await using var scratch = await ScratchServer.StartFreshAsync();
         await TestServers.ExecuteAsync(scratch.Port, "CREATE DATABASE nothing_here");
 
         var restore = await Host(["restore", "--spec", spec, "--latest", "--target-host", TestServers.MariaDbHost, "--target-port", $"{scratch.Port}"]);

@@ -23,6 +23,13 @@ public sealed class DumpInventorySpecs
         ]);
     }
 
+    [Fact]
+    public void An_empty_comment_line_ends_at_its_newline_and_the_next_line_is_read_as_code()
+    {
+        // "--" and a newline is a whole comment; reading on to the next newline hid the CREATE TABLE after it.
+        Items("USE `c`;\n--\nCREATE TABLE `t` (a int);\n--\nINSERT INTO `t` VALUES (1);\n").Should().Equal(new InventoryItem("c", "table", "t", 1));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -16,7 +16,7 @@ public sealed class SourcePlugin : IBackupSourcePlugin
         // Read every setting before throwing, so the user sees all mistakes at once; the host reports keys never read.
         var settings = context.Settings;
         var text = settings.GetRequiredString("text");
-        var entryName = settings.GetString("entryName", "example.txt")!;
+        var entryName = settings.GetEntryName("entryName", "example.txt");
         settings.ThrowIfInvalid();
         return new TextSource(text, entryName, context.LoggerFactory.CreateLogger<TextSource>());
     }

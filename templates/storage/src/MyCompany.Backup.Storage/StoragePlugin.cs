@@ -14,12 +14,7 @@ public sealed class StoragePlugin : IBackupStoragePlugin
     {
         // Read every setting before throwing, so the user sees all mistakes at once; the host reports keys never read.
         var settings = context.Settings;
-        var path = settings.GetRequiredString("path");
-        if (path.Length > 0 && !Path.IsPathFullyQualified(path))
-        {
-            settings.AddProblem("path", $"must be an absolute path, not '{path}'");
-        }
-
+        var path = settings.GetRequiredAbsolutePath("path");
         settings.ThrowIfInvalid();
         return new DirectoryStorage(Path.GetFullPath(path));
     }

@@ -1,30 +1,40 @@
 using System.Buffers;
 using System.Text;
 
-namespace Backup.Plugins.MariaDbHa.Inventory;
+namespace Backup.Plugins.MariaDbHa.Dump;
 
 /// <summary>
 /// Reads a mariadb-dump stream as the <c>mariadb</c> client splits it into statements (quotes, backslash escapes,
-/// doubled quotes, comments, <c>/*! ... */</c> executable comments, DELIMITER lines) and hands the tokens that matter to
-/// a <see cref="DumpStatements"/>: the words and names at the head of a statement, the parentheses of an INSERT.
+/// doubled quotes, comments, <c>/*! ... */</c> executable comments, DELIMITER lines) and hands what it finds to an
+/// <see cref="IDumpTokens"/>: the words and names at the head of a statement, the parentheses of an INSERT (for the
+/// inventory), and the <c>-- Current Database: `name`</c> lines that begin each database's section (for
+/// <c>restore --database</c>). The one reading of the dump format both need.
 /// </summary>
 /// <remarks>
 /// Fed chunk by chunk as the dump streams through the plugin, so every state survives a chunk boundary, and memory is
 /// bounded: one word or name (at most <see cref="MaxToken"/> bytes) at a time, whatever the length of a line or a value.
 /// Runs that cannot change the state (inside a string, between the parentheses of an INSERT) are skipped with
 /// vectorised searches: that is what keeps the scan far faster than the dump itself (see bench/inventory).
+/// A dump is input from whoever can write to the bucket, and a row may hold any text: a section marker counts only
+/// at the start of a line, outside strings, comments and executable comments, with no statement pending.
 /// </remarks>
-internal sealed class DumpScanner(DumpStatements statements)
+internal sealed class DumpScanner(IDumpTokens tokens)
 {
     /// <summary>The longest word or name kept; MariaDB names are at most 64 characters (256 bytes of UTF-8), longer ones are cut.</summary>
     public const int MaxToken = 256;
 
     private const int MaxDelimiter = 16;
 
+    /// <summary>The longest comment line read as a possible section marker; a marker names one database (at most 256 bytes, doubled backticks aside).</summary>
+    private const int MaxMarkerLine = 1024;
+
+    private static readonly byte[] Marker = "Current Database: `"u8.ToArray();
+
     private static readonly SearchValues<byte> SingleQuoteStops = SearchValues.Create("'\\"u8);
     private static readonly SearchValues<byte> DoubleQuoteStops = SearchValues.Create("\"\\"u8);
 
     private readonly byte[] _token = new byte[MaxToken];
+    private readonly byte[] _comment = new byte[MaxMarkerLine];
     private byte[] _delimiter = ";"u8.ToArray();
     private SearchValues<byte> _codeStops = CodeStops(";"u8);
     private State _state = State.Code;
@@ -32,6 +42,10 @@ internal sealed class DumpScanner(DumpStatements statements)
     private bool _inWord;
     private bool _inExecutableComment;
     private int _delimiterMatched;
+    private bool _pending;
+    private byte _lastByte = (byte)'\n';
+    private bool _markerCandidate;
+    private int _commentLength = -1;
 
     private enum State
     {
@@ -40,8 +54,26 @@ internal sealed class DumpScanner(DumpStatements statements)
         Delimiter, DelimiterLine,
     }
 
-    /// <summary>Scans the next bytes of the dump.</summary>
+    /// <summary>Scans the next bytes of the dump; offsets given to <see cref="IDumpTokens.OnSection"/> are positions in <paramref name="data"/>.</summary>
     public void Scan(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        ScanChunk(data);
+        _lastByte = data[^1];
+    }
+
+    /// <summary>Ends the dump: a statement without its delimiter still counts (the client runs it too).</summary>
+    public void Complete()
+    {
+        EndWord();
+        EndStatement();
+    }
+
+    private void ScanChunk(ReadOnlySpan<byte> data)
     {
         var i = 0;
         while (i < data.Length)
@@ -50,9 +82,10 @@ internal sealed class DumpScanner(DumpStatements statements)
             switch (_state)
             {
                 case State.Code:
-                    if (!statements.WantsWords && !_inWord)
+                    if (!tokens.WantsWords && !_inWord && _pending)
                     {
-                        // Nothing between here and the next quote, parenthesis, comment or delimiter can matter.
+                        // Nothing between here and the next quote, parenthesis, comment or delimiter can matter. A
+                        // statement's first word is always read: it may be DELIMITER.
                         var skip = data[i..].IndexOfAny(_codeStops);
                         if (skip < 0)
                         {
@@ -61,6 +94,12 @@ internal sealed class DumpScanner(DumpStatements statements)
 
                         i += skip;
                         b = data[i];
+                    }
+
+                    if (b == (byte)'-')
+                    {
+                        // A section marker is a whole line: its "--" must begin one, outside any statement.
+                        _markerCandidate = (i > 0 ? data[i - 1] : _lastByte) == (byte)'\n' && !_pending && !_inExecutableComment;
                     }
 
                     i += Code(b) ? 1 : 0;
@@ -98,7 +137,8 @@ internal sealed class DumpScanner(DumpStatements statements)
                     }
 
                     _state = State.Code;
-                    statements.OnString();
+                    _pending = true;
+                    tokens.OnString();
                     continue;
                 case State.Backtick:
                 {
@@ -124,28 +164,35 @@ internal sealed class DumpScanner(DumpStatements statements)
                     }
 
                     _state = State.Code;
-                    statements.OnName(_token.AsSpan(0, _tokenLength));
+                    _pending = true;
+                    tokens.OnName(_token.AsSpan(0, _tokenLength));
                     continue;
                 case State.Dash:
                     _state = b == (byte)'-' ? State.DashDash : State.Code;
                     if (_state == State.Code)
                     {
+                        // A lone minus is code: it makes a statement pending like any other character.
+                        _pending = true;
                         continue;
                     }
 
                     break;
                 case State.DashDash:
-                    // "--" starts a comment only before white space or a control character, as in the client.
-                    _state = b <= (byte)' ' ? State.LineComment : State.Code;
-                    if (_state == State.Code)
+                    // "--" starts a comment only before white space or a control character, as in the client;
+                    // "--" and its newline are a whole (empty) comment, and the next line is read as code.
+                    _state = b == (byte)'\n' ? State.Code : b <= (byte)' ' ? State.LineComment : State.Code;
+                    if (_state == State.Code && b != (byte)'\n')
                     {
+                        _pending = true;
                         continue;
                     }
 
+                    _commentLength = _markerCandidate && b == (byte)' ' ? 0 : -1;
                     break;
                 case State.LineComment:
                 {
                     var end = data[i..].IndexOf((byte)'\n');
+                    KeepComment(end < 0 ? data[i..] : data.Slice(i, end));
                     if (end < 0)
                     {
                         return;
@@ -153,6 +200,13 @@ internal sealed class DumpScanner(DumpStatements statements)
 
                     i += end;
                     _state = State.Code;
+                    if (_commentLength >= 0 && MarkedDatabase(_comment.AsSpan(0, _commentLength)) is { } database)
+                    {
+                        // The section begins after the marker's newline: what precedes it ends between statements.
+                        tokens.OnSection(database, i + 1);
+                    }
+
+                    _commentLength = -1;
                     break;
                 }
 
@@ -160,6 +214,7 @@ internal sealed class DumpScanner(DumpStatements statements)
                     _state = b == (byte)'*' ? State.SlashStar : State.Code;
                     if (_state == State.Code)
                     {
+                        _pending = true;
                         continue;
                     }
 
@@ -188,6 +243,7 @@ internal sealed class DumpScanner(DumpStatements statements)
                     }
 
                     _inExecutableComment = true;
+                    _pending = true;
                     _state = State.Code;
                     continue;
                 case State.BlockComment:
@@ -222,7 +278,7 @@ internal sealed class DumpScanner(DumpStatements statements)
                         if (++_delimiterMatched == _delimiter.Length)
                         {
                             _state = State.Code;
-                            statements.OnStatementEnd();
+                            EndStatement();
                         }
 
                         break;
@@ -236,7 +292,7 @@ internal sealed class DumpScanner(DumpStatements statements)
                     {
                         SetDelimiter();
                         _state = State.Code;
-                        statements.OnStatementEnd();
+                        EndStatement();
                         break;
                     }
 
@@ -246,13 +302,6 @@ internal sealed class DumpScanner(DumpStatements statements)
 
             i++;
         }
-    }
-
-    /// <summary>Ends the dump: a statement without its delimiter still counts (the client runs it too).</summary>
-    public void Complete()
-    {
-        EndWord();
-        statements.OnStatementEnd();
     }
 
     // Handles one byte in code; returns false when the byte must be looked at again in the new state.
@@ -307,6 +356,7 @@ internal sealed class DumpScanner(DumpStatements statements)
                 _state = State.Slash;
                 break;
             case (byte)'#':
+                _commentLength = -1;
                 _state = State.LineComment;
                 break;
             case (byte)'*' when _inExecutableComment:
@@ -315,7 +365,8 @@ internal sealed class DumpScanner(DumpStatements statements)
             default:
                 if (b > (byte)' ')
                 {
-                    statements.OnPunctuation(b);
+                    _pending = true;
+                    tokens.OnPunctuation(b);
                 }
 
                 break;
@@ -333,15 +384,70 @@ internal sealed class DumpScanner(DumpStatements statements)
         }
 
         _inWord = false;
-        if (statements.AtStart && _tokenLength == 9 && Ascii.EqualsIgnoreCase(_token.AsSpan(0, 9), "DELIMITER"u8))
+        if (!_pending && _tokenLength == 9 && Ascii.EqualsIgnoreCase(_token.AsSpan(0, 9), "DELIMITER"u8))
         {
             _tokenLength = 0;
             _state = State.DelimiterLine;
             return true;
         }
 
-        statements.OnWord(_token.AsSpan(0, _tokenLength));
+        _pending = true;
+        tokens.OnWord(_token.AsSpan(0, _tokenLength));
         return false;
+    }
+
+    private void EndStatement()
+    {
+        _pending = false;
+        tokens.OnStatementEnd();
+    }
+
+    // Keeps a possible marker line, giving up on one longer than any marker.
+    private void KeepComment(ReadOnlySpan<byte> bytes)
+    {
+        if (_commentLength < 0)
+        {
+            return;
+        }
+
+        if (_commentLength + bytes.Length > MaxMarkerLine)
+        {
+            _commentLength = -1;
+            return;
+        }
+
+        bytes.CopyTo(_comment.AsSpan(_commentLength));
+        _commentLength += bytes.Length;
+    }
+
+    /// <summary>The database of a <c>Current Database: `name`</c> comment (a doubled backtick is one), when nothing but blanks follows the name.</summary>
+    private static string? MarkedDatabase(ReadOnlySpan<byte> comment)
+    {
+        if (!comment.StartsWith(Marker))
+        {
+            return null;
+        }
+
+        var rest = comment[Marker.Length..];
+        var name = new List<byte>();
+        for (var i = 0; i < rest.Length; i++)
+        {
+            if (rest[i] != '`')
+            {
+                name.Add(rest[i]);
+            }
+            else if (i + 1 < rest.Length && rest[i + 1] == '`')
+            {
+                name.Add((byte)'`');
+                i++;
+            }
+            else
+            {
+                return name.Count > 0 && rest[(i + 1)..].IndexOfAnyExcept(" \t\r"u8) < 0 ? Encoding.UTF8.GetString([.. name]) : null;
+            }
+        }
+
+        return null;
     }
 
     private void SetDelimiter()
