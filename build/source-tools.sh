@@ -6,7 +6,8 @@
 # Usage: build/source-tools.sh SOURCE OUT_DIR      (as root, on a Debian or Ubuntu base, in an image build stage)
 #        build/source-tools.sh --list              the sources this script knows, one a line
 #
-#   mariadb-ha       mariadb-dump (backup) and mariadb (restore), package mariadb-client, plus the client's
+#   mariadb-ha       mariadb-dump (backup), mariadb (restore) and mariadb-binlog (binlog archiving and replay for
+#                    point-in-time recovery, docs/pitr.md), package mariadb-client, plus the client's
 #                    authentication plugins (loaded with dlopen when an account uses ed25519 or caching_sha2_password)
 #   mariadb-backup   mariadb-backup (backup, --prepare, --version) and mbstream (restore: -x), package mariadb-backup;
 #                    --prepare runs InnoDB recovery in-process and needs no other program. Its client library is
@@ -23,7 +24,7 @@ die() { echo "$SELF: $*" >&2; exit 1; }
 # SOURCE -> "packages|programs (and plugin directories) to copy"
 tools_of() {
   case $1 in
-    mariadb-ha) echo "mariadb-client|/usr/bin/mariadb-dump /usr/bin/mariadb @libmariadb3-plugins" ;;
+    mariadb-ha) echo "mariadb-client|/usr/bin/mariadb-dump /usr/bin/mariadb /usr/bin/mariadb-binlog @libmariadb3-plugins" ;;
     mariadb-backup) echo "mariadb-backup|/usr/bin/mariadb-backup /usr/bin/mbstream" ;;
     *) return 1 ;;
   esac

@@ -7,6 +7,7 @@ internal static class DumpHeader
 {
     private const string ServerVersionPrefix = "-- Server version";
     private const string Trailer = "-- Dump completed";
+    private const string GtidPositionPrefix = "-- SET GLOBAL gtid_slave_pos='";
 
     /// <summary>The server version from the <c>-- Server version\t...</c> header line, or null when absent.</summary>
     public static string? ServerVersion(ReadOnlySpan<byte> head)
@@ -17,6 +18,20 @@ internal static class DumpHeader
             {
                 var version = line[ServerVersionPrefix.Length..].Trim();
                 return version.Length > 0 ? version : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The GTID position the dump is consistent with, from the <c>-- SET GLOBAL gtid_slave_pos='...'</c> comment <c>--master-data=2 --gtid</c> writes near its end, or null.</summary>
+    public static string? GtidPosition(byte[] tail)
+    {
+        foreach (var line in Encoding.UTF8.GetString(tail).Split('\n'))
+        {
+            if (line.StartsWith(GtidPositionPrefix, StringComparison.Ordinal) && line.IndexOf('\'', GtidPositionPrefix.Length) is var end and > 0)
+            {
+                return line[GtidPositionPrefix.Length..end];
             }
         }
 

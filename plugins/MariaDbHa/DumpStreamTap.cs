@@ -4,11 +4,12 @@ using Backup.Plugins.MariaDbHa.Inventory;
 namespace Backup.Plugins.MariaDbHa;
 
 /// <summary>A write-only pass-through stream that counts bytes, keeps the dump's head and tail for checks and, when asked, reads its inventory.</summary>
-/// <remarks>The head gives the server version; the tail proves the dump was not cut off.</remarks>
+/// <remarks>The head gives the server version; the tail proves the dump was not cut off and holds its GTID position.</remarks>
 internal sealed class DumpStreamTap(Stream inner, DumpInventory? inventory = null) : CountingWriteStream(inner)
 {
     private const int HeadSize = 1024;
-    private const int TailSize = 512;
+    // The tail holds the trailer and, before it, the GTID comment --master-data=2 --gtid writes (~500 bytes from the end).
+    private const int TailSize = 2048;
 
     private readonly byte[] _head = new byte[HeadSize];
     private readonly byte[] _tail = new byte[TailSize];
@@ -17,7 +18,7 @@ internal sealed class DumpStreamTap(Stream inner, DumpInventory? inventory = nul
     /// <summary>The first bytes written (up to 1 KiB).</summary>
     public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
 
-    /// <summary>The last bytes written (up to 512 bytes), in order.</summary>
+    /// <summary>The last bytes written (up to 2 KiB), in order.</summary>
     public byte[] Tail
     {
         get

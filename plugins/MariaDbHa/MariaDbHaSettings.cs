@@ -18,6 +18,7 @@ namespace Backup.Plugins.MariaDbHa;
 /// <param name="MaxAttempts">How many dumps to try before giving up: on other nodes, or again on the only usable one after an error a retry can fix.</param>
 /// <param name="ConnectTimeoutSeconds">How long to wait for a node to answer a probe.</param>
 /// <param name="RecordBinlogPosition">Whether layouts other than <c>seed</c> add <c>--master-data=2 --gtid</c> when the node writes a binlog.</param>
+/// <param name="BinlogCommand">The mariadb-binlog executable, for archiving and replaying binary logs (point-in-time recovery).</param>
 internal sealed record MariaDbHaSettings(
     INodeDiscovery Discovery,
     string User,
@@ -31,7 +32,8 @@ internal sealed record MariaDbHaSettings(
     IReadOnlyList<string> Avoid,
     int MaxAttempts,
     int ConnectTimeoutSeconds,
-    bool RecordBinlogPosition)
+    bool RecordBinlogPosition,
+    string BinlogCommand)
 {
     /// <summary>Reads the settings, recording every problem in <paramref name="settings"/> instead of throwing.</summary>
     public static MariaDbHaSettings Read(PluginSettings settings)
@@ -64,7 +66,8 @@ internal sealed record MariaDbHaSettings(
             nodes.Avoid,
             nodes.MaxAttempts,
             nodes.ConnectTimeoutSeconds,
-            settings.GetBoolean("recordBinlogPosition", true));
+            settings.GetBoolean("recordBinlogPosition", true),
+            settings.GetString("binlogCommand", "mariadb-binlog")!);
     }
 
     /// <summary>The node settings shared with every MariaDB source.</summary>

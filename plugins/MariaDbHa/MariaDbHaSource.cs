@@ -119,6 +119,7 @@ internal sealed partial class MariaDbHaSource(MariaDbHaSettings settings, ILogge
         Add(metadata, "pod", node.Name);
         Add(metadata, "serverVersion", DumpHeader.ServerVersion(data.Head) ?? status.Version);
         Add(metadata, "gtidBinlogPos", status.GtidBinlogPos);
+        Add(metadata, GtidPositionKey, DumpHeader.GtidPosition(data.Tail));
         if (status.IsGalera)
         {
             Add(metadata, "wsrepNodeName", status.NodeName);

@@ -6,7 +6,7 @@
 # Node 1 is bootstrapped (--wsrep-new-cluster); 2 and 3 start from a copy of its datadir (see galera_up).
 # SST is mariabackup because rsync SST fails as root (its daemon drops to `nobody`); mariabackup needs the
 # `sst` user created on node 1. The nodes write a binlog, so tests see both kinds of server: with log_bin
-# (Galera) and without (source).
+# (Galera) and without (source); with the settings point-in-time recovery needs for consistent GTIDs (docs/pitr.md).
 # For tests that kill nodes (they must restore 3 Synced nodes afterwards): galera_kill N, galera_start N.
 # Needs lib.sh and mariadb.sh; expects GALERA, GALERA_PORTS, GALERA_PEER_BASE, STATE_DIR and STOP_TIMEOUT.
 readonly GALERA_PROVIDER=/usr/lib/galera/libgalera_smm.so
@@ -45,6 +45,15 @@ default_storage_engine=InnoDB
 innodb_autoinc_lock_mode=2
 binlog_format=ROW
 log_bin=binlog
+# Point-in-time recovery (docs/pitr.md): the same GTID for a write set on every node, so binlog archiving can
+# fall over to another node at the next GTID. MariaDB wants one wsrep_gtid_domain_id and one server_id for the
+# cluster, a distinct gtid_domain_id per node (for writes that bypass Galera), and log_slave_updates so a node
+# logs the write sets it applies from others.
+log_slave_updates=ON
+server_id=1
+wsrep_gtid_mode=ON
+wsrep_gtid_domain_id=1
+gtid_domain_id=$((10 + n))
 wsrep_on=ON
 wsrep_provider=$GALERA_PROVIDER
 wsrep_cluster_name=backup_test_cluster

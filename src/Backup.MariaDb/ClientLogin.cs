@@ -23,8 +23,20 @@ internal sealed class ClientLogin : IDisposable
     }
 
     /// <summary>A command running <paramref name="program"/> that needs no login (e.g. <c>mariadb-backup --prepare</c>), still without the secret variables.</summary>
-    public static Command WithoutLogin(string program, IReadOnlyList<string> arguments, IEnumerable<string> secretVariables) =>
-        Cli.Wrap(program).WithArguments(arguments).WithEnvironmentVariables(WithoutSecrets(secretVariables));
+    /// <param name="program">The program.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="secretVariables">Environment variables of this process that hold secrets.</param>
+    /// <param name="environment">Variables to set for the child besides (e.g. <c>TZ</c>), or null.</param>
+    public static Command WithoutLogin(string program, IReadOnlyList<string> arguments, IEnumerable<string> secretVariables, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var variables = WithoutSecrets(secretVariables);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
+        }
+
+        return Cli.Wrap(program).WithArguments(arguments).WithEnvironmentVariables(variables);
+    }
 
     private static Dictionary<string, string?> WithoutSecrets(IEnumerable<string> secretVariables) =>
         secretVariables.Append(ClientPasswordVariable).Distinct(StringComparer.Ordinal).ToDictionary(v => v, _ => (string?)null, StringComparer.Ordinal);

@@ -10,6 +10,7 @@ namespace Backup.PluginTesting;
 /// </summary>
 /// <remarks>
 /// <para>Checks what the host relies on: at least one entry, each with a valid, unique name (<see cref="BackupEntryName"/>);
+/// the declared entry shape, for a source that declares one (<see cref="IShapedBackupSource"/>);
 /// cancellation ends a running backup with <see cref="OperationCanceledException"/>; and no secret in anything the source
 /// logs (every line, at every level, with its structured values), reports (metadata, entry names) or throws.</para>
 /// <para>The source is created through the plugin's entry type, exactly as the host does. Entries go to a
@@ -79,6 +80,26 @@ public abstract class SourceConformanceTests : IDisposable
         writer.Entries.Select(e => e.Name).Should().OnlyHaveUniqueItems();
         result.Should().NotBeNull();
         result.Metadata.Keys.Should().OnlyContain(k => k.Length > 0);
+    }
+
+    [SkippableFact]
+    public async Task A_source_that_declares_its_entry_shape_writes_entries_of_that_shape()
+    {
+        var source = CreateSource(CreateSettings(), new RecordingLoggerFactory());
+        Skip.IfNot(source is IShapedBackupSource, $"{source.GetType().Name} does not implement {nameof(IShapedBackupSource)} (optional, contract 1.3)");
+        var shape = ((IShapedBackupSource)source).EntryShape;
+        var writer = new RecordingBackupWriter();
+
+        await BackupAsync(source, writer);
+
+        if (shape.IsSingleEntry)
+        {
+            writer.Entries.Select(e => e.Name).Should().Equal([shape.EntryName], "the host names a streaming object after the one entry the source declares, and validate lets streaming mode through for it");
+        }
+        else
+        {
+            writer.Entries.Should().NotBeEmpty("a source that declares several entries writes at least one");
+        }
     }
 
     [SkippableFact]

@@ -60,26 +60,7 @@ public sealed class ChildProcessSecretsSpecs : IAsyncLifetime
         clientRuns.Should().OnlyContain(r => r.Contains("\n--sandbox\n--binary-mode\n--local-infile=0\n"), "every mariadb run refuses client commands and local files");
     }
 
-    /// <summary>Shims that append their argv, environment and the *.cnf files under <paramref name="temp"/> to files named after them, then exec the real client.</summary>
-    private string Shims(string temp, params string[] clients)
-    {
-        var bin = Directory.CreateDirectory(_dir.Combine("bin")).FullName;
-        foreach (var client in clients)
-        {
-            var real = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, client)).First(File.Exists);
-            var log = _dir.Combine(client);
-            File.WriteAllText(Path.Combine(bin, client), $"""
-                #!/bin/sh
-                printf '%s\n' "$@" >> '{log}.argv'
-                env >> '{log}.env'
-                find '{temp}' -name '*.cnf' >> '{log}.cnf'
-                exec '{real}' "$@"
-                """);
-            File.SetUnixFileMode(Path.Combine(bin, client), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return bin;
-    }
+    private string Shims(string temp, params string[] clients) => ClientShims.Create(_dir, temp, clients);
 
     private Task<long> CountAsync(int port) => TestServers.CountAsync(port, $"SELECT COUNT(*) FROM {_database}.t");
 

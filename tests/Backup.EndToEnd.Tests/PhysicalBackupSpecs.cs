@@ -24,12 +24,12 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         _dir.Dispose();
     }
 
-    // streaming: the mbstream goes straight from mariadb-backup into zstd and the store, no temp copy (the object is
-    // still named .sql.zst until sources can declare their entry's shape).
+    // streaming: the mbstream goes straight from mariadb-backup into zstd and the store, no temp copy; the object is named
+    // after the entry type the source declares (.mbstream.zst), and verify and restore find it by that name.
     [Theory]
-    [InlineData("archive", "gzip")]
-    [InlineData("streaming", "zstd")]
-    public async Task A_physical_backup_restored_into_an_empty_datadir_starts_a_server_with_the_same_table(string mode, string compression)
+    [InlineData("archive", "gzip", ".tar.gz")]
+    [InlineData("streaming", "zstd", ".mbstream.zst")]
+    public async Task A_physical_backup_restored_into_an_empty_datadir_starts_a_server_with_the_same_table(string mode, string compression, string suffix)
     {
         var spec = Spec($"pipeline:\n  mode: {mode}\n  compression: {compression}\n");
         var expected = await ChecksumAsync(TestServers.MariaDbPort);
@@ -38,6 +38,8 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         run.ExitCode.Should().Be(0, run.StandardError);
         var manifest = await File.ReadAllTextAsync(Directory.GetFiles(_dir.Combine("store", "physical"), "*.manifest.json").Single());
         manifest.Should().Contain("\"toLsn\"").And.Contain("\"serverVersion\"").And.Contain("backup.mbstream").And.NotContain(TestServers.MariaDbPassword);
+        Directory.GetFiles(_dir.Combine("store", "physical")).Select(Path.GetFileName).Where(n => !n!.EndsWith(".manifest.json", StringComparison.Ordinal))
+            .Should().BeEquivalentTo([$"{Id(run)}{suffix}", $"{Id(run)}{suffix}.sha1"]);
 
         var verify = await PublishedHost.RunAsync(["verify", "--spec", spec, "--latest", "--plugins-dir", _pluginsDirectory]);
         verify.ExitCode.Should().Be(0, verify.StandardError);
@@ -97,6 +99,8 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         run.ErrorLines().Should().ContainSingle().Which.Should().Contain("Access denied").And.NotContain("not-the-password");
         (Directory.Exists(_dir.Combine("store")) ? Directory.GetFiles(_dir.Combine("store"), "*", SearchOption.AllDirectories) : []).Should().BeEmpty();
     }
+
+    private static string Id(CliWrap.Buffered.BufferedCommandResult run) => run.StandardOutput.Split(' ')[0];
 
     private string Spec(string extra = "", string? backupCommand = null)
     {

@@ -82,7 +82,44 @@ public sealed class PluginsCommandSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_plugin_built_without_the_name_stamp_still_runs_and_one_stamped_unlike_its_entry_type_is_refused()
+    {
+        // The fake source built twice more: without BackupPluginName (as before contract 1.3), and stamped with another name.
+        var unstamped = await PublishFakeAsync("unstamped", "-p:BackupPluginName=", "-p:BackupPluginKind=");
+        var misnamed = await PublishFakeAsync("misnamed", "-p:BackupPluginName=not-fake");
+        var local = await PublishedHost.PluginFolderAsync("Backup.Plugins.Local");
+        var spec = JobSpecFile.Write(_dir.Path, _dir.Combine("store"), "entries: 1");
+
+        var listing = await PublishedHost.RunAsync(["plugins", "--plugins-dir", PublishedHost.ComposePluginsDirectory(_dir.Combine("a"), local, unstamped)]);
+        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _dir.Combine("a", "plugins")]);
+        var refused = await PublishedHost.RunAsync(["plugins", "--plugins-dir", PublishedHost.ComposePluginsDirectory(_dir.Combine("b"), local, misnamed)]);
+        var notFound = await PublishedHost.RunAsync(["validate", "--spec", spec, "--plugins-dir", _dir.Combine("b", "plugins")]);
+
+        listing.ExitCode.Should().Be(0, listing.StandardOutput);
+        listing.StandardOutput.Should().MatchRegex(@"(?m)^fake\s+source\s").And.Contain("note: no name and kind stamp");
+        run.ExitCode.Should().Be(0, run.StandardError);
+        refused.ExitCode.Should().Be(3);
+        refused.StandardOutput.Should().MatchRegex(@"(?m)^not-fake\s+broken\s").And.Contain("error: stamped as 'not-fake' (source) but its entry type is 'fake' (source)");
+        notFound.ExitCode.Should().Be(2, notFound.StandardError);
+        notFound.ErrorLines().Should().ContainSingle().Which.Should().EndWith("installed source plugins: not-fake");
+    }
+
     public void Dispose() => _dir.Dispose();
+
+    // Its own artifacts path: the cached build of the fake source (PublishedHost) may be built at the same time.
+    private async Task<string> PublishFakeAsync(string variant, params string[] properties)
+    {
+        const string name = "Backup.TestPlugins.FakeSource";
+        var output = _dir.Combine(variant, name);
+        var result = await CliWrap.Cli.Wrap("dotnet")
+            .WithArguments(["publish", $"tests/{name}/{name}.csproj", "-c", "Release", "-o", output, "--artifacts-path", _dir.Combine(variant, "build"), "--nologo", "-v", "q", .. properties])
+            .WithWorkingDirectory(RepositoryPaths.Root)
+            .WithValidation(CliWrap.CommandResultValidation.None)
+            .ExecuteAsync();
+        result.ExitCode.Should().Be(0, $"dotnet publish {variant}");
+        return output;
+    }
 
     private async Task<string> GoodPluginsAsync() =>
         PublishedHost.ComposePluginsDirectory(_dir.Path, await PublishedHost.PluginFolderAsync("Backup.Plugins.Local"), await PublishedHost.FakeSourcePluginAsync());

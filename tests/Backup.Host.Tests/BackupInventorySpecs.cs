@@ -52,6 +52,26 @@ public sealed class BackupInventorySpecs
     }
 
     [Fact]
+    public async Task A_job_whose_source_declares_an_extension_finds_streaming_objects_of_it_beside_older_sql_and_tar_backups()
+    {
+        Put("db/nightly-20260101T000000Z.sql.gz", "db/nightly-20260101T000000Z.sql.gz.sha1",
+            "db/nightly-20260102T000000Z.tar.gz", "db/nightly-20260102T000000Z.tar.gz.sha1",
+            "db/nightly-20260103T000000Z.mbstream.zst", "db/nightly-20260103T000000Z.mbstream.zst.sha1", "db/nightly-20260103T000000Z.manifest.json",
+            "db/nightly-20260104T000000Z.mbstream.gz.age", "db/nightly-20260104T000000Z.mbstream.gz.age.sha1");
+
+        var shaped = await new BackupInventory(_storage, new ArtifactSpec("db", ArtifactSpec.DefaultNameTemplate), "nightly", streamExtension: "mbstream").ListAsync(CancellationToken.None);
+        var unshaped = await Inventory().ListAsync(CancellationToken.None);
+
+        shaped.Select(b => (b.Id, b.Format?.Suffix, b.IsComplete)).Should().Equal(
+            ("nightly-20260104T000000Z", ".mbstream.gz.age", true), ("nightly-20260103T000000Z", ".mbstream.zst", true),
+            ("nightly-20260102T000000Z", ".tar.gz", true), ("nightly-20260101T000000Z", ".sql.gz", true));
+        shaped[1].KeysInDeletionOrder.Should().Equal(
+            "db/nightly-20260103T000000Z.mbstream.zst.sha1", "db/nightly-20260103T000000Z.mbstream.zst", "db/nightly-20260103T000000Z.manifest.json");
+        unshaped.Select(b => (b.Id, b.IsComplete)).Should().Equal(
+            ("nightly-20260103T000000Z", false), ("nightly-20260102T000000Z", true), ("nightly-20260101T000000Z", true));
+    }
+
+    [Fact]
     public async Task An_id_with_objects_of_two_formats_uses_the_complete_one_and_deletes_both()
     {
         Put("db/nightly-20260101T000000Z.tar.gz", "db/nightly-20260101T000000Z.sql.gz", "db/nightly-20260101T000000Z.sql.gz.sha1");

@@ -65,6 +65,36 @@ public sealed partial class BackupRunnerSpecs : IDisposable
             (await BackupManifest.ReadAsync(new MemoryStream(storage.Objects[storage.Objects.Keys.Last(k => k.EndsWith(".manifest.json", StringComparison.Ordinal))]), CancellationToken.None))!;
     }
 
+    [Theory]
+    [InlineData(true, "p/job-20261125T040000Z.img.gz")]
+    [InlineData(false, "p/job-20261125T040000Z.tar.gz")]
+    public async Task An_entry_the_source_declares_already_compressed_is_not_gzipped_again_and_one_it_does_not_is(bool streaming, string key)
+    {
+        // Zeros: gzip makes almost nothing of them, so the object's size tells whether it compressed.
+        var content = new byte[2 << 20];
+        var compressed = new MemoryStorage();
+        var plain = new MemoryStorage();
+        var pipeline = Pipeline(streaming ? PipelineMode.Streaming : PipelineMode.Archive);
+
+        await RunAsync(ScriptedSource.Writing(("disk.img", content)), compressed, pipeline, shape: new BackupEntryShape("disk.img", "img", isCompressed: true));
+        await RunAsync(ScriptedSource.Writing(("disk.img", content)), plain, pipeline, shape: new BackupEntryShape("disk.img", "img"));
+
+        compressed.Objects[key].Length.Should().BeGreaterThan(content.Length, "the declared-compressed entry passes through in stored deflate blocks");
+        plain.Objects[key].Length.Should().BeLessThan(content.Length / 100);
+        compressed.Objects.Keys.Should().Equal(plain.Objects.Keys);
+    }
+
+    [Fact]
+    public async Task An_entry_the_source_declares_already_compressed_goes_through_zstd_at_level_1_whatever_level_the_spec_sets()
+    {
+        var logs = new CapturingLoggerFactory();
+
+        await RunAsync(ScriptedSource.Writing(("disk.img", new byte[1000])), new MemoryStorage(), Pipeline(PipelineMode.Streaming, CompressionKind.Zstd) with { Level = 19 },
+            logs: logs, shape: new BackupEntryShape("disk.img", "img", isCompressed: true));
+
+        logs.Messages.Should().ContainSingle(m => m.Contains("(Streaming, Zstd level 1 (the source's entries are already compressed),", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Streaming_mode_uploads_a_sql_gz_of_the_entry_without_writing_it_to_temp_disk()
     {
@@ -283,7 +313,8 @@ public sealed partial class BackupRunnerSpecs : IDisposable
 
     // The pipeline specs name backups by the template without {unique}, so their keys are known in advance.
     private Task<BackupOutcome> RunAsync(
-        IBackupSource source, IBackupStorage storage, PipelineSpec pipeline, CancellationToken cancellationToken = default, string template = "{job}-{timestamp}", CapturingLoggerFactory? logs = null)
+        IBackupSource source, IBackupStorage storage, PipelineSpec pipeline, CancellationToken cancellationToken = default, string template = "{job}-{timestamp}", CapturingLoggerFactory? logs = null,
+        BackupEntryShape? shape = null)
     {
         var settings = PluginSettings.Empty("settings", "job.yaml:1:1");
         var spec = new JobSpec(
@@ -295,7 +326,7 @@ public sealed partial class BackupRunnerSpecs : IDisposable
             "job.yaml",
             Pipeline: pipeline);
         var runner = new BackupRunner(logs ?? new CapturingLoggerFactory(), new FixedClock(Start));
-        return runner.RunAsync(new BackupJob(spec, source, storage), cancellationToken);
+        return runner.RunAsync(new BackupJob(spec, source, storage) { EntryShape = shape }, cancellationToken);
     }
 
     private static string Sha1(byte[] bytes) => Convert.ToHexStringLower(SHA1.HashData(bytes));

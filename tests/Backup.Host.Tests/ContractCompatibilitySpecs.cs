@@ -31,4 +31,14 @@ public sealed class ContractCompatibilitySpecs
         ContractStamp.HostVersion.Should().MatchRegex(@"^\d+\.\d+\.\d+");
         ContractStamp.Read(typeof(Backup.Abstractions.IBackupPlugin).Assembly.Location).ContractVersion.Should().Be(ContractStamp.HostVersion);
     }
+
+    [Fact]
+    public void A_plugin_s_name_and_kind_are_read_from_its_metadata_and_the_contract_itself_has_none()
+    {
+        var fake = ContractStamp.Read(typeof(Backup.TestPlugins.FakeSource.FakeSourcePlugin).Assembly.Location);
+        var contract = ContractStamp.Read(typeof(Backup.Abstractions.IBackupPlugin).Assembly.Location);
+
+        (fake.Name, fake.Kind, fake.ParsedKind, fake.ContractVersion).Should().Be(("fake", "source", PluginKind.Source, ContractStamp.HostVersion));
+        (contract.Name, contract.Kind).Should().Be(((string?)null, (string?)null));
+    }
 }

@@ -115,7 +115,7 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
 
     private static async Task<byte[]> CompressAsync(string suffix, byte[] content)
     {
-        var format = ArchiveFormat.All.Single(f => f.Suffix == suffix);
+        var format = ArchiveFormat.All(BackupJob.DefaultStreamExtension).Single(f => f.Suffix == suffix);
         using var output = new MemoryStream();
         await using (var compressor = new ParallelCompressionStream(output, BlockCodec.Create(format.Compression, 3), threads: 2, blockSize: 64 << 10, leaveOpen: true))
         {
@@ -133,7 +133,7 @@ public sealed class StreamedArchiveVerifierSpecs : IDisposable
     /// <summary>Stores the object, a manifest beside it for <paramref name="manifestContent"/> (default: what was compressed) and a .sha1 that matches the object.</summary>
     private Task<StoredBackup> StoreAsync(string suffix, byte[] compressed, byte[]? manifestContent = null)
     {
-        var format = ArchiveFormat.All.Single(f => f.Suffix == suffix);
+        var format = ArchiveFormat.All(BackupJob.DefaultStreamExtension).Single(f => f.Suffix == suffix);
         var backup = new StoredBackup(Id, DateTimeOffset.UnixEpoch, format, $"p/{Id}{suffix}", compressed.Length, $"p/{Id}.manifest.json", $"p/{Id}{format.ChecksumSuffix}", []);
         _storage.Objects[backup.ArchiveKey!] = compressed;
         _storage.Objects[backup.ManifestKey!] = Manifest(manifestContent ?? Dump).ToJsonBytes();

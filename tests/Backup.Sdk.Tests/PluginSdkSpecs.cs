@@ -120,7 +120,8 @@ public sealed class PluginSdkSpecs(SdkFixture sdk, ITestOutputHelper output)
         var lines = result.StandardOutput.Split('\n');
         lines.Should().Contain(l => Regex.IsMatch(l, @"^local\s+storage\s+"));
         lines.Should().Contain(l => Regex.IsMatch(l, @"^fake\s+source\s+"));
-        lines.Should().Contain(l => Regex.IsMatch(l, $@"^{SamplePlugin.AssemblyName}\s+broken\s+0\.3\.0\s+{Regex.Escape(SdkFixture.NewerContractVersion)}\s+"));
+        // Refused before loading, yet listed by the name its metadata is stamped with (not its folder's).
+        lines.Should().Contain(l => Regex.IsMatch(l, $@"^directory\s+broken\s+0\.3\.0\s+{Regex.Escape(SdkFixture.NewerContractVersion)}\s+"));
         lines.Should().Contain(l => Regex.IsMatch(l, @"^Corrupt\s+broken\s+"));
         var host = SdkFixture.HostContractVersion.Split('.');
         lines.Where(l => l.TrimStart().StartsWith("error: ", StringComparison.Ordinal)).Select(l => l.Trim()).Should().BeEquivalentTo(
@@ -149,9 +150,10 @@ public sealed class PluginSdkSpecs(SdkFixture sdk, ITestOutputHelper output)
         var result = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", plugins]);
 
         result.ExitCode.Should().Be(3, result.StandardError);
+        // The stamped name finds the plugin the job asks for without loading it, and names its refusal.
         ErrorLines(result).Should().ContainSingle().Which.Should()
-            .Contain($"source plugin 'directory' is not among the plugins loaded from {plugins}")
-            .And.Contain($"{SamplePlugin.AssemblyName}: built against contract {SdkFixture.NewerContractVersion}, newer than the host's {SdkFixture.HostContractVersion}");
+            .Contain($"plugin 'directory' ({plugins}/{SamplePlugin.AssemblyName}/{SamplePlugin.AssemblyName}.dll) failed to load")
+            .And.Contain($"built against contract {SdkFixture.NewerContractVersion}, newer than the host's {SdkFixture.HostContractVersion}");
         Directory.Exists(Path.Combine(dir, "store")).Should().BeFalse();
     }
 

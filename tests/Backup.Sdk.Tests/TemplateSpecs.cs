@@ -33,6 +33,12 @@ public sealed class TemplateSpecs(SdkFixture sdk, ITestOutputHelper output)
         var spec = await WriteSpecAsync(dir, "source: {plugin: greeting, settings: {text: hello}}", $"storage: {{plugin: local, settings: {{path: {Path.Combine(dir, "store")}}}}}");
         await RunAsync(["run", "--spec", spec, "--plugins-dir", plugins]);
         await RunAsync(["verify", "--spec", spec, "--latest", "--plugins-dir", plugins]);
+
+        // The template declares its one entry's shape: a streaming backup is named after its extension.
+        var streaming = await WriteSpecAsync(dir, "source: {plugin: greeting, settings: {text: hello}}", $"storage: {{plugin: local, settings: {{path: {Path.Combine(dir, "streamed")}}}}}\npipeline: {{mode: streaming}}");
+        await RunAsync(["run", "--spec", streaming, "--plugins-dir", plugins]);
+        await RunAsync(["verify", "--spec", streaming, "--latest", "--plugins-dir", plugins]);
+        Directory.GetFiles(Path.Combine(dir, "streamed"), "*", SearchOption.AllDirectories).Should().ContainSingle(f => f.EndsWith(".txt.gz", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -74,7 +80,8 @@ public sealed class TemplateSpecs(SdkFixture sdk, ITestOutputHelper output)
         var created = clock.Elapsed;
         var tests = await template.TestAsync();
         var tested = clock.Elapsed;
-        var plugins = PublishedHost.ComposePluginsDirectory(dir, otherPlugin, await template.PublishAsync(Path.Combine(dir, "publish")));
+        var published = await template.PublishAsync(Path.Combine(dir, "publish"));
+        var plugins = PublishedHost.ComposePluginsDirectory(dir, otherPlugin, published);
         var listing = await PublishedHost.RunAsync(["plugins", "--plugins-dir", plugins]);
         output.WriteLine($"{shortName}: dotnet new {created.TotalSeconds:F1} s; + dotnet test {(tested - created).TotalSeconds:F1} s ({tests.Passed} passed, {tests.Failed} failed, {tests.Total - tests.Passed - tests.Failed} skipped); "
             + $"+ publish and `backup plugins` {(clock.Elapsed - tested).TotalSeconds:F1} s; dotnet new to a loaded plugin: {clock.Elapsed.TotalSeconds:F1} s");
@@ -82,6 +89,9 @@ public sealed class TemplateSpecs(SdkFixture sdk, ITestOutputHelper output)
         tests.Failed.Should().Be(0);
         tests.Passed.Should().BeGreaterThan(0, "a test project that runs no test proves nothing");
         listing.ExitCode.Should().Be(0, listing.StandardOutput + listing.StandardError);
+        // The generated project stamps what the plugin is, so the host knows it without loading it (no "no name and kind stamp" note).
+        PluginStamps.Read(Path.Combine(published, name + ".dll")).Should().Be((pluginName, kind, SdkFixture.HostContractVersion));
+        listing.StandardOutput.Should().NotContain("note:");
         listing.StandardOutput.Should().MatchRegex(
             $@"(?m)^{pluginName}\s+{kind}\s+0\.1\.0\s+{Regex.Escape(SdkFixture.HostContractVersion)}\s+{Regex.Escape(capabilities)}\s+\S+/{Regex.Escape(name)}\.dll$");
         return (dir, tests, plugins);

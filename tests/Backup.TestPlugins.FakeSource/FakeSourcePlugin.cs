@@ -17,9 +17,25 @@ namespace Backup.TestPlugins.FakeSource;
 /// starts (bounded, trailing newline dropped) and presents the token to its pretend server, which accepts only the one
 /// whose SHA-256 is <c>acceptedTokenSha256</c> (what a server stores instead of the password). A refused token is a
 /// <see cref="BackupCredentialsException"/> naming the file; the token itself is never logged, reported or thrown.</para>
+/// <para>With <c>extension</c> it declares its entry shape (<see cref="IShapedBackupSource"/>): that extension, one entry
+/// <c>entry-0.bin</c> when <c>entries</c> is 1, several otherwise; without it, it declares nothing (as a 1.2 source).</para>
+/// <para>When the environment names a file in <see cref="CreatedMarkerVariable"/>, creating the entry type appends a line to
+/// it: a test sees which plugins the host loaded.</para>
 /// </remarks>
 public sealed class FakeSourcePlugin : IBackupSourcePlugin
 {
+    /// <summary>The environment variable naming a file the constructor appends <c>created</c> to.</summary>
+    public const string CreatedMarkerVariable = "BACKUP_FAKE_PLUGIN_CREATED_MARKER";
+
+    /// <summary>Records that the host created the entry type, when a test asks.</summary>
+    public FakeSourcePlugin()
+    {
+        if (Environment.GetEnvironmentVariable(CreatedMarkerVariable) is { Length: > 0 } marker)
+        {
+            File.AppendAllText(marker, "created\n");
+        }
+    }
+
     /// <inheritdoc />
     public string Name => "fake";
 
@@ -27,8 +43,10 @@ public sealed class FakeSourcePlugin : IBackupSourcePlugin
     public IBackupSource CreateSource(PluginContext context)
     {
         var settings = context.Settings;
+        var entries = settings.GetInt32("entries", 1);
+        var extension = settings.GetString("extension");
         var source = new FakeSource(
-            settings.GetInt32("entries", 1),
+            entries,
             settings.GetInt64("bytes", 1024),
             settings.GetString("behaviour", "ok")!,
             settings.GetString("markerFile"),
@@ -38,7 +56,7 @@ public sealed class FakeSourcePlugin : IBackupSourcePlugin
             FakeToken.From(settings),
             context.LoggerFactory.CreateLogger<FakeSource>());
         settings.ThrowIfInvalid();
-        return source;
+        return extension is null ? source : new ShapedFakeSource(source, new BackupEntryShape(entries == 1 ? "entry-0.bin" : null, extension));
     }
 }
 
@@ -146,4 +164,14 @@ internal sealed class FakeSource(
 
         throw new IOException($"fake source: transient error after {length} bytes; writing the entry again");
     }
+}
+
+/// <summary>The fake source, declaring its entry shape.</summary>
+internal sealed class ShapedFakeSource(FakeSource inner, BackupEntryShape shape) : IShapedBackupSource, IEstimatingBackupSource
+{
+    public BackupEntryShape EntryShape => shape;
+
+    public Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken) => inner.BackupAsync(context, cancellationToken);
+
+    public Task<long?> EstimateBytesAsync(CancellationToken cancellationToken) => inner.EstimateBytesAsync(cancellationToken);
 }

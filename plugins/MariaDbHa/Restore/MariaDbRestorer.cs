@@ -72,6 +72,17 @@ internal sealed class MariaDbRestorer(MariaDbHaSettings settings, ILogger logger
         logger.LogInformation("Backup {BackupId} loaded into {Server}", context.BackupId, client.Server);
     }
 
+    /// <summary>Replays archived binlogs into the target a backup was just restored into (see <see cref="BinlogReplayer"/>).</summary>
+    public async Task ReplayAsync(LogReplay replay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        var password = await settings.Password.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        using var login = ClientLogin.Create(replay.WorkDirectory, password, settings.Password.SecretVariables);
+        var (host, port) = await TargetAsync(replay.Target, cancellationToken).ConfigureAwait(false);
+        var client = new MariaDbClient(login, host, port, settings.User);
+        await new BinlogReplayer(settings.BinlogCommand, client, settings.Password.SecretVariables, logger).ReplayAsync(replay, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Refuses names no entry has a section for, listing the ones the backup has; reads every entry to load once more to find them.</summary>
     private static async Task RequireDatabasesAsync(RestoreContext context, IReadOnlyList<string> order, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ using Backup.Host.Progress;
 
 namespace Backup.Host.Cli;
 
-/// <summary>The <c>backup</c> command line: <c>run</c>, <c>validate</c>, <c>plugins</c>, <c>list</c>, <c>verify</c>, <c>restore</c>, <c>drill</c>, <c>prune</c>.</summary>
+/// <summary>The <c>backup</c> command line: <c>run</c>, <c>validate</c>, <c>plugins</c>, <c>list</c>, <c>verify</c>, <c>restore</c>, <c>drill</c>, <c>prune</c>, <c>binlogs</c>.</summary>
 internal static class BackupCommandLine
 {
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the exit code.</summary>
@@ -49,6 +49,7 @@ internal static class BackupCommandLine
         root.Subcommands.Add(RestoreCommand.Create(options, output, error, recorder));
         root.Subcommands.Add(DrillCommand.Create(options, output, error, recorder));
         root.Subcommands.Add(PruneCommand.Create(options, output, error, recorder));
+        root.Subcommands.Add(BinlogsCommand.Create(options, output, error));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -1,5 +1,6 @@
 using Backup.Abstractions;
 using Backup.Host.Pipeline;
+using Backup.Host.PointInTime;
 using Backup.Host.Retention;
 using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,11 @@ internal static class Capabilities
     {
         var readable = RequireStorage<IReadableBackupStorage>(job, "retention");
         var deletable = RequireStorage<IDeletableBackupStorage>(job, "retention");
-        return new RetentionEnforcer(new BackupInventory(readable, job.Spec.Artifact, job.Spec.Name), deletable, loggerFactory.CreateLogger("Backup.Retention"));
+        var inventory = BackupInventory.Of(job, readable);
+        var logger = loggerFactory.CreateLogger("Backup.Retention");
+        var logs = job.Source is ILogReplayingSource source
+            ? new LogRetention(new LogArchive(readable, job.Spec.Artifact.Prefix), deletable, source, inventory, logger)
+            : null;
+        return new RetentionEnforcer(inventory, deletable, logger, logs);
     }
 }

@@ -51,7 +51,7 @@ internal static class DrillCommand
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup drill");
             var source = Capabilities.RequireDrillableSource(job);
-            var inventory = new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name);
+            var inventory = BackupInventory.Of(job, storage);
             var backup = await inventory.FindAsync(id, cancellationToken);
             recorder.Backup(backup.Id, $"{storage.Location}/{backup.ArchiveKey}", backup.ArchiveSize);
             var target = new RestoreTarget(parseResult.GetValue(targetHost), parseResult.GetValue(targetPort));

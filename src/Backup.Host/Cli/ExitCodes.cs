@@ -39,6 +39,9 @@ internal static class ExitCodes
     /// <summary>A drill loaded the backup, but the server does not hold what the backup's manifest recorded (an object missing or extra, a table's row count differs).</summary>
     public const int DrillFailed = 10;
 
+    /// <summary><c>backup binlogs</c> refused to start: a server lacks a setting consistent log positions need (the line names it).</summary>
+    public const int LogNotArchivable = 11;
+
     /// <summary>Interrupted by SIGINT (Ctrl-C); temp files were removed.</summary>
     public const int Interrupted = 130;
 

@@ -25,12 +25,41 @@ internal static class JobFactory
             problems.Add($"{spec.Storage.PluginLocation}: incremental: storage plugin '{spec.Storage.Plugin}' cannot list or read objects, which a run needs to find the backup to build on");
         }
 
+        var shape = source is null ? null : EntryShape(spec, source, problems);
         if (problems.Count > 0)
         {
             throw new BackupSettingsException(problems);
         }
 
-        return new BackupJob(spec, source!, storage!);
+        return new BackupJob(spec, source!, storage!) { EntryShape = shape };
+    }
+
+    /// <summary>The entries the source declares, checked against the pipeline: streaming stores exactly one entry, and finding out after the whole dump wastes it.</summary>
+    private static BackupEntryShape? EntryShape(JobSpec spec, IBackupSource source, List<string> problems)
+    {
+        BackupEntryShape shape;
+        try
+        {
+            if (source is not IShapedBackupSource shaped)
+            {
+                return null;
+            }
+
+            shape = shaped.EntryShape;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            problems.Add($"{spec.Source.Settings.Location}: source plugin '{spec.Source.Plugin}' cannot tell its entry shape: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+            return null;
+        }
+
+        var pipeline = spec.EffectivePipeline;
+        if (pipeline.Mode == PipelineMode.Streaming && !shape.IsSingleEntry)
+        {
+            problems.Add($"{spec.PipelineModeLocation ?? spec.FilePath}: pipeline.mode streaming stores exactly one entry, but source '{spec.Source.Plugin}' writes several with these settings; use pipeline.mode archive");
+        }
+
+        return shape;
     }
 
     private static TResult? Create<TPlugin, TResult>(

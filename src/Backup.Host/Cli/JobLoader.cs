@@ -31,7 +31,7 @@ internal static class JobLoader
 
         recorder?.Loaded(jobSpec);
         options.Status.ProgressIntervalSeconds = jobSpec.EffectivePipeline.ProgressIntervalSeconds;
-        var catalog = PluginCatalog.Load(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
+        var catalog = PluginCatalog.Open(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
         var job = JobFactory.Create(jobSpec, catalog, loggerFactory);
         recorder?.Located(job);
         return job;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Backup.Abstractions;
 using Backup.Host.Pipeline;
+using Backup.Host.PointInTime;
 using Backup.Host.Stored;
 
 namespace Backup.Host.Cli;
@@ -18,12 +19,12 @@ internal static class ListCommand
         var spec = GlobalOptions.Spec();
         var format = new Option<string>("--output", "-o") { Description = "table (default) or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var command = new Command("list", "Lists the job's backups, newest first: id, time, size, checksum state (complete = .sha1 present), node, and notes on increments (their base) and backups dated in the future.") { spec, format };
+        var command = new Command("list", "Lists the job's backups, newest first: id, time, size, checksum state (complete = .sha1 present), node, and notes on increments (their base) and backups dated in the future; then the point-in-time recoverable window when binlogs are archived.") { spec, format };
         command.SetAction(CommandAction.Create(options, error, "listing was cancelled", async (parseResult, loggerFactory, cancellationToken) =>
         {
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup list");
-            var inventory = new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name);
+            var inventory = BackupInventory.Of(job, storage);
             var listings = new List<BackupListing>();
             foreach (var backup in await inventory.ListAsync(cancellationToken))
             {
@@ -48,6 +49,14 @@ internal static class ListCommand
             else
             {
                 WriteTable(output, listings);
+                if (job.Source is ILogReplayingSource source)
+                {
+                    var logs = new LogArchive(storage, job.Spec.Artifact.Prefix);
+                    if ((await logs.ListAsync(cancellationToken)) is { } archived && archived.Indexes.Count + archived.Missing.Count > 0)
+                    {
+                        output.WriteLine($"Recoverable window (restore --to-time/--to-gtid): {await new PointInTimePlanner(inventory, logs, source).WindowAsync(cancellationToken)}");
+                    }
+                }
             }
 
             return ExitCodes.Success;

@@ -29,17 +29,20 @@ internal static class PluginsCommand
         {
             try
             {
-                var catalog = PluginCatalog.Load(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
+                var catalog = PluginCatalog.Open(PluginCatalog.ResolveDirectory(parseResult.GetValue(options.PluginsDirectory)));
+
+                // Every plugin is loaded here (a job loads only its two): this command is the check that each one loads.
+                var plugins = catalog.LoadAll();
                 if (parseResult.GetValue(format) == "json")
                 {
-                    output.WriteLine(JsonSerializer.Serialize(PluginsListing.From(catalog, ContractStamp.HostVersion), Json));
+                    output.WriteLine(JsonSerializer.Serialize(PluginsListing.From(catalog, plugins, ContractStamp.HostVersion), Json));
                 }
                 else
                 {
-                    WriteTable(output, catalog);
+                    WriteTable(output, catalog, plugins);
                 }
 
-                return catalog.Plugins.Any(p => p.Error is not null) || catalog.Ignored.Count > 0 ? ExitCodes.PluginLoadFailed : ExitCodes.Success;
+                return plugins.Any(p => p.Error is not null) || catalog.Ignored.Count > 0 ? ExitCodes.PluginLoadFailed : ExitCodes.Success;
             }
             catch (Exception ex)
             {
@@ -49,25 +52,27 @@ internal static class PluginsCommand
         return command;
     }
 
-    private static void WriteTable(TextWriter output, PluginCatalog catalog)
+    private static string[] Row(PluginDescriptor p) =>
+    [
+        p.Name,
+        p.Kind?.ToString().ToLowerInvariant() ?? "broken",
+        p.Version,
+        p.AbstractionsVersion,
+        p.Capabilities.Count == 0 ? "-" : string.Join(',', p.Capabilities),
+        p.AssemblyPath,
+    ];
+
+    private static void WriteTable(TextWriter output, PluginCatalog catalog, IReadOnlyList<PluginDescriptor> plugins)
     {
         output.WriteLine($"plugins in {catalog.Directory} (host contract {ContractStamp.HostVersion})");
-        var rows = catalog.Plugins.Select(p => new[]
-        {
-            p.Name,
-            p.Kind?.ToString().ToLowerInvariant() ?? "broken",
-            p.Version,
-            p.AbstractionsVersion,
-            p.Capabilities.Count == 0 ? "-" : string.Join(',', p.Capabilities),
-            p.AssemblyPath,
-        }).ToList();
+        var rows = plugins.Select(Row).ToList();
         string[] header = ["NAME", "KIND", "VERSION", "CONTRACT", "CAPABILITIES", "PATH"];
 
         // Widths from the content: a long or broken plugin's name (its folder's) must not shift the columns after it.
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         string Line(string[] cells) => string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i])));
         output.WriteLine(Line(header));
-        foreach (var (plugin, row) in catalog.Plugins.Zip(rows))
+        foreach (var (plugin, row) in plugins.Zip(rows))
         {
             output.WriteLine(Line(row));
             if (plugin.Error is not null)

@@ -2,11 +2,12 @@ using Backup.Host.Monitoring;
 using System.CommandLine;
 using Backup.Abstractions;
 using Backup.Host.Pipeline;
+using Backup.Host.PointInTime;
 using Backup.Host.Stored;
 
 namespace Backup.Host.Cli;
 
-/// <summary><c>backup restore --spec job.yaml (--id ID | --latest) [--target-host H] [--target-port P | --target-datadir DIR] [--force] [--no-staging] [--database NAME]...</c>.</summary>
+/// <summary><c>backup restore --spec job.yaml (--id ID | --latest | --to-time T | --to-gtid D-S-N [--allow-gaps]) [--target-host H] [--target-port P | --target-datadir DIR] [--force] [--no-staging] [--database NAME]...</c>.</summary>
 internal static class RestoreCommand
 {
     /// <summary>Creates the command; its outcome goes to <paramref name="recorder"/>.</summary>
@@ -23,6 +24,7 @@ internal static class RestoreCommand
             Description = "Keep nothing in temp: verify the archive in a first download, load it from a second (checked again against the first).",
         };
         var databases = DatabaseNames.Option();
+        var pointInTime = new PointInTimeOptions();
         var command = new Command(
             "restore",
             "Downloads a backup, verifies its checksum and entries BEFORE loading anything, then loads it into the target with the source plugin.")
@@ -30,6 +32,7 @@ internal static class RestoreCommand
             spec, targetHost, targetPort, targetDataDirectory, force, noStaging, databases,
         };
         selection.AddTo(command);
+        pointInTime.AddTo(command);
         targetPort.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is { } port and (< 1 or > 65535))
@@ -39,13 +42,16 @@ internal static class RestoreCommand
         });
         command.SetAction(CommandAction.Create(options, error, "the restore was cancelled; temporary files were removed; the target may hold part of the backup", async (parseResult, loggerFactory, cancellationToken) =>
         {
-            var id = selection.Resolve(parseResult);
             var names = DatabaseNames.Parse(parseResult.GetValue(databases));
+            var toPoint = pointInTime.IsRequested(parseResult);
+            var id = toPoint ? pointInTime.RefuseSelection(parseResult, selection, names) : selection.Resolve(parseResult);
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup restore");
             var source = Capabilities.RequireRestorableSource(job);
-            var inventory = new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name);
-            var backup = await inventory.FindAsync(id, cancellationToken);
+            var inventory = BackupInventory.Of(job, storage);
+            var recovery = toPoint ? await PointInTimeRestore.PrepareAsync(parseResult, pointInTime, job, inventory, loggerFactory, cancellationToken) : null;
+            using var replayFiles = recovery;
+            var backup = recovery?.Backup ?? await inventory.FindAsync(id, cancellationToken);
             var bases = await BasesAsync(inventory, backup, cancellationToken);
 
             options.Status.BackupId = backup.Id;
@@ -62,6 +68,11 @@ internal static class RestoreCommand
                 cancellationToken);
             var verified = restored.Verified;
             var what = names.Count == 0 ? "" : $", databases: {string.Join(", ", names)}";
+            if (recovery is not null)
+            {
+                what += await recovery.ReplayAsync(target, verified.Manifest.SourceMetadata, cancellationToken);
+            }
+
             output.WriteLine(
                 $"{backup.Id} restored from {storage.WhereIs(backup.ArchiveKey!)}: sha1 {verified.Archive.Sha1}, entries: {string.Join(", ", verified.Manifest.Entries.Select(e => e.Name))}{what}; temp used: {restored.TempBytes} bytes");
             return ExitCodes.Success;

@@ -27,7 +27,7 @@ internal static class VerifyCommand
             var id = selection.Resolve(parseResult);
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory, recorder);
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup verify");
-            var backup = await new BackupInventory(storage, job.Spec.Artifact, job.Spec.Name).FindAsync(id, cancellationToken);
+            var backup = await BackupInventory.Of(job, storage).FindAsync(id, cancellationToken);
 
             recorder.Backup(backup.Id, backup.ArchiveKey is { } archiveKey ? storage.WhereIs(archiveKey) : null);
             var logger = loggerFactory.CreateLogger("Backup.Verify");

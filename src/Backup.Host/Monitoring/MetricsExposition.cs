@@ -86,5 +86,6 @@ internal static class MetricsExposition
     }
 
     // The text format's label value escapes: backslash, double quote and line feed.
-    private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
+    /// <summary>A label value as the text format writes it: backslash, quote and newline escaped.</summary>
+    public static string Escape(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
 }

@@ -23,11 +23,15 @@ internal sealed class PushgatewayClient(HttpClient http)
     private const int MaxErrorChars = 300;
 
     /// <summary>Pushes <paramref name="outcome"/>; throws <see cref="HttpRequestException"/> when it gets no answer, <see cref="InvalidOperationException"/> for an answer other than 2xx.</summary>
-    public async Task PushAsync(MetricsSpec spec, CommandOutcome outcome, CancellationToken cancellationToken)
+    public Task PushAsync(MetricsSpec spec, CommandOutcome outcome, CancellationToken cancellationToken) =>
+        PushTextAsync(spec, outcome.Job, outcome.Command, MetricsExposition.Render(outcome), cancellationToken);
+
+    /// <summary>Pushes <paramref name="exposition"/> (text format 0.0.4) to the group of <paramref name="command"/> of <paramref name="job"/>; throws as <see cref="PushAsync"/>.</summary>
+    public async Task PushTextAsync(MetricsSpec spec, string job, string command, string exposition, CancellationToken cancellationToken)
     {
-        using var content = new StringContent(MetricsExposition.Render(outcome));
+        using var content = new StringContent(exposition);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/plain; version=0.0.4; charset=utf-8");
-        using var response = await http.PostAsync(GroupUrl(spec.Pushgateway, outcome.Job, outcome.Command), content, cancellationToken);
+        using var response = await http.PostAsync(GroupUrl(spec.Pushgateway, job, command), content, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             var buffer = new byte[MaxErrorChars];

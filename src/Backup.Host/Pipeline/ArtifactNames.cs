@@ -29,9 +29,13 @@ internal static class ArtifactNames
 
     private static readonly SearchValues<char> SafeCharacters = SearchValues.Create(SafeNameCharacters);
 
-    /// <summary>Every suffix after the backup id of an object a run stores, longest first (so a key is cut at its full suffix whatever suffixes a future format adds).</summary>
-    public static IReadOnlyList<string> ObjectSuffixes { get; } =
-        [.. ArchiveFormat.All.SelectMany(f => new[] { f.Suffix, f.ChecksumSuffix }).Append(ManifestSuffix).OrderByDescending(s => s.Length)];
+    /// <summary>Every suffix after the backup id of an object a run in one of <paramref name="formats"/> stores, longest first (so a key is cut at its full suffix whatever suffixes a future format adds).</summary>
+    public static IReadOnlyList<string> ObjectSuffixes(IEnumerable<ArchiveFormat> formats) =>
+        [.. formats.SelectMany(f => new[] { f.Suffix, f.ChecksumSuffix }).Append(ManifestSuffix).OrderByDescending(s => s.Length)];
+
+    /// <summary>The longest suffix any run may give an object: a streaming object of an extension as long as a source may declare, encrypted, its checksum.</summary>
+    public static string LongestObjectSuffix { get; } =
+        ObjectSuffixes(ArchiveFormat.All(new string('x', Backup.Abstractions.BackupEntryShape.MaxExtensionLength)))[0];
 
     /// <summary>Returns why <paramref name="template"/> is unusable, or null when it is fine.</summary>
     public static string? ValidateTemplate(string template)

@@ -40,12 +40,14 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
 
         // Also in streaming mode: the source may need a private scratch directory (e.g. a password option file).
         using var workspace = TempWorkspace.Create(TempWorkspace.ParentFor(spec), spec.Name, _logger);
-        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}, {Threads} threads{Encryption}; temp {Temp})",
+        // Entries the source declares already compressed are not compressed again: the level that only frames them.
+        var level = job.EntryShape is { IsCompressed: true } ? PipelineSpec.PassThroughLevel(pipeline.Compression) : pipeline.Level;
+        _logger.LogInformation("Backup {BackupId} of job {Job} started: {Source} -> {Storage} under '{Prefix}/' ({Mode}, {Compression} level {Level}{Compressed}, {Threads} threads{Encryption}; temp {Temp})",
             backupId, spec.Name, spec.Source.Plugin, job.Storage.Location, spec.Artifact.Prefix,
-            pipeline.Mode, pipeline.Compression, pipeline.Level, pipeline.Threads,
+            pipeline.Mode, pipeline.Compression, level, level == pipeline.Level ? "" : " (the source's entries are already compressed)", pipeline.Threads,
             spec.Encryption is { } encrypted ? $", age-encrypted to {encrypted.Recipients.Count} recipient(s)" : "", workspace.Root);
 
-        var codec = BlockCodec.Create(pipeline.Compression, pipeline.Level);
+        var codec = BlockCodec.Create(pipeline.Compression, level);
         var storageStage = $"storage '{spec.Storage.Plugin}' ({job.Storage.Location})";
         using var watchdog = new StallWatchdog(
             TimeSpan.FromSeconds(pipeline.StallTimeoutSeconds),
@@ -56,7 +58,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             cancellationToken);
         var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, storageStage, _logger, clock, watchdog);
         var previous = spec.Incremental is { } incremental && job.Storage is IReadableBackupStorage readable && job.Source is IIncrementalBackupSource
-            ? await BackupChain.PreviousAsync(new BackupInventory(readable, spec.Artifact, spec.Name, clock), spec.Source.Plugin, incremental, _logger, cancellationToken)
+            ? await BackupChain.PreviousAsync(new BackupInventory(readable, spec.Artifact, spec.Name, clock, job.StreamExtension), spec.Source.Plugin, incremental, _logger, cancellationToken)
             : null;
         var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog, previous);
         ArchiveInfo archive;
@@ -177,7 +179,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     }
 
     private static string TarGzName(Run run) =>
-        run.BackupId + ArchiveFormat.For(PipelineMode.Archive, CompressionKind.Gzip, run.Job.Spec.Encryption is not null).Suffix;
+        run.BackupId + ArchiveFormat.For(PipelineMode.Archive, CompressionKind.Gzip, run.Job.Spec.Encryption is not null, run.Job.StreamExtension).Suffix;
 
     private void LogEntries(IReadOnlyList<EntryInfo> entries) =>
         _logger.LogInformation("Source wrote {Count} entr{Plural}, {Bytes:N0} bytes", entries.Count, entries.Count == 1 ? "y" : "ies", entries.Sum(e => e.Size));
@@ -192,7 +194,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
         await using var entries = new StreamingEntryWriter(
             () => StreamedEntry.Start(
                 writeContent => run.Uploader.UploadArchiveAsync(
-                    run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, spec.EffectivePipeline.Compression, spec.Encryption is not null).Suffix,
+                    run.BackupId + ArchiveFormat.For(PipelineMode.Streaming, spec.EffectivePipeline.Compression, spec.Encryption is not null, run.Job.StreamExtension).Suffix,
                     run.Codec.ContentType,
                     (output, ct) => CompressAsync(run, output, compressor => writeContent(compressor, ct), ct),
                     cancellationToken),

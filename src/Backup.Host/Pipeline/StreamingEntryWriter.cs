@@ -5,8 +5,9 @@ namespace Backup.Host.Pipeline;
 
 /// <summary>Passes the source's single entry straight into the compressor of an upload, hashing it on the way: nothing touches disk.</summary>
 /// <remarks>
-/// <para>A <c>.sql.gz</c> holds one file, so a second entry after a finished one is refused with an error naming the way
-/// out (archive mode); the source fails and the upload is abandoned before anything is stored.</para>
+/// <para>A streaming object (<c>&lt;id&gt;.sql.gz</c>) holds one file, so a second entry after a finished one is refused with an
+/// error naming the way out (archive mode); the source fails and the upload is abandoned before anything is stored. A source
+/// that declares several entries (<see cref="IShapedBackupSource"/>) never gets here: validation refuses the job first.</para>
 /// <para>Bytes in the compressor cannot be taken back. When the entry fails and the source writes an entry again (the
 /// mariadb-ha source dumps again after a transient error, or from another node), the upload is abandoned (the storage
 /// keeps nothing of it) and a new one starts with a fresh compressor, as the chunked archive writer does.</para>

@@ -5,43 +5,58 @@ using Backup.Abstractions;
 
 namespace Backup.Host.Plugins;
 
-/// <summary>Reads the <see cref="BackupContractAttribute"/> a plugin assembly was stamped with, from its metadata.</summary>
+/// <summary>Reads what a plugin assembly was stamped with at build time (<see cref="BackupContractAttribute"/>, <see cref="BackupPluginAttribute"/>), from its metadata.</summary>
 /// <remarks>
 /// Read from the file, not from a loaded assembly: a plugin built against an incompatible contract must be refused
-/// before any of its code or references are loaded (resolving the attribute's type could already fail for it).
+/// before any of its code or references are loaded (resolving the attribute's type could already fail for it), and
+/// the host opens only the plugins a job names, which it finds by their stamped name and kind.
 /// </remarks>
 internal static class ContractStamp
 {
     private static readonly string AttributeNamespace = typeof(BackupContractAttribute).Namespace!;
-    private static readonly string AttributeName = nameof(BackupContractAttribute);
 
     /// <summary>The host's own contract version, from the Backup.Abstractions assembly it carries.</summary>
     public static string HostVersion { get; } =
         typeof(IBackupPlugin).Assembly.GetCustomAttribute<BackupContractAttribute>()?.Version
         ?? throw new InvalidOperationException("Backup.Abstractions carries no BackupContract attribute");
 
-    /// <summary>The contract version stamped into <paramref name="assemblyPath"/> (null when unstamped) and the assembly's informational version.</summary>
+    /// <summary>The stamps of <paramref name="assemblyPath"/>; a missing one is null.</summary>
     /// <exception cref="BadImageFormatException">The file is not a .NET assembly.</exception>
-    public static (string? ContractVersion, string? InformationalVersion) Read(string assemblyPath)
+    public static PluginStamp Read(string assemblyPath)
     {
         using var stream = File.OpenRead(assemblyPath);
         using var pe = new PEReader(stream);
         var reader = pe.GetMetadataReader();
-        return (
-            ReadStringAttribute(reader, AttributeNamespace, AttributeName),
-            ReadStringAttribute(reader, "System.Reflection", nameof(AssemblyInformationalVersionAttribute))?.Split('+')[0]);
+        var plugin = ReadStrings(reader, AttributeNamespace, nameof(BackupPluginAttribute), 2);
+        return new PluginStamp(
+            ReadStrings(reader, AttributeNamespace, nameof(BackupContractAttribute), 1)?[0],
+            ReadStrings(reader, "System.Reflection", nameof(AssemblyInformationalVersionAttribute), 1)?[0]?.Split('+')[0],
+            plugin?[0],
+            plugin?[1]);
     }
 
-    private static string? ReadStringAttribute(MetadataReader reader, string @namespace, string name)
+    /// <summary>The first <paramref name="count"/> string arguments of the named assembly attribute's constructor, or null when there is no such attribute.</summary>
+    private static string?[]? ReadStrings(MetadataReader reader, string @namespace, string name, int count)
     {
         foreach (var handle in reader.GetAssemblyDefinition().GetCustomAttributes())
         {
             var attribute = reader.GetCustomAttribute(handle);
             if (IsType(reader, attribute.Constructor, @namespace, name))
             {
-                // Custom attribute blob (ECMA-335 II.23.3): prolog 0x0001, then the constructor's one string argument.
+                // Custom attribute blob (ECMA-335 II.23.3): prolog 0x0001, then the constructor's string arguments in order.
                 var value = reader.GetBlobReader(attribute.Value);
-                return value.ReadUInt16() == 1 ? value.ReadSerializedString() : null;
+                if (value.ReadUInt16() != 1)
+                {
+                    return null;
+                }
+
+                var strings = new string?[count];
+                for (var i = 0; i < count; i++)
+                {
+                    strings[i] = value.ReadSerializedString();
+                }
+
+                return strings;
             }
         }
 

@@ -5,8 +5,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Plugins;
 
-/// <summary>Finds plugins in <c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c> and loads each into its own load context.</summary>
+/// <summary>Finds plugins in <c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c> by their metadata, and loads each one asked for into its own load context.</summary>
 /// <remarks>
+/// Opening the catalog reads only the assemblies' metadata (<see cref="ContractStamp"/>): a plugin's name and kind are
+/// stamped into it at build time, so a job loads just the two plugins it names and a broken or slow third plugin in the
+/// same directory never runs. A plugin built without the stamp (before contract 1.3, or without the package's targets) is
+/// known only after loading it, so those are loaded, all of them, only when no stamped plugin has the name asked for.
 /// Only the contract (Backup.Abstractions) and the logging abstractions are shared with the host; every other
 /// dependency (cloud SDKs, KubernetesClient) stays private to its plugin. A plugin that fails to load is
 /// reported with its reason and never stops the others from being listed. Plugins are not unloadable: the
@@ -24,21 +28,24 @@ internal sealed class PluginCatalog
     private static readonly Type[] SharedTypes = [typeof(IBackupPlugin), typeof(ILogger)];
     private static readonly Assembly[] SharedAssemblies = [typeof(IBackupPlugin).Assembly, typeof(ILogger).Assembly];
 
-    private PluginCatalog(string directory, IReadOnlyList<PluginDescriptor> plugins, IReadOnlyList<IgnoredEntry> ignored)
+    private readonly IReadOnlyList<Candidate> _candidates;
+    private readonly Dictionary<string, PluginDescriptor> _loaded = new(StringComparer.Ordinal);
+
+    private PluginCatalog(string directory, IReadOnlyList<Candidate> candidates, IReadOnlyList<IgnoredEntry> ignored)
     {
         Directory = directory;
-        Plugins = plugins;
+        _candidates = candidates;
         Ignored = ignored;
     }
 
     /// <summary>The directory that was searched.</summary>
     public string Directory { get; }
 
-    /// <summary>Every plugin found, loaded or not, sorted by name.</summary>
-    public IReadOnlyList<PluginDescriptor> Plugins { get; }
-
     /// <summary>The folders and files of the directory that hold no plugin, with the reason; sorted by path.</summary>
     public IReadOnlyList<IgnoredEntry> Ignored { get; }
+
+    /// <summary>The main assemblies of the plugins whose code was loaded so far, in the order they were.</summary>
+    public IReadOnlyCollection<string> LoadedAssemblies => _loaded.Keys;
 
     /// <summary>The plugins directory: the explicit one, else <c>BACKUP_PLUGINS_DIR</c>, else <c>plugins</c> beside the host.</summary>
     public static string ResolveDirectory(string? explicitDirectory)
@@ -50,8 +57,8 @@ internal sealed class PluginCatalog
         return Path.GetFullPath(chosen);
     }
 
-    /// <summary>Discovers and loads every plugin under <paramref name="directory"/>.</summary>
-    public static PluginCatalog Load(string directory)
+    /// <summary>Finds the plugins under <paramref name="directory"/> and reads their metadata; loads none of them.</summary>
+    public static PluginCatalog Open(string directory)
     {
         if (!System.IO.Directory.Exists(directory))
         {
@@ -59,11 +66,10 @@ internal sealed class PluginCatalog
         }
 
         var folders = System.IO.Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal).ToList();
-        var plugins = folders
+        var candidates = folders
             .Select(folder => Path.Combine(folder, Path.GetFileName(folder) + ".dll"))
             .Where(File.Exists)
-            .Select(LoadOne)
-            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(Candidate.Read)
             .ToList();
         var ignored = folders
             .Where(folder => !File.Exists(Path.Combine(folder, Path.GetFileName(folder) + ".dll")))
@@ -71,8 +77,12 @@ internal sealed class PluginCatalog
             .Concat(System.IO.Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal).Select(file => new IgnoredEntry(
                 file, $"a file directly in the plugins directory; a plugin is a folder <Name>/ holding <Name>.dll (move it to {Path.GetFileNameWithoutExtension(file)}/)")))
             .ToList();
-        return new PluginCatalog(directory, plugins, ignored);
+        return new PluginCatalog(directory, candidates, ignored);
     }
+
+    /// <summary>Loads every plugin found (what <c>backup plugins</c> checks), sorted by name.</summary>
+    public IReadOnlyList<PluginDescriptor> LoadAll() =>
+        _candidates.Select(Load).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>Why <paramref name="folder"/> holds no <c>&lt;folder name&gt;.dll</c>, saying what to do.</summary>
     private static string WhyNoPlugin(string folder)
@@ -96,19 +106,23 @@ internal sealed class PluginCatalog
                 : $"no {name}.dll (holds {string.Join(", ", dlls.Take(3))}{(dlls.Count > 3 ? ", ..." : "")}): the folder must be named after the plugin's assembly";
     }
 
-    /// <summary>The loaded plugin of <paramref name="kind"/> named <paramref name="name"/>, or null when none is installed.</summary>
+    /// <summary>The loaded plugin of <paramref name="kind"/> named <paramref name="name"/>, or null when none is installed; loads only that one when it is stamped.</summary>
     /// <exception cref="PluginLoadException">A plugin of that name exists but failed to load, or none loaded by that name and some failed to load.</exception>
     public PluginDescriptor? Find(PluginKind kind, string name)
     {
-        var match = Plugins.FirstOrDefault(p => p.Name == name && (p.Kind == kind || p.Error is not null));
+        // A stamped plugin of another kind with the same name is not this one; an unknown stamped kind is reported on loading.
+        var stamped = _candidates.FirstOrDefault(c => c.Stamp?.Name == name && (c.Stamp.ParsedKind ?? kind) == kind);
+        var match = stamped is not null
+            ? Load(stamped)
+            : _candidates.Where(c => c.Stamp?.Name is null).Select(Load).FirstOrDefault(p => p.Name == name && (p.Kind == kind || p.Error is not null));
         if (match?.Error is { } error)
         {
             throw new PluginLoadException($"plugin '{name}' ({match.AssemblyPath}) failed to load: {error}");
         }
 
-        // A plugin that failed to load is known only by its folder name, so the one asked for may well be among them:
-        // name them rather than say "not installed" about a plugin that is there but refused.
-        var broken = Plugins.Where(p => p.Error is not null).ToList();
+        // An unstamped plugin that failed to load is known only by its folder name, so the one asked for may well be among
+        // them: name them rather than say "not installed" about a plugin that is there but refused.
+        var broken = _loaded.Values.Where(p => p.Error is not null).ToList();
         if (match is null && broken.Count > 0)
         {
             throw new PluginLoadException(
@@ -119,42 +133,57 @@ internal sealed class PluginCatalog
         return match;
     }
 
-    /// <summary>The names of the loaded plugins of <paramref name="kind"/>, for "is not installed" messages.</summary>
+    /// <summary>The names of the installed plugins of <paramref name="kind"/> (stamped, or unstamped and loaded), for "is not installed" messages.</summary>
     public string InstalledNames(PluginKind kind)
     {
-        var names = Plugins.Where(p => p.Kind == kind).Select(p => p.Name).ToList();
+        var names = _candidates.Where(c => c.Stamp?.ParsedKind == kind).Select(c => c.Stamp!.Name!)
+            .Concat(_loaded.Values.Where(p => p.Kind == kind).Select(p => p.Name))
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
         return names.Count == 0 ? "none" : string.Join(", ", names);
     }
 
-    private static PluginDescriptor LoadOne(string assemblyPath)
+    private PluginDescriptor Load(Candidate candidate)
     {
-        var folderName = Path.GetFileNameWithoutExtension(assemblyPath);
-        var contractVersion = "?";
-        var version = "?";
+        if (!_loaded.TryGetValue(candidate.AssemblyPath, out var descriptor))
+        {
+            _loaded[candidate.AssemblyPath] = descriptor = LoadOne(candidate);
+        }
+
+        return descriptor;
+    }
+
+    private static PluginDescriptor LoadOne(Candidate candidate)
+    {
+        var assemblyPath = candidate.AssemblyPath;
+        var stamp = candidate.Stamp;
+        var name = stamp?.Name ?? Path.GetFileNameWithoutExtension(assemblyPath);
+        var contractVersion = stamp?.ContractVersion ?? "?";
+        var version = stamp?.InformationalVersion ?? "?";
         try
         {
-            // The contract check comes first and reads only metadata: an incompatible plugin's code is never loaded.
-            var stamp = ContractStamp.Read(assemblyPath);
-            version = stamp.InformationalVersion ?? version;
-            if (stamp.ContractVersion is { } stamped)
+            if (candidate.StampError is { } unreadable)
             {
-                contractVersion = stamped;
-                if (ContractCompatibility.Check(stamped, ContractStamp.HostVersion) is { } refusal)
-                {
-                    return new PluginDescriptor(folderName, null, version, contractVersion, assemblyPath, null, refusal);
-                }
+                throw unreadable;
+            }
+
+            // The contract check comes first and reads only metadata: an incompatible plugin's code is never loaded.
+            if (stamp?.ContractVersion is { } stamped && ContractCompatibility.Check(stamped, ContractStamp.HostVersion) is { } refusal)
+            {
+                return new PluginDescriptor(name, null, version, contractVersion, assemblyPath, null, refusal);
             }
 
             var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: false, sharedTypes: SharedTypes);
             var assembly = loader.LoadDefaultAssembly();
-            version = stamp.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "?";
+            version = stamp?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "?";
 
             // Unstamped (built without the package's targets): all that is known is the major version it references.
-            contractVersion = stamp.ContractVersion ?? ReferencedVersion(assembly, typeof(IBackupPlugin).Assembly) ?? "?";
+            contractVersion = stamp?.ContractVersion ?? ReferencedVersion(assembly, typeof(IBackupPlugin).Assembly) ?? "?";
 
             if (CheckSharedAssemblies(assembly) is { } mismatch)
             {
-                return new PluginDescriptor(folderName, null, version, contractVersion, assemblyPath, null, mismatch);
+                return new PluginDescriptor(name, null, version, contractVersion, assemblyPath, null, mismatch);
             }
 
             var entryTypes = assembly.GetExportedTypes()
@@ -165,35 +194,55 @@ internal sealed class PluginCatalog
                 var why = entryTypes.Count == 0
                     ? "no public class implements IBackupSourcePlugin or IBackupStoragePlugin"
                     : $"several entry types ({string.Join(", ", entryTypes.Select(t => t.Name))}); a plugin assembly has exactly one";
-                return new PluginDescriptor(folderName, null, version, contractVersion, assemblyPath, null, why);
+                return new PluginDescriptor(name, null, version, contractVersion, assemblyPath, null, why);
             }
 
             var entry = (IBackupPlugin)Activator.CreateInstance(entryTypes[0])!;
-            var note = stamp.ContractVersion is null
+            var note = stamp?.ContractVersion is null
                 ? "no contract stamp (built without the Backup.Abstractions package's build targets): the contract version shown is the assembly it references, and was not checked"
-                : null;
+                : stamp.Name is null
+                    ? "no name and kind stamp (set BackupPluginName and BackupPluginKind in the project, contract 1.3): the host loads it to learn its name"
+                    : null;
             PluginKind? kind = entry switch
             {
                 IBackupSourcePlugin => PluginKind.Source,
                 IBackupStoragePlugin => PluginKind.Storage,
                 _ => null,
             };
-            var error = kind is null ? $"{entryTypes[0].Name} implements neither IBackupSourcePlugin nor IBackupStoragePlugin" : null;
-            return new PluginDescriptor(entry.Name, kind, version, contractVersion, assemblyPath, kind is null ? null : entry, error)
+            var error = kind is null
+                ? $"{entryTypes[0].Name} implements neither IBackupSourcePlugin nor IBackupStoragePlugin"
+                : StampMismatch(stamp, entry.Name, kind.Value);
+            return new PluginDescriptor(error is null ? entry.Name : name, error is null ? kind : null, version, contractVersion, assemblyPath, error is null ? entry : null, error)
             {
-                Capabilities = kind is null ? [] : PluginCapabilities.Of(assembly),
+                Capabilities = error is null ? PluginCapabilities.Of(assembly) : [],
                 Note = note,
             };
         }
         catch (BadImageFormatException ex)
         {
-            return new PluginDescriptor(folderName, null, version, contractVersion, assemblyPath, null, $"not a .NET assembly ({ex.Message.ReplaceLineEndings(" ")})");
+            return new PluginDescriptor(name, null, version, contractVersion, assemblyPath, null, $"not a .NET assembly ({ex.Message.ReplaceLineEndings(" ")})");
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var reason = ex is ReflectionTypeLoadException rtle && rtle.LoaderExceptions.FirstOrDefault() is { } first ? first : ex;
-            return new PluginDescriptor(folderName, null, version, contractVersion, assemblyPath, null, $"{reason.GetType().Name}: {reason.Message.ReplaceLineEndings(" ")}");
+            return new PluginDescriptor(name, null, version, contractVersion, assemblyPath, null, $"{reason.GetType().Name}: {reason.Message.ReplaceLineEndings(" ")}");
         }
+    }
+
+    /// <summary>Why the stamp disagrees with the entry type (a hand-edited or stale stamp), or null when it agrees or there is none.</summary>
+    private static string? StampMismatch(PluginStamp? stamp, string entryName, PluginKind entryKind)
+    {
+        if (stamp?.Name is null)
+        {
+            return null;
+        }
+
+        var kind = entryKind.ToString().ToLowerInvariant();
+        return stamp.ParsedKind is null
+            ? $"stamped kind '{stamp.Kind}' is neither {BackupPluginAttribute.SourceKind} nor {BackupPluginAttribute.StorageKind} (BackupPluginKind in the project)"
+            : stamp.Name != entryName || stamp.ParsedKind != entryKind
+                ? $"stamped as '{stamp.Name}' ({stamp.Kind}) but its entry type is '{entryName}' ({kind}): BackupPluginName and BackupPluginKind in the project must match IBackupPlugin.Name and the interface"
+                : null;
     }
 
     /// <summary>
@@ -217,4 +266,23 @@ internal sealed class PluginCatalog
 
     private static string? ReferencedVersion(Assembly plugin, Assembly shared) =>
         plugin.GetReferencedAssemblies().FirstOrDefault(r => r.Name == shared.GetName().Name)?.Version?.ToString(3);
+
+    /// <summary>A plugin's main assembly and what its metadata says, read without loading it.</summary>
+    /// <param name="AssemblyPath">The main assembly.</param>
+    /// <param name="Stamp">Its stamps, or null when the metadata could not be read.</param>
+    /// <param name="StampError">Why the metadata could not be read (reported when the plugin is loaded), or null.</param>
+    private sealed record Candidate(string AssemblyPath, PluginStamp? Stamp, Exception? StampError)
+    {
+        public static Candidate Read(string assemblyPath)
+        {
+            try
+            {
+                return new Candidate(assemblyPath, ContractStamp.Read(assemblyPath), null);
+            }
+            catch (Exception ex) when (ex is BadImageFormatException or IOException or UnauthorizedAccessException)
+            {
+                return new Candidate(assemblyPath, null, ex);
+            }
+        }
+    }
 }

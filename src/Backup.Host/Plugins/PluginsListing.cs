@@ -7,11 +7,11 @@ namespace Backup.Host.Plugins;
 /// <param name="Ignored">Folders and files that hold no plugin, with the reason.</param>
 internal sealed record PluginsListing(string Directory, string HostContract, IReadOnlyList<PluginsListing.Plugin> Plugins, IReadOnlyList<IgnoredEntry> Ignored)
 {
-    /// <summary>The listing of <paramref name="catalog"/>.</summary>
-    public static PluginsListing From(PluginCatalog catalog, string hostContract) => new(
+    /// <summary>The listing of <paramref name="plugins"/>, loaded from <paramref name="catalog"/>.</summary>
+    public static PluginsListing From(PluginCatalog catalog, IReadOnlyList<PluginDescriptor> plugins, string hostContract) => new(
         catalog.Directory,
         hostContract,
-        catalog.Plugins.Select(p => new Plugin(p.Name, p.Kind?.ToString().ToLowerInvariant(), p.Version, p.AbstractionsVersion, p.Capabilities, p.AssemblyPath, p.Error, p.Note)).ToList(),
+        plugins.Select(p => new Plugin(p.Name, p.Kind?.ToString().ToLowerInvariant(), p.Version, p.AbstractionsVersion, p.Capabilities, p.AssemblyPath, p.Error, p.Note)).ToList(),
         catalog.Ignored);
 
     /// <summary>One plugin: <paramref name="Kind"/> is <c>source</c>, <c>storage</c>, or null when it failed to load (then <paramref name="Error"/> says why).</summary>

@@ -1,12 +1,13 @@
 using Backup.Abstractions;
 using Backup.Host.Pipeline;
+using Backup.Host.PointInTime;
 using Backup.Host.Stored;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Retention;
 
-/// <summary>Applies a retention policy to a job's backups: plans with <see cref="RetentionPlanner"/>, then deletes what it does not keep.</summary>
-internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBackupStorage storage, ILogger logger)
+/// <summary>Applies a retention policy to a job's backups: plans with <see cref="RetentionPlanner"/>, then deletes what it does not keep, and the archived binlogs no kept backup needs.</summary>
+internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBackupStorage storage, ILogger logger, LogRetention? logs = null)
 {
     /// <summary>Plans and, unless <paramref name="dryRun"/>, deletes every object of each backup not kept; returns the decisions, newest first.</summary>
     public async Task<IReadOnlyList<RetentionDecision>> ApplyAsync(RetentionPolicy policy, string? protectedId, bool dryRun, CancellationToken cancellationToken)
@@ -17,9 +18,10 @@ internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBac
         var doomed = decisions.Where(d => !d.Keep).ToList();
         logger.LogInformation("Retention ({Policy}) over {Count} backup(s) in {Where}: keeping {Kept}, {Verb} {Removed}",
             policy, decisions.Count, inventory.Where, decisions.Count - doomed.Count, dryRun ? "would remove" : "removing", doomed.Count);
+        var kept = decisions.Where(d => d.Keep).Select(d => backups[d.Id]).ToList();
         if (dryRun)
         {
-            return decisions;
+            return logs is null ? decisions : [.. decisions, .. await logs.ApplyAsync(kept, dryRun, cancellationToken)];
         }
 
         foreach (var decision in doomed)
@@ -39,7 +41,8 @@ internal sealed class RetentionEnforcer(BackupInventory inventory, IDeletableBac
             logger.LogInformation("Removed backup {BackupId} ({Reason})", decision.Id, string.Join(", ", decision.Reasons));
         }
 
-        return decisions;
+        // Binlogs after the backups: a binlog is pruned only once the backups that needed it are gone.
+        return logs is null ? decisions : [.. decisions, .. await logs.ApplyAsync(kept, dryRun, cancellationToken)];
     }
 
     // Reads the manifests of the kept backups, and of every backup they build on, for their bases (one small GET each;

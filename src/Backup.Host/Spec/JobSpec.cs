@@ -29,6 +29,9 @@ internal sealed record JobSpec(
     /// <summary>The Pushgateway every command's outcome is pushed to; null pushes nothing.</summary>
     public MetricsSpec? Metrics { get; init; }
 
+    /// <summary>Where <c>pipeline.mode</c> is written (<c>file:line:col</c>), for problems about it found once the plugins are known; null when the spec leaves it out.</summary>
+    public string? PipelineModeLocation { get; init; }
+
     /// <summary>The webhooks told about a command's outcome; null tells nobody.</summary>
     public NotifySpec? Notify { get; init; }
 

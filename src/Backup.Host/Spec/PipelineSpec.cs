@@ -58,6 +58,13 @@ internal sealed record PipelineSpec(PipelineMode Mode, CompressionKind Compressi
     /// </remarks>
     public static int DefaultLevel(CompressionKind kind) => kind == CompressionKind.Zstd ? 3 : 4;
 
+    /// <summary>The level for entries a source declares already compressed (<see cref="Backup.Abstractions.BackupEntryShape.IsCompressed"/>): compressing them again costs CPU and gains nothing.</summary>
+    /// <remarks>
+    /// gzip level 0 writes deflate's stored blocks: the bytes pass through in valid gzip members, so every reader and the
+    /// object's name stay as they are. zstd has no stored level; at level 1 it still keeps a block it cannot shrink raw.
+    /// </remarks>
+    public static int PassThroughLevel(CompressionKind kind) => kind == CompressionKind.Zstd ? 1 : 0;
+
     /// <summary>The highest level <paramref name="kind"/> accepts.</summary>
     public static int MaxLevel(CompressionKind kind) => kind == CompressionKind.Zstd ? 19 : 9;
 }

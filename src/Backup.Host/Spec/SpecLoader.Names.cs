@@ -105,10 +105,11 @@ internal sealed partial class SpecLoader
             : null;
     }
 
-    // The longest name and key of any format, so a change of pipeline mode never makes a valid spec invalid.
+    // The longest name and key of any format and any source's stream extension, so neither a change of pipeline mode nor
+    // of source ever makes a valid spec invalid.
     private void CheckLengths(string prefix, string template, string jobName, YamlNode prefixNode, YamlNode templateNode)
     {
-        var longestName = ArtifactNames.Render(template, jobName, DateTimeOffset.UnixEpoch) + ArtifactNames.ObjectSuffixes[0];
+        var longestName = ArtifactNames.Render(template, jobName, DateTimeOffset.UnixEpoch) + ArtifactNames.LongestObjectSuffix;
         var longestKey = ArtifactNames.Key(prefix, longestName);
         if (Encoding.UTF8.GetByteCount(longestName) is var nameBytes and > NameLimits.MaxFileNameBytes)
         {

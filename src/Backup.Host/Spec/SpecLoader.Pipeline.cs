@@ -49,6 +49,10 @@ internal sealed partial class SpecLoader
         };
     }
 
+    // Where pipeline.mode is written, for a problem found only once the source is known (JobFactory's entry-shape check).
+    private string? PipelineModeLocation(YamlMappingNode root) =>
+        Child(root, "pipeline") is YamlMappingNode pipeline && Child(pipeline, "mode") is { } mode ? At(mode.Start) : null;
+
     private T ReadChoice<T>(YamlMappingNode mapping, string key, T fallback, params (string Name, T Value)[] choices)
     {
         var text = OptionalScalar(mapping, key, "pipeline." + key);

@@ -67,7 +67,7 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
             throw new BackupSettingsException(_problems);
         }
 
-        return new JobSpec(name, source!, storage!, artifact, tempDirectory, _file, retention, pipeline, encryption) { Metrics = metrics, Notify = notify, Incremental = incremental };
+        return new JobSpec(name, source!, storage!, artifact, tempDirectory, _file, retention, pipeline, encryption) { Metrics = metrics, Notify = notify, PipelineModeLocation = PipelineModeLocation(root), Incremental = incremental };
     }
 
     private PluginSpec? ReadPlugin(YamlMappingNode root, string section)

@@ -45,8 +45,8 @@ internal static partial class ArchiveVerifier
     {
         if (backup.ArchiveKey is null || backup.Format is null)
         {
-            var names = string.Join(", ", ArchiveFormat.All.Select(f => backup.Id + f.Suffix));
-            throw new BackupIntegrityException($"backup {backup.Id} has no archive: none of {names} is in {storage.Location}");
+            throw new BackupIntegrityException(
+                $"backup {backup.Id} has no archive: neither {backup.Id}{ArchiveFormat.TarGz.Suffix} nor a streaming {backup.Id}.<ext>.gz or .zst (either maybe {ArchiveFormat.EncryptedSuffix}) is in {storage.Location}");
         }
 
         if (backup.ChecksumKey is null)

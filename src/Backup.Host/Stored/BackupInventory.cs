@@ -9,9 +9,16 @@ namespace Backup.Host.Stored;
 /// <param name="artifact">The job's prefix and name template.</param>
 /// <param name="jobName">The job's name, for <c>{job}</c>.</param>
 /// <param name="clock">Tells which backups are dated in the future (<see cref="ClockSkew"/>); the system clock when null.</param>
-internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSpec artifact, string jobName, TimeProvider? clock = null)
+/// <param name="streamExtension">The extension of the job's streaming objects (<see cref="BackupJob.StreamExtension"/>); <c>.sql.*</c> ones are found whatever it is.</param>
+internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSpec artifact, string jobName, TimeProvider? clock = null, string streamExtension = BackupJob.DefaultStreamExtension)
 {
     private readonly ArtifactNamePattern _pattern = new(artifact.NameTemplate, jobName);
+    private readonly IReadOnlyList<ArchiveFormat> _formats = ArchiveFormat.All(streamExtension);
+    private readonly IReadOnlyList<string> _suffixes = ArtifactNames.ObjectSuffixes(ArchiveFormat.All(streamExtension));
+
+    /// <summary>The inventory of <paramref name="job"/>'s backups in <paramref name="storage"/> (the job's storage, as readable).</summary>
+    public static BackupInventory Of(BackupJob job, IReadableBackupStorage storage) =>
+        new(storage, job.Spec.Artifact, job.Spec.Name, streamExtension: job.StreamExtension);
 
     /// <summary>The storage the backups are in.</summary>
     public IReadableBackupStorage Storage => storage;
@@ -108,10 +115,10 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
     }
 
     // One id normally has one format; should two runs in different modes share an id, the complete one counts.
-    private static ArchiveFormat? ChooseFormat(Dictionary<string, StoredObject> parts) =>
-        ArchiveFormat.All.FirstOrDefault(f => parts.ContainsKey(f.Suffix) && parts.ContainsKey(f.ChecksumSuffix))
-        ?? ArchiveFormat.All.FirstOrDefault(f => parts.ContainsKey(f.Suffix))
-        ?? ArchiveFormat.All.FirstOrDefault(f => parts.ContainsKey(f.ChecksumSuffix));
+    private ArchiveFormat? ChooseFormat(Dictionary<string, StoredObject> parts) =>
+        _formats.FirstOrDefault(f => parts.ContainsKey(f.Suffix) && parts.ContainsKey(f.ChecksumSuffix))
+        ?? _formats.FirstOrDefault(f => parts.ContainsKey(f.Suffix))
+        ?? _formats.FirstOrDefault(f => parts.ContainsKey(f.ChecksumSuffix));
 
     private void Collect(Dictionary<string, Dictionary<string, StoredObject>> objects, StoredObject stored)
     {
@@ -121,7 +128,7 @@ internal sealed class BackupInventory(IReadableBackupStorage storage, ArtifactSp
         }
 
         var name = stored.Key[ListPrefix.Length..];
-        var suffix = ArtifactNames.ObjectSuffixes.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal));
+        var suffix = _suffixes.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal));
 
         // Deeper keys belong to another prefix (another job may live below this one).
         if (suffix is null || name.Contains('/'))

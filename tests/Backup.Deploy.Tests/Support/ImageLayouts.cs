@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Backup.Testing;
 using CliWrap;
 using CliWrap.Buffered;
@@ -60,6 +61,21 @@ internal static class ImageLayouts
         {
             Gate.Release();
         }
+    }
+
+    /// <summary>The plugins of a layout as its own host lists them (<c>backup plugins --output json</c>, from their stamped metadata): name, kind and folder.</summary>
+    public static async Task<IReadOnlyList<(string Name, string Kind, string Folder)>> PluginsAsync(string storage, string source = DefaultSource)
+    {
+        var layout = await DirectoryAsync(storage, source);
+        var result = await PublishedHost.RunFromAsync(layout, ["plugins", "--output", "json"], new Dictionary<string, string?> { ["BACKUP_PLUGINS_DIR"] = null, ["BACKUP_LOG_FORMAT"] = null });
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"backup plugins in {layout} failed ({result.ExitCode}): {result.StandardOutput} {result.StandardError}");
+        }
+
+        return JsonDocument.Parse(result.StandardOutput).RootElement.GetProperty("plugins").EnumerateArray()
+            .Select(p => (p.GetProperty("name").GetString()!, p.GetProperty("kind").GetString()!, Path.GetFileName(Path.GetDirectoryName(p.GetProperty("path").GetString()!)!)))
+            .ToList();
     }
 
     /// <summary>Runs build/publish-image-layout.sh with <paramref name="arguments"/>.</summary>

@@ -6,8 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace MyCompany.Backup.Source;
 
 /// <summary>Backs up one piece of text as one entry: replace this with what you back up (a database, a directory, an API).</summary>
-internal sealed class TextSource(string text, string entryName, ILogger<TextSource> logger) : IBackupSource
+internal sealed class TextSource(string text, string entryName, ILogger<TextSource> logger) : IShapedBackupSource
 {
+    // Optional: says before any backup what this source writes, from its settings alone. `backup validate` then lets
+    // streaming mode through (one entry) and a streaming backup is stored as <id>.txt.gz. A source that writes several
+    // entries says so with a null entry name; one that declares nothing is stored as <id>.sql.gz.
+    public BackupEntryShape EntryShape { get; } = new(entryName, "txt");
+
     public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
