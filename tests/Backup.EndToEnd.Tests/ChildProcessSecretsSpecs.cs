@@ -35,7 +35,7 @@ public sealed class ChildProcessSecretsSpecs : IAsyncLifetime
         var temp = _dir.Combine("tmp");
         var environment = new Dictionary<string, string?> { ["PATH"] = $"{Shims(temp, "mariadb-dump", "mariadb")}:{Environment.GetEnvironmentVariable("PATH")}" };
         var spec = _dir.Combine("job.yaml");
-        await File.WriteAllTextAsync(spec, $"name: children\nsource:\n  {TestServers.MariaDbHaSource}\nstorage:\n  plugin: local\n  settings:\n    path: {_dir.Combine("store")}\ntempDirectory: {temp}\n");
+        await File.WriteAllTextAsync(spec, $"name: children\nsource:\n  {TestServers.MariaDbHaSchemasSource}\nstorage:\n  plugin: local\n  settings:\n    path: {_dir.Combine("store")}\ntempDirectory: {temp}\n");
 
         var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory], environment);
         var restore = await PublishedHost.RunAsync(

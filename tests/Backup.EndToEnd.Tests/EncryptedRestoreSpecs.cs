@@ -42,7 +42,7 @@ public sealed class EncryptedRestoreSpecs : IAsyncLifetime
         var (newKey, newPublic) = await AgeKeyPair.CreateAsync(_dir);
         var (strangerKey, _) = await AgeKeyPair.CreateAsync(_dir);
         var store = _dir.Combine("store");
-        var common = $"name: secret\nsource:\n  {TestServers.MariaDbHaSource}\nstorage:\n  plugin: local\n  settings:\n    path: {store}\ntempDirectory: {_dir.Combine("tmp")}\npipeline:\n  mode: {mode}\n  threads: 2\n  blockSizeMiB: 1\n";
+        var common = $"name: secret\nsource:\n  {TestServers.MariaDbHaSchemasSource}\nstorage:\n  plugin: local\n  settings:\n    path: {store}\ntempDirectory: {_dir.Combine("tmp")}\npipeline:\n  mode: {mode}\n  threads: 2\n  blockSizeMiB: 1\n";
         var encryption = $"encryption:\n  recipients: [{oldPublic}, {newPublic}]\n";
         var backupSpec = Write("backup.yaml", common + encryption);
         var restoreSpec = Write("restore.yaml", common + encryption + $"  identity: {{env: {IdentityVariable}}}\n");

@@ -34,6 +34,13 @@ public static class TestServers
               env: {MariaDbPasswordVariable}
         """;
 
+    /// <summary><see cref="MariaDbHaSource"/> with <c>layout: schemas</c> (no <c>mysql</c>, no <c>sys</c>): for specs that restore a whole backup into the shared restore server.</summary>
+    /// <remarks>
+    /// The default seed layout carries the <c>mysql</c> tables, which every restore drops and reloads (<c>help_topic</c>, ...):
+    /// two test projects restoring at once into the one restore server then fail each other's load.
+    /// </remarks>
+    public static string MariaDbHaSchemasSource => MariaDbHaSource + "\n    layout: schemas";
+
     /// <summary>The name of the variable holding Azurite's connection string; tests pass this name to the azure plugin's <c>connectionStringEnv</c>.</summary>
     public const string AzuriteConnectionStringVariable = "BACKUP_TEST_AZURITE_CONNECTION_STRING";
 

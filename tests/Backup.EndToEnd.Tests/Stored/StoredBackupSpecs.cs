@@ -459,7 +459,7 @@ public abstract class StoredBackupSpecs : IAsyncLifetime
             "retention after the run kept the real newest backup, removed the old one by keepLast 1, and only kept the future-dated one aside");
     }
 
-    private static string MariaDbSource => TestServers.MariaDbHaSource;
+    private static string MariaDbSource => TestServers.MariaDbHaSchemasSource;
 
     protected static string FakeSource(string settings) => $"plugin: fake\n  settings:\n    {settings}";
 
