@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Backup.Plugins.MariaDbBackup;
 
-/// <summary>Restores a verified physical backup into an empty data directory: <c>mbstream -x</c>, then <c>mariadb-backup --prepare</c>; a stopped server then starts on it.</summary>
+/// <summary>Restores a verified physical backup (with the bases of an increment) into an empty data directory: <c>mbstream -x</c>, <c>mariadb-backup --prepare</c>, then <c>--prepare --incremental-dir</c> per increment; a stopped server then starts on it.</summary>
 /// <remarks>
 /// The prepared directory IS the data directory (no <c>--copy-back</c>): extracting straight into it saves a second
 /// full copy of the data. The host verified every byte before this runs, so the stream is trusted; the directory
@@ -31,30 +31,62 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
             throw new BackupRestoreException("--database does not apply to a mariadb-backup restore: it restores the whole data directory; nothing was restored");
         }
 
-        var entryName = context.Metadata.GetValueOrDefault("entryName") ?? MariaDbBackupSettings.DefaultEntryName;
-        if (!context.Entries.EntryNames.Contains(entryName))
+        // An increment comes with its bases, the full backup first: all are checked before the directory is touched.
+        IReadOnlyList<RestoreContext> chain = [.. context.Bases, context];
+        foreach (var link in chain)
         {
-            throw new BackupRestoreException($"backup {context.BackupId} has no entry '{entryName}' (entries: {string.Join(", ", context.Entries.EntryNames)})");
+            EntryName(link);
+            await CheckToolVersionAsync(link, cancellationToken).ConfigureAwait(false);
         }
 
-        await CheckToolVersionAsync(context, cancellationToken).ConfigureAwait(false);
+        if (chain[0].Metadata.GetValueOrDefault("backupType") == "incremental")
+        {
+            throw new BackupRestoreException($"backup {chain[0].BackupId} is an increment, and its full base was not given; nothing was written");
+        }
+
         PrepareDirectory(directory);
-
-        logger.LogInformation("Extracting {Entry} of {Id} into {Directory}", entryName, context.BackupId, directory);
-        await using (var entry = await context.Entries.OpenAsync(entryName, cancellationToken).ConfigureAwait(false))
-        {
-            await RunAsync(settings.StreamCommand, ["-x", "-C", directory], PipeSource.FromStream(entry), cancellationToken).ConfigureAwait(false);
-        }
-
+        await ExtractAsync(chain[0], directory, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Preparing {Directory} (mariadb-backup --prepare)", directory);
         await RunAsync(settings.BackupCommand, ["--prepare", $"--target-dir={directory}"], PipeSource.Null, cancellationToken).ConfigureAwait(false);
 
-        // For Galera: the copy's cluster position, which a node bootstrapped from this directory starts from (docs/mariadb-backup.md).
+        // Each increment is unpacked into the run's work directory (temp holds one increment at a time) and applied in order.
+        foreach (var increment in chain.Skip(1))
+        {
+            var unpacked = Directory.CreateDirectory(Path.Combine(context.WorkDirectory, $"increment-{increment.BackupId}")).FullName;
+            await ExtractAsync(increment, unpacked, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("Applying increment {Id} to {Directory} (mariadb-backup --prepare --incremental-dir)", increment.BackupId, directory);
+            await RunAsync(settings.BackupCommand, ["--prepare", $"--target-dir={directory}", $"--incremental-dir={unpacked}"], PipeSource.Null, cancellationToken).ConfigureAwait(false);
+            Directory.Delete(unpacked, recursive: true);
+        }
+
+        // For Galera: which point of the old cluster's history the copy holds, and how to bring it up. No grastate.dat is
+        // written on purpose: without one the bootstrapped node starts a NEW history (a new cluster state UUID), so every
+        // other node, even one of the old cluster, must take a full SST from it; a grastate.dat with the old UUID and
+        // seqno would let an old node that saw writes after the backup "catch up" by IST on top of data the restore
+        // discarded (docs/mariadb-backup.md).
         var galera = Path.Combine(directory, "xtrabackup_galera_info");
         if (File.Exists(galera) && new FileInfo(galera).Length < 4096)
         {
-            logger.LogInformation("Galera position of the backup (xtrabackup_galera_info): {Position}", (await File.ReadAllTextAsync(galera, cancellationToken).ConfigureAwait(false)).Trim());
+            logger.LogInformation(
+                "Galera position of the backup (xtrabackup_galera_info): {Position}. To bring a cluster up from it, start this node with --wsrep-new-cluster, then the other nodes with empty datadirs: they join by SST",
+                (await File.ReadAllTextAsync(galera, cancellationToken).ConfigureAwait(false)).Trim());
         }
+    }
+
+    private static string EntryName(RestoreContext context)
+    {
+        var entryName = context.Metadata.GetValueOrDefault("entryName") ?? MariaDbBackupSettings.DefaultEntryName;
+        return context.Entries.EntryNames.Contains(entryName)
+            ? entryName
+            : throw new BackupRestoreException($"backup {context.BackupId} has no entry '{entryName}' (entries: {string.Join(", ", context.Entries.EntryNames)})");
+    }
+
+    private async Task ExtractAsync(RestoreContext context, string directory, CancellationToken cancellationToken)
+    {
+        var entryName = EntryName(context);
+        logger.LogInformation("Extracting {Entry} of {Id} into {Directory}", entryName, context.BackupId, directory);
+        await using var entry = await context.Entries.OpenAsync(entryName, cancellationToken).ConfigureAwait(false);
+        await RunAsync(settings.StreamCommand, ["-x", "-C", directory], PipeSource.FromStream(entry), cancellationToken).ConfigureAwait(false);
     }
 
     // A prepare by another mariadb-backup version may fail half-way or, worse, succeed with a redo log it misreads:

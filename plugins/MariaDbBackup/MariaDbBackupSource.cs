@@ -14,7 +14,7 @@ namespace Backup.Plugins.MariaDbBackup;
 /// writer (compression, upload): no temp copy of the data; only mariadb-backup's two small fact files land in the
 /// run's work directory.
 /// </remarks>
-internal sealed partial class MariaDbBackupSource(MariaDbBackupSettings settings, ILogger<MariaDbBackupSource> logger) : IBackupSource
+internal sealed partial class MariaDbBackupSource(MariaDbBackupSettings settings, ILogger<MariaDbBackupSource> logger) : IIncrementalBackupSource
 {
     public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
     {
@@ -41,6 +41,14 @@ internal sealed partial class MariaDbBackupSource(MariaDbBackupSettings settings
             $"--host={node.Host}", $"--port={node.Port.ToString(CultureInfo.InvariantCulture)}", $"--user={settings.Nodes.User}",
             $"--target-dir={facts}", $"--extra-lsndir={facts}",
         ];
+        var basedOn = IncrementBase(context.Previous, node, status);
+        if (basedOn is not null)
+        {
+            // --incremental-lsn, not --incremental-basedir: the base lives in storage, only its LSN is needed here.
+            arguments = [.. arguments, $"--incremental-lsn={context.Previous!.Metadata["toLsn"]}"];
+            logger.LogInformation("Incremental backup of {Node} on {Base} (pages changed since LSN {Lsn})", node, basedOn, context.Previous.Metadata["toLsn"]);
+        }
+
         var startedAt = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
 
@@ -97,7 +105,30 @@ internal sealed partial class MariaDbBackupSource(MariaDbBackupSettings settings
             Add(metadata, "wsrepLastCommitted", status.LastCommitted);
         }
 
-        return new SourceResult(metadata);
+        return new SourceResult(metadata) { BasedOn = basedOn };
+    }
+
+    // LSNs number the changes of one datadir: an increment is only valid on a base copied from the same node. Any doubt
+    // (another node after a fall-over, a changed prefer, a base without LSN) makes a full backup, said in the log.
+    private string? IncrementBase(PreviousBackup? previous, NodeCandidate node, NodeStatus status)
+    {
+        if (previous is null)
+        {
+            return null;
+        }
+
+        var facts = previous.Metadata;
+        var sameNode = facts.GetValueOrDefault("node") == node.Address
+            && (!status.IsGalera || facts.GetValueOrDefault("wsrepNodeName") == status.NodeName);
+        if (!sameNode || !ulong.TryParse(facts.GetValueOrDefault("toLsn"), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            logger.LogInformation(
+                "Full backup: the previous backup {Base} was taken from {Previous}, not {Node} (or has no LSN); an increment builds only on the same node's datadir",
+                previous.BackupId, facts.GetValueOrDefault("wsrepNodeName") ?? facts.GetValueOrDefault("node") ?? "?", node);
+            return null;
+        }
+
+        return previous.BackupId;
     }
 
     private async Task RunAsync(NodeCandidate node, CliWrap.Command command, CancellationToken cancellationToken)

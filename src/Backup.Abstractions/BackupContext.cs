@@ -11,4 +11,9 @@ public sealed record BackupContext(
     string BackupId,
     DateTimeOffset StartedAt,
     string WorkDirectory,
-    IBackupWriter Writer);
+    IBackupWriter Writer)
+{
+    /// <summary>The backup an <see cref="IIncrementalBackupSource"/> may write an increment on, or <see langword="null"/> when a full backup is due.</summary>
+    /// <remarks>Since contract 1.3; set only for sources that implement <see cref="IIncrementalBackupSource"/> when the spec asks for increments.</remarks>
+    public PreviousBackup? Previous { get; init; }
+}

@@ -23,4 +23,8 @@ public sealed record RestoreContext(
     /// as users and grants. A source that cannot restore part of a backup refuses a non-empty list.
     /// </remarks>
     public IReadOnlyList<string> Databases { get; init; } = [];
+
+    /// <summary>The backups this one is an increment on, oldest (the full one) first, each verified like this one; empty for a full backup.</summary>
+    /// <remarks>Since contract 1.3, for an <see cref="IIncrementalBackupSource"/>: apply them in order, then this backup.</remarks>
+    public IReadOnlyList<RestoreContext> Bases { get; init; } = [];
 }

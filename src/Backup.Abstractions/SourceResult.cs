@@ -9,4 +9,8 @@ public sealed record SourceResult(IReadOnlyDictionary<string, string> Metadata)
 
     /// <summary>What the backup holds, object by object (contract 1.3); <see langword="null"/> when the source does not know.</summary>
     public ContentInventory? Inventory { get; init; }
+
+    /// <summary>The id of the backup this one is an increment on (<see cref="BackupContext.Previous"/>), or <see langword="null"/> for a full backup.</summary>
+    /// <remarks>Since contract 1.3. Any other id than the one the host offered fails the run: a restore could not find the base.</remarks>
+    public string? BasedOn { get; init; }
 }

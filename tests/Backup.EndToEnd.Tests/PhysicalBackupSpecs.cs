@@ -14,15 +14,8 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _pluginsDirectory = PublishedHost.ComposePluginsDirectory(
-            _dir.Path,
-            await PublishedHost.PluginFolderAsync("Backup.Plugins.Local"),
-            await PublishedHost.PluginFolderAsync("Backup.Plugins.MariaDbBackup"));
-        await TestServers.ExecuteAsync(
-            TestServers.MariaDbPort,
-            $"CREATE DATABASE {_database}",
-            $"CREATE TABLE {_database}.orders (id INT PRIMARY KEY, note VARCHAR(100)) ENGINE=InnoDB",
-            $"INSERT INTO {_database}.orders SELECT seq, CONCAT('order ', seq) FROM {_database}.seq_1_to_5000");
+        _pluginsDirectory = await PhysicalSpecsSupport.PluginsAsync(_dir.Path);
+        await TestServers.ExecuteAsync(TestServers.MariaDbPort, PhysicalSpecsSupport.CreateOrders(_database, 5000));
     }
 
     public async Task DisposeAsync()
@@ -115,7 +108,7 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         File.WriteAllText(path, $"""
             name: physical
             source:
-              {TestServers.MariaDbHaSource.Replace("plugin: mariadb-ha", "plugin: mariadb-backup", StringComparison.Ordinal)}{(backupCommand is null ? "" : $"\n    backupCommand: {backupCommand}")}
+              {PhysicalSpecsSupport.Source}{(backupCommand is null ? "" : $"\n    backupCommand: {backupCommand}")}
             storage:
               plugin: local
               settings:

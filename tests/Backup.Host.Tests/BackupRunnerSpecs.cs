@@ -292,6 +292,22 @@ public sealed partial class BackupRunnerSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_source_claiming_an_increment_on_a_backup_it_was_not_offered_fails_the_run_and_nothing_complete_is_stored()
+    {
+        var storage = new MemoryStorage();
+        var source = new ScriptedSource(async (context, ct) =>
+        {
+            context.Previous.Should().BeNull("the spec asks for no increments");
+            await context.Writer.WriteEntryAsync("a.sql", (stream, c) => stream.WriteAsync(new byte[] { 1 }, c).AsTask(), ct);
+        }) { BasedOn = "nightly-20260101T000000Z-abcdef" };
+
+        var act = () => RunAsync(source, storage, Pipeline(PipelineMode.Streaming));
+
+        (await act.Should().ThrowAsync<BackupSourceException>()).Which.Message.Should().Contain("an increment on 'nightly-20260101T000000Z-abcdef', but no base was offered");
+        storage.Objects.Keys.Should().NotContain(k => k.EndsWith(".sha1", StringComparison.Ordinal));
+    }
+
     private static PipelineSpec Pipeline(PipelineMode mode, CompressionKind kind = CompressionKind.Gzip) =>
         new(mode, kind, PipelineSpec.DefaultLevel(kind), 2, 1);
 

@@ -200,4 +200,44 @@ public sealed class RetentionPlannerSpecs
         RetentionPlanner.Plan(candidates, Policy(last: 1)).Where(d => d.Keep).Select(d => d.Id).Should().Equal("job-b");
         RetentionPlanner.Plan(candidates.Reverse(), Policy(last: 1)).Where(d => d.Keep).Select(d => d.Id).Should().Equal("job-b");
     }
+
+    [Fact]
+    public void A_kept_increment_keeps_its_whole_chain_and_says_why()
+    {
+        // full <- inc1 <- inc2 (newest); an older full backup nothing builds on.
+        var candidates = new[] { "20260101T000000Z", "20260102T000000Z", "20260103T000000Z", "20260104T000000Z" }.Select(Complete);
+        var basedOn = new Dictionary<string, string>
+        {
+            ["job-20260104T000000Z"] = "job-20260103T000000Z",
+            ["job-20260103T000000Z"] = "job-20260102T000000Z",
+        };
+
+        var decisions = RetentionPlanner.KeepBases(RetentionPlanner.Plan(candidates, Policy(last: 1)), basedOn);
+
+        decisions.Where(d => d.Keep).Select(d => d.Id).Should().Equal("job-20260104T000000Z", "job-20260103T000000Z", "job-20260102T000000Z");
+        decisions.Single(d => d.Id == "job-20260102T000000Z").Reasons.Should().Equal("base of job-20260103T000000Z");
+        decisions.Single(d => d.Id == "job-20260101T000000Z").Keep.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_removed_increment_keeps_nothing_alive()
+    {
+        var candidates = new[] { "20260101T000000Z", "20260102T000000Z", "20260103T000000Z" }.Select(Complete);
+        var basedOn = new Dictionary<string, string> { ["job-20260102T000000Z"] = "job-20260101T000000Z" };
+
+        var decisions = RetentionPlanner.KeepBases(RetentionPlanner.Plan(candidates, Policy(last: 1)), basedOn);
+
+        decisions.Where(d => d.Keep).Select(d => d.Id).Should().Equal("job-20260103T000000Z");
+    }
+
+    [Fact]
+    public void A_base_kept_by_a_rule_as_well_lists_both_reasons()
+    {
+        var candidates = new[] { "20260101T000000Z", "20260102T000000Z" }.Select(Complete);
+        var basedOn = new Dictionary<string, string> { ["job-20260102T000000Z"] = "job-20260101T000000Z" };
+
+        var decisions = RetentionPlanner.KeepBases(RetentionPlanner.Plan(candidates, Policy(last: 2)), basedOn);
+
+        decisions.Single(d => d.Id == "job-20260101T000000Z").Reasons.Should().Equal("last", "base of job-20260102T000000Z");
+    }
 }

@@ -15,6 +15,16 @@ internal static class JobFactory
         var problems = new List<string>();
         var source = Create<IBackupSourcePlugin, IBackupSource>(spec.Source, PluginKind.Source, catalog, problems, (p, c) => p.CreateSource(c), loggerFactory);
         var storage = Create<IBackupStoragePlugin, IBackupStorage>(spec.Storage, PluginKind.Storage, catalog, problems, (p, c) => p.CreateStorage(c), loggerFactory);
+        if (spec.Incremental is not null && source is not null && source is not IIncrementalBackupSource)
+        {
+            problems.Add($"{spec.Source.PluginLocation}: incremental: source plugin '{spec.Source.Plugin}' cannot make incremental backups (it does not implement {nameof(IIncrementalBackupSource)})");
+        }
+
+        if (spec.Incremental is not null && storage is not null && storage is not IReadableBackupStorage)
+        {
+            problems.Add($"{spec.Storage.PluginLocation}: incremental: storage plugin '{spec.Storage.Plugin}' cannot list or read objects, which a run needs to find the backup to build on");
+        }
+
         var shape = source is null ? null : EntryShape(spec, source, problems);
         if (problems.Count > 0)
         {

@@ -19,7 +19,7 @@ internal static class ListCommand
         var spec = GlobalOptions.Spec();
         var format = new Option<string>("--output", "-o") { Description = "table (default) or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var command = new Command("list", "Lists the job's backups, newest first: id, time, size, checksum state (complete = .sha1 present), node, and a note on backups dated in the future; then the point-in-time recoverable window when binlogs are archived.") { spec, format };
+        var command = new Command("list", "Lists the job's backups, newest first: id, time, size, checksum state (complete = .sha1 present), node, and notes on increments (their base) and backups dated in the future; then the point-in-time recoverable window when binlogs are archived.") { spec, format };
         command.SetAction(CommandAction.Create(options, error, "listing was cancelled", async (parseResult, loggerFactory, cancellationToken) =>
         {
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
@@ -38,7 +38,8 @@ internal static class ListCommand
                     NodeOf(manifest),
                     key,
                     storage.WhereIs(key),
-                    backup.IsFutureDated));
+                    backup.IsFutureDated,
+                    manifest?.BasedOn));
             }
 
             if (parseResult.GetValue(format) == "json")
@@ -76,7 +77,7 @@ internal static class ListCommand
         {
             var time = l.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             var size = l.Size?.ToString(CultureInfo.InvariantCulture) ?? "-";
-            var note = l.FutureDated ? $"  {BackupListing.FutureDatedNote}" : "";
+            var note = (l.BasedOn is null ? "" : $"  increment on {l.BasedOn}") + (l.FutureDated ? $"  {BackupListing.FutureDatedNote}" : "");
             output.WriteLine($"{l.Id.PadRight(idWidth)}  {time,-20}  {size,14}  {l.Checksum,-10}  {(l.Node ?? "-").PadRight(nodeWidth)}  {l.Location}{note}");
         }
     }

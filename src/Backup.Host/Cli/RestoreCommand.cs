@@ -52,6 +52,7 @@ internal static class RestoreCommand
             var recovery = toPoint ? await PointInTimeRestore.PrepareAsync(parseResult, pointInTime, job, inventory, loggerFactory, cancellationToken) : null;
             using var replayFiles = recovery;
             var backup = recovery?.Backup ?? await inventory.FindAsync(id, cancellationToken);
+            var bases = await BasesAsync(inventory, backup, cancellationToken);
 
             options.Status.BackupId = backup.Id;
             recorder.Backup(backup.Id, backup.ArchiveKey is { } archiveKey ? storage.WhereIs(archiveKey) : null, backup.ArchiveSize);
@@ -62,7 +63,7 @@ internal static class RestoreCommand
                 storage,
                 backup,
                 target,
-                new RestoreOptions(parseResult.GetValue(force), Staging: !parseResult.GetValue(noStaging), names),
+                new RestoreOptions(parseResult.GetValue(force), Staging: !parseResult.GetValue(noStaging), names) { Bases = bases },
                 TempWorkspace.ParentFor(job.Spec),
                 cancellationToken);
             var verified = restored.Verified;
@@ -77,5 +78,17 @@ internal static class RestoreCommand
             return ExitCodes.Success;
         }, ("restore", recorder)));
         return command;
+    }
+
+    // An increment is restored with the backups it builds on; the manifest beside the archive names its base (checked
+    // again against the one inside the archive once verified).
+    private static async Task<IReadOnlyList<StoredBackup>> BasesAsync(BackupInventory inventory, StoredBackup backup, CancellationToken cancellationToken)
+    {
+        if (await inventory.ReadManifestAsync(backup, cancellationToken) is not { BasedOn: not null } manifest)
+        {
+            return [];
+        }
+
+        return await BackupChain.BasesAsync(inventory, await inventory.ListAsync(cancellationToken), backup.Id, manifest, cancellationToken);
     }
 }

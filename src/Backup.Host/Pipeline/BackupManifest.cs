@@ -18,6 +18,7 @@ namespace Backup.Host.Pipeline;
 /// <param name="Archive">The archive's name, size and SHA-1; only in the copy stored beside the archive.</param>
 /// <param name="Encryption">How the archive is encrypted and the sealed full manifest; only in the copy beside an encrypted archive.</param>
 /// <param name="Inventory">What the backup holds, object by object, as the source saw it (contract 1.3); absent in older backups. A drill compares a restored server with it.</param>
+/// <param name="BasedOn">The id of the backup this one is an increment on (contract 1.3), or null for a full backup. Kept in the clear beside an encrypted archive: restore and retention follow it.</param>
 internal sealed partial record BackupManifest(
     int FormatVersion,
     string Job,
@@ -30,7 +31,8 @@ internal sealed partial record BackupManifest(
     string HostVersion,
     ArchiveInfo? Archive,
     ManifestEncryption? Encryption = null,
-    ContentInventory? Inventory = null)
+    ContentInventory? Inventory = null,
+    string? BasedOn = null)
 {
     /// <summary>The manifest's entry name inside the archive.</summary>
     public const string EntryName = BackupEntryName.Reserved;

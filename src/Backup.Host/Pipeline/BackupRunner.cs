@@ -57,7 +57,10 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             clock,
             cancellationToken);
         var uploader = new ArtifactUploader(job.Storage, spec.Artifact.Prefix, storageStage, _logger, clock, watchdog);
-        var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog);
+        var previous = spec.Incremental is { } incremental && job.Storage is IReadableBackupStorage readable && job.Source is IIncrementalBackupSource
+            ? await BackupChain.PreviousAsync(new BackupInventory(readable, spec.Artifact, spec.Name, clock, job.StreamExtension), spec.Source.Plugin, incremental, _logger, cancellationToken)
+            : null;
+        var run = new Run(job, backupId, startedAt, workspace, codec, uploader, watchdog, previous);
         ArchiveInfo archive;
         BackupManifest manifest;
         using var estimateCancellation = CancellationTokenSource.CreateLinkedTokenSource(watchdog.Token);
@@ -247,7 +250,7 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     private static async Task<SourceResult> RunSourceAsync(Run run, IBackupWriter writer, CancellationToken cancellationToken)
     {
         var spec = run.Job.Spec;
-        var context = new BackupContext(spec.Name, run.BackupId, run.StartedAt, run.Workspace.Subdirectory("work"), writer);
+        var context = new BackupContext(spec.Name, run.BackupId, run.StartedAt, run.Workspace.Subdirectory("work"), writer) { Previous = run.Previous };
         try
         {
             return await StageFailure.Guard(
@@ -280,6 +283,17 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
 
     private BackupManifest Manifest(Run run, SourceResult result, IReadOnlyList<EntryInfo> entries)
     {
+        // A base the host did not offer may not exist or may be another job's: the increment could never be restored.
+        if (result.BasedOn is { } basedOn && basedOn != run.Previous?.BackupId)
+        {
+            throw new BackupSourceException($"source '{run.Job.Spec.Source.Plugin}' reported an increment on '{basedOn}', but {(run.Previous is null ? "no base was offered" : $"the base offered was {run.Previous.BackupId}")}; nothing was stored");
+        }
+
+        if (result.BasedOn is not null)
+        {
+            _logger.LogInformation("Backup {BackupId} is an increment on {BasedOn}", run.BackupId, result.BasedOn);
+        }
+
         var manifest = new BackupManifest(
             FormatVersion: 1,
             run.Job.Spec.Name,
@@ -291,7 +305,8 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             entries,
             HostVersion(),
             Archive: null,
-            Inventory: result.Inventory);
+            Inventory: result.Inventory,
+            BasedOn: result.BasedOn);
 
         // An inventory that would make the manifest larger than any reader accepts would make the backup unrestorable:
         // drop it (a drill then reports the backup unchecked). 64 KiB is room for the archive's line added later, and
@@ -309,5 +324,5 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
     private static string HostVersion() =>
         typeof(BackupRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
 
-    private sealed record Run(BackupJob Job, string BackupId, DateTimeOffset StartedAt, TempWorkspace Workspace, BlockCodec Codec, ArtifactUploader Uploader, StallWatchdog Watchdog);
+    private sealed record Run(BackupJob Job, string BackupId, DateTimeOffset StartedAt, TempWorkspace Workspace, BlockCodec Codec, ArtifactUploader Uploader, StallWatchdog Watchdog, PreviousBackup? Previous);
 }

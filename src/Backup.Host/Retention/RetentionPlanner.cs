@@ -14,6 +14,7 @@ namespace Backup.Host.Retention;
 /// rule and is not "the newest", so it can neither push real backups out nor shield incomplete ones; it is kept, because
 /// its content may be a good backup, and <c>backup list</c> flags it for a person to decide.</para>
 /// <para>The protected backup (the one a run just made) is always kept, and an empty policy keeps everything.</para>
+/// <para>Then <see cref="KeepBases"/> keeps every backup a kept increment builds on, whatever the rules said.</para>
 /// </remarks>
 internal static class RetentionPlanner
 {
@@ -75,6 +76,26 @@ internal static class RetentionPlanner
         }
 
         return decisions;
+    }
+
+    /// <summary>Keeps every backup a kept one builds on (<paramref name="basedOn"/>: backup id to its base), recursively: an increment is worthless without its chain.</summary>
+    public static IReadOnlyList<RetentionDecision> KeepBases(IReadOnlyList<RetentionDecision> decisions, IReadOnlyDictionary<string, string> basedOn)
+    {
+        var neededBy = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var kept in decisions.Where(d => d.Keep))
+        {
+            var child = kept.Id;
+            while (basedOn.TryGetValue(child, out var parent) && neededBy.TryAdd(parent, child))
+            {
+                child = parent;
+            }
+        }
+
+        return decisions
+            .Select(d => neededBy.TryGetValue(d.Id, out var child)
+                ? d with { Keep = true, Reasons = d.Keep ? [.. d.Reasons, $"base of {child}"] : [$"base of {child}"] }
+                : d)
+            .ToList();
     }
 
     private static long Day(DateTimeOffset t) => (t.UtcDateTime.Year * 100L + t.UtcDateTime.Month) * 100 + t.UtcDateTime.Day;

@@ -34,4 +34,7 @@ internal sealed record JobSpec(
 
     /// <summary>The webhooks told about a command's outcome; null tells nobody.</summary>
     public NotifySpec? Notify { get; init; }
+
+    /// <summary>How often a full backup is made when the others are increments; null makes every backup full.</summary>
+    public IncrementalSpec? Incremental { get; init; }
 }

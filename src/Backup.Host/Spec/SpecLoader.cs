@@ -13,7 +13,7 @@ namespace Backup.Host.Spec;
 /// </remarks>
 internal sealed partial class SpecLoader(Func<string, string?> environment)
 {
-    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory", "retention", "pipeline", "encryption", "metrics", "notify"];
+    private static readonly string[] TopLevelKeys = ["name", "source", "storage", "artifact", "tempDirectory", "retention", "pipeline", "encryption", "metrics", "notify", "incremental"];
     private static readonly string[] PluginKeys = ["plugin", "settings"];
     private static readonly string[] ArtifactKeys = ["prefix", "name"];
     private static readonly string[] RetentionKeys = ["keepLast", "keepDaily", "keepWeekly", "keepMonthly"];
@@ -60,13 +60,14 @@ internal sealed partial class SpecLoader(Func<string, string?> environment)
         var encryption = ReadEncryption(root);
         var metrics = ReadMetrics(root);
         var notify = ReadNotify(root);
+        var incremental = ReadIncremental(root, encrypted: Child(root, "encryption") is not null);
 
         if (_problems.Count > 0)
         {
             throw new BackupSettingsException(_problems);
         }
 
-        return new JobSpec(name, source!, storage!, artifact, tempDirectory, _file, retention, pipeline, encryption) { Metrics = metrics, Notify = notify, PipelineModeLocation = PipelineModeLocation(root) };
+        return new JobSpec(name, source!, storage!, artifact, tempDirectory, _file, retention, pipeline, encryption) { Metrics = metrics, Notify = notify, PipelineModeLocation = PipelineModeLocation(root), Incremental = incremental };
     }
 
     private PluginSpec? ReadPlugin(YamlMappingNode root, string section)

@@ -9,7 +9,8 @@ namespace Backup.Host.Stored;
 /// <param name="Key">The archive's object key (or the first object's, when the archive is missing).</param>
 /// <param name="Location">Where the archive (or that first object) really is, as the storage says (a path, an <c>s3://</c> or <c>https://</c> URL).</param>
 /// <param name="FutureDated">Dated later than now plus the clock-skew tolerance: never <c>--latest</c>, counted by no retention rule.</param>
-internal sealed record BackupListing(string Id, DateTimeOffset Timestamp, long? Size, string Checksum, string? Node, string Key, string Location, bool FutureDated)
+/// <param name="BasedOn">The backup this one is an increment on, per the manifest beside it; null for a full backup (or when unknown).</param>
+internal sealed record BackupListing(string Id, DateTimeOffset Timestamp, long? Size, string Checksum, string? Node, string Key, string Location, bool FutureDated, string? BasedOn = null)
 {
     /// <summary>What the table says after a future-dated backup.</summary>
     public const string FutureDatedNote = "dated in the future (wrong clock?): never --latest, counted by no retention rule";

@@ -4,4 +4,8 @@ namespace Backup.Host.Stored;
 /// <param name="Force">Load even into a target that already holds data (the source decides what that means).</param>
 /// <param name="Staging">Keep the compressed archive in temp while verifying it and load from that copy; false downloads it twice instead (<c>--no-staging</c>).</param>
 /// <param name="Databases">The databases to load from an all-databases dump (<c>--database</c>); empty for everything.</param>
-internal sealed record RestoreOptions(bool Force, bool Staging, IReadOnlyList<string> Databases);
+internal sealed record RestoreOptions(bool Force, bool Staging, IReadOnlyList<string> Databases)
+{
+    /// <summary>The backups the restored one is an increment on, the full one first (<see cref="BackupChain.BasesAsync"/>); empty for a full backup.</summary>
+    public IReadOnlyList<StoredBackup> Bases { get; init; } = [];
+}

@@ -39,36 +39,55 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         status?.Enter("download", downloaded, backup.ArchiveSize);
         var identities = keys?.Identities;
         var staged = options.Staging ? Path.Combine(workspace.Subdirectory("staged"), backup.Id + backup.Format?.Suffix) : null;
+
+        // An increment's bases first, the full one first: every link is verified before anything is loaded.
+        var links = new List<Link>();
+        using var linkKeys = new KeyRings();
+        foreach (var link in options.Bases)
+        {
+            links.Add(await VerifyLinkAsync(spec, storage, link, links.LastOrDefault()?.Verified.Backup.Id, workspace, options.Staging, downloaded, linkKeys, cancellationToken));
+        }
+
         var verified = staged is null
             ? await ArchiveVerifier.VerifyAsync(storage, backup, null, null, cancellationToken, identities, downloaded)
             : await StageAsync(storage, backup, staged, identities, downloaded, cancellationToken);
         _logger.LogInformation("Backup {BackupId} verified: sha1 {Sha1}, {Bytes:N0} bytes", backup.Id, verified.Archive.Sha1, verified.Archive.Size);
 
         var manifest = verified.Manifest;
-        if (manifest.SourcePlugin != spec.Source.Plugin)
+        CheckLink(spec, verified, links.LastOrDefault()?.Verified.Backup.Id);
+        if (links.Count > 0 && source is not IIncrementalBackupSource)
         {
-            throw new BackupRestoreException($"backup {backup.Id} was made by source plugin '{manifest.SourcePlugin}', but the spec's source is '{spec.Source.Plugin}'");
+            throw new BackupRestoreException($"backup {backup.Id} is an increment, and source plugin '{spec.Source.Plugin}' cannot restore increments");
         }
 
         var tempBytes = DirectorySize(workspace.Root);
         _logger.LogInformation("Temp holds {Bytes:N0} bytes while loading", tempBytes);
-        var where = storage.WhereIs(backup.ArchiveKey!);
-        Func<CancellationToken, Task<Stream>> open = staged is null
-            ? async ct => new HashingReadStream(await storage.OpenReadAsync(backup.ArchiveKey!, ct), where)
-            : _ => Task.FromResult<Stream>(new FileStream(staged, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        var restored = new Link(verified, staged, identities);
 
         // The load's progress: the bytes the source reads from the entries, of all the entries' bytes.
         var loaded = new ProgressMeter(TimeProvider.System);
-        status?.Enter("load", loaded, manifest.Entries.Sum(e => e.Size));
+        status?.Enter("load", loaded, manifest.Entries.Sum(e => e.Size) + links.Sum(l => l.Verified.Manifest.Entries.Sum(e => e.Size)));
         using var watch = new IntegrityWatch(cancellationToken);
         var entries = new CompressedEntries(
             verified,
-            open,
+            restored.Open(storage),
             identities,
-            staged is null ? $"a second download of {where}" : "the staged copy",
+            restored.Origin(storage),
             watch,
             loaded);
-        var context = new RestoreContext(backup.Id, manifest.SourceMetadata, entries, target, options.Force, workspace.Subdirectory("work")) { Databases = options.Databases };
+        var bases = links.Select(link => new RestoreContext(
+                link.Verified.Backup.Id,
+                link.Verified.Manifest.SourceMetadata,
+                new CompressedEntries(link.Verified, link.Open(storage), link.Identities, link.Origin(storage), watch, loaded),
+                target,
+                options.Force,
+                workspace.Subdirectory("work")))
+            .ToList();
+        var context = new RestoreContext(backup.Id, manifest.SourceMetadata, entries, target, options.Force, workspace.Subdirectory("work"))
+        {
+            Databases = options.Databases,
+            Bases = bases,
+        };
         try
         {
             await StageFailure.Guard(
@@ -87,6 +106,71 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         }
 
         return watch.Failure is { } late ? throw late : new RestoreResult(verified, tempBytes);
+    }
+
+    /// <summary>Verifies one base of an increment (staged like the restored backup, or not) and checks it is the link the chain names.</summary>
+    private static async Task<Link> VerifyLinkAsync(
+        JobSpec spec,
+        IReadableBackupStorage storage,
+        StoredBackup link,
+        string? expectedBase,
+        TempWorkspace workspace,
+        bool staging,
+        ProgressMeter downloaded,
+        KeyRings keyRings,
+        CancellationToken cancellationToken)
+    {
+        var identities = keyRings.Add(await BackupKeys.ForAsync(spec, link, required: true, cancellationToken))?.Identities;
+        var staged = staging ? Path.Combine(workspace.Subdirectory("staged"), link.Id + link.Format?.Suffix) : null;
+        var verified = staged is null
+            ? await ArchiveVerifier.VerifyAsync(storage, link, null, null, cancellationToken, identities, downloaded)
+            : await StageAsync(storage, link, staged, identities, downloaded, cancellationToken);
+        CheckLink(spec, verified, expectedBase);
+        return new Link(verified, staged, identities);
+    }
+
+    /// <summary>The verified manifest (inside the archive) must name the same base as the chain found beside the archives, and the spec's source.</summary>
+    private static void CheckLink(JobSpec spec, VerifiedBackup verified, string? expectedBase)
+    {
+        var manifest = verified.Manifest;
+        if (manifest.SourcePlugin != spec.Source.Plugin)
+        {
+            throw new BackupRestoreException($"backup {verified.Backup.Id} was made by source plugin '{manifest.SourcePlugin}', but the spec's source is '{spec.Source.Plugin}'");
+        }
+
+        if (manifest.BasedOn != expectedBase)
+        {
+            throw new BackupIntegrityException(
+                $"backup {verified.Backup.Id} is {(manifest.BasedOn is null ? "a full backup" : $"an increment on {manifest.BasedOn}")} inside its archive, but {(expectedBase is null ? "no base" : expectedBase)} beside it; nothing was loaded");
+        }
+    }
+
+    /// <summary>A verified backup (the restored one or a base of it) and where its archive is read from for the load: the staged copy, or a second download.</summary>
+    private sealed record Link(VerifiedBackup Verified, string? Staged, IReadOnlyList<AgeIdentity>? Identities)
+    {
+        public Func<CancellationToken, Task<Stream>> Open(IReadableBackupStorage storage) => Staged is null
+            ? async ct => new HashingReadStream(await storage.OpenReadAsync(Verified.Backup.ArchiveKey!, ct), storage.WhereIs(Verified.Backup.ArchiveKey!))
+            : _ => Task.FromResult<Stream>(new FileStream(Staged, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+
+        public string Origin(IReadableBackupStorage storage) => Staged is null ? $"a second download of {storage.WhereIs(Verified.Backup.ArchiveKey!)}" : "the staged copy";
+    }
+
+    /// <summary>The bases' keys, alive until the load has read them.</summary>
+    private sealed class KeyRings : IDisposable
+    {
+        private readonly List<AgeKeyRing> _rings = [];
+
+        public AgeKeyRing? Add(AgeKeyRing? ring)
+        {
+            if (ring is not null)
+            {
+                _rings.Add(ring);
+            }
+
+            return ring;
+        }
+
+        public void Dispose() => _rings.ForEach(r => r.Dispose());
     }
 
     /// <summary>Downloads the archive into <paramref name="path"/> while verifying it; a full disk is one line naming what it needs.</summary>

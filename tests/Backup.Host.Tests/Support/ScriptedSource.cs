@@ -8,8 +8,11 @@ internal sealed class ScriptedSource(Func<BackupContext, CancellationToken, Task
     public async Task<SourceResult> BackupAsync(BackupContext context, CancellationToken cancellationToken)
     {
         await script(context, cancellationToken);
-        return new SourceResult(new Dictionary<string, string> { ["fake"] = "yes" }) { Inventory = Inventory };
+        return new SourceResult(new Dictionary<string, string> { ["fake"] = "yes" }) { Inventory = Inventory, BasedOn = BasedOn };
     }
+
+    /// <summary>The base the source claims (contract 1.3), or null for a full backup.</summary>
+    public string? BasedOn { get; init; }
 
     /// <summary>The inventory the source reports (contract 1.3), or null.</summary>
     public ContentInventory? Inventory { get; init; }

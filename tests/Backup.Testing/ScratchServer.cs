@@ -1,42 +1,55 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using Backup.Testing;
 using CliWrap;
 using CliWrap.Buffered;
+using FluentAssertions;
 using MySqlConnector;
 
-namespace Backup.EndToEnd.Tests;
+namespace Backup.Testing;
 
 /// <summary>
-/// A mariadbd of the test's own, killed (and waited for) on dispose: on a restored data directory (a physical
-/// restore's proof that the server starts on it), or freshly installed as a drill's scratch target. The shared restore
-/// server cannot serve either: drills refuse any server holding data, and it holds what other tests restored.
+/// A mariadbd of the test's own on scratch ports (<see cref="ScratchPorts"/>), killed (and waited for) on dispose: on a
+/// restored data directory (a physical restore's proof that the server starts on it), freshly installed as a drill's
+/// scratch target, or started with any options (a scratch Galera node, <see cref="ScratchGaleraCluster"/>). The shared
+/// restore server cannot serve: drills refuse any server holding data, and it holds what other tests restored.
 /// </summary>
-internal sealed class ScratchServer : IAsyncDisposable
+/// <remarks>
+/// Dispose kills the whole process tree: a Galera node runs its state-transfer script, socat and mariadb-backup as
+/// children, and a left-over one would hold the node's ports and files after the test.
+/// </remarks>
+public sealed class ScratchServer : IAsyncDisposable
 {
-    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
-
-    // The specs' own ports for scratch servers (each start takes the first free one), outside the ephemeral range.
-    private const int FirstScratchPort = 19200;
-    private const int LastScratchPort = 19219;
+    // A Galera joiner opens its SQL port only after its state transfer (~12 s with mariadb-backup here).
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
 
     private readonly Process _process;
-    private readonly string _errorLog;
+    private readonly IReadOnlyList<int> _ports;
     private readonly TempDir? _owned;
 
-    private ScratchServer(Process process, int port, string errorLog, TempDir? owned) =>
-        (_process, Port, _errorLog, _owned) = (process, port, errorLog, owned);
+    private ScratchServer(Process process, IReadOnlyList<int> ports, string errorLog, TempDir? owned) =>
+        (_process, _ports, ErrorLog, _owned) = (process, ports, errorLog, owned);
 
     /// <summary>The server's TCP port on <see cref="TestServers.MariaDbHost"/>.</summary>
-    public int Port { get; }
+    public int Port => _ports[0];
+
+    /// <summary>The server's error log.</summary>
+    public string ErrorLog { get; }
+
+    /// <summary>Whether the server process has ended.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Starts a server on <paramref name="datadir"/> (its files beside it); returns once root logs in over TCP with the test password.</summary>
-    public static async Task<ScratchServer> StartAsync(string datadir)
+    public static Task<ScratchServer> StartAsync(string datadir)
     {
         var run = Path.GetDirectoryName(datadir)!;
-        return await ServingAsync(Start(run, datadir, ["--innodb-buffer-pool-size=32M", "--skip-log-bin"], owned: null), server => server.WaitAsync(async () =>
+        var ports = ScratchPorts.Take(1);
+        return LaunchAsync([.. Standalone(run, datadir, ports[0]), "--innodb-buffer-pool-size=32M", "--skip-log-bin"], ports, Path.Combine(run, "error.log"));
+    }
+
+    /// <summary>Starts mariadbd with <paramref name="arguments"/>, which make it listen on <paramref name="ports"/>[0] and log to <paramref name="errorLog"/>; returns once root logs in over TCP with the test password.</summary>
+    /// <remarks><paramref name="ports"/> (from <see cref="ScratchPorts"/>) belong to the server from now on and are released when it is disposed.</remarks>
+    public static Task<ScratchServer> LaunchAsync(IReadOnlyList<string> arguments, IReadOnlyList<int> ports, string errorLog) =>
+        ServingAsync(Start(arguments, ports, errorLog, owned: null), server => server.WaitAsync(async () =>
         {
             try
             {
@@ -49,7 +62,6 @@ internal sealed class ScratchServer : IAsyncDisposable
                 return false;
             }
         }));
-    }
 
     /// <summary>Installs (mariadb-install-db as Debian runs it, so with the empty <c>test</c> schema), starts and secures a server with the test password; deleted on dispose.</summary>
     public static async Task<ScratchServer> StartFreshAsync()
@@ -63,8 +75,13 @@ internal sealed class ScratchServer : IAsyncDisposable
         install.ExitCode.Should().Be(0, install.StandardError);
 
         var socket = dir.Combine("mysqld.sock");
-        var tuning = new[] { "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=48M", "--innodb-flush-log-at-trx-commit=2", "--max-allowed-packet=64M" };
-        return await ServingAsync(Start(dir.Path, data, tuning, dir), async server =>
+        var ports = ScratchPorts.Take(1);
+        string[] arguments =
+        [
+            .. Standalone(dir.Path, data, ports[0]),
+            "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=48M", "--innodb-flush-log-at-trx-commit=2", "--max-allowed-packet=64M",
+        ];
+        return await ServingAsync(Start(arguments, ports, dir.Combine("error.log"), dir), async server =>
         {
             // The fresh server's root has no password and answers on the socket once ready.
             await server.WaitAsync(async () => (await Client(socket, "-N", "-e", "SELECT 1")).ExitCode == 0);
@@ -86,35 +103,41 @@ internal sealed class ScratchServer : IAsyncDisposable
         return reader.IsDBNull(1) ? "missing" : Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture)!;
     }
 
+    /// <summary>The error log's text (empty when there is none yet).</summary>
+    public string ReadErrorLog() => File.Exists(ErrorLog) ? File.ReadAllText(ErrorLog) : "";
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
         }
 
         await _process.WaitForExitAsync();
         _process.Dispose();
         _owned?.Dispose();
+        ScratchPorts.Release(_ports);
     }
 
     private static string[] RootUser => Environment.UserName == "root" ? ["--user=root"] : [];
 
-    private static ScratchServer Start(string run, string datadir, string[] tuning, TempDir? owned)
+    private static string[] Standalone(string run, string datadir, int port) =>
+    [
+        "--no-defaults", $"--datadir={datadir}", $"--bind-address={TestServers.MariaDbHost}", $"--port={port}",
+        $"--socket={Path.Combine(run, "mysqld.sock")}", $"--pid-file={Path.Combine(run, "mysqld.pid")}", $"--log-error={Path.Combine(run, "error.log")}",
+        $"--tmpdir={Path.GetTempPath()}", .. RootUser,
+    ];
+
+    private static ScratchServer Start(IReadOnlyList<string> arguments, IReadOnlyList<int> ports, string errorLog, TempDir? owned)
     {
-        var port = FreePort();
-        var errorLog = Path.Combine(run, "error.log");
         var start = new ProcessStartInfo(Tool("mariadbd")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[
-                "--no-defaults", $"--datadir={datadir}", $"--bind-address={TestServers.MariaDbHost}", $"--port={port}",
-                $"--socket={Path.Combine(run, "mysqld.sock")}", $"--pid-file={Path.Combine(run, "mysqld.pid")}", $"--log-error={errorLog}",
-                $"--tmpdir={Path.GetTempPath()}", .. tuning, .. RootUser])
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        return new ScratchServer(Process.Start(start)!, port, errorLog, owned);
+        return new ScratchServer(Process.Start(start)!, ports, errorLog, owned);
     }
 
     // A server that fails to come up is stopped (and its owned directory deleted) before the failure propagates.
@@ -138,35 +161,15 @@ internal sealed class ScratchServer : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (!await ready())
         {
-            _process.HasExited.Should().BeFalse($"mariadbd exited during start: {ReadLog()}");
-            deadline.Elapsed.Should().BeLessThan(StartDeadline, $"mariadbd did not serve: {ReadLog()}");
+            _process.HasExited.Should().BeFalse($"mariadbd exited during start: {ReadErrorLog()}");
+            deadline.Elapsed.Should().BeLessThan(StartDeadline, $"mariadbd did not serve: {ReadErrorLog()}");
             await Task.Delay(100);
         }
     }
 
-    private string ReadLog() => File.Exists(_errorLog) ? File.ReadAllText(_errorLog) : "(no error log)";
-
     private static Task<BufferedCommandResult> Client(string socket, params string[] arguments) =>
         Cli.Wrap("mariadb").WithArguments(["--no-defaults", $"--socket={socket}", "-uroot", .. arguments])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-
-    private static int FreePort()
-    {
-        for (var port = FirstScratchPort; port <= LastScratchPort; port++)
-        {
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-        }
-
-        throw new InvalidOperationException($"no free port in {FirstScratchPort}-{LastScratchPort} for a scratch mariadbd");
-    }
 
     // mariadbd lives in /usr/sbin, not on a normal user's PATH on Debian.
     private static string Tool(string name) =>
