@@ -151,22 +151,37 @@ internal sealed class BinlogArchiver(NodeSettings settings, string binlogCommand
         return 0;
     }
 
+    /// <summary>How long a download may go without a byte before it is given up on that node.</summary>
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(120);
+
     private async Task<string> DownloadAsync(ClientLogin login, NodeCandidate node, string file, string directory, CancellationToken cancellationToken)
     {
         // --raw keeps the server's bytes; --result-file is then a prefix, so a directory with a trailing slash.
         var command = login.Wrap(binlogCommand, ["--read-from-remote-server", "--raw", $"--host={node.Host}", $"--port={node.Port}", $"--user={settings.User}", $"--result-file={directory}/", file]);
+        var path = Path.Combine(directory, file);
         int exitCode;
         string stderr;
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = StallWatch.RunAsync(path, StallLimit, stall, stall.Token);
         try
         {
-            (exitCode, stderr) = await ClientProcess.RunAsync(command, cancellationToken).ConfigureAwait(false);
+            (exitCode, stderr) = await ClientProcess.RunAsync(command, stall.Token).ConfigureAwait(false);
         }
         catch (ClientNotStartedException ex)
         {
             throw new BackupSourceException($"cannot start '{binlogCommand}' (install mariadb-client): {ex.Message}", ex);
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A node that stops sending (frozen, or a network that drops packets silently) would hold the archiver forever.
+            throw new NodeDumpException($"{Path.GetFileName(binlogCommand)} stalled reading {file} from {node}: no bytes for {StallLimit.TotalSeconds:N0} s");
+        }
+        finally
+        {
+            await stall.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
 
-        var path = Path.Combine(directory, file);
         return exitCode == 0 && File.Exists(path)
             ? path
             : throw new NodeDumpException($"{Path.GetFileName(binlogCommand)} could not read {file} from {node} (exit code {exitCode}): {stderr}");
