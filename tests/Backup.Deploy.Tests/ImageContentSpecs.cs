@@ -60,9 +60,10 @@ public sealed class ImageContentSpecs(ITestOutputHelper output)
             names.Should().NotIntersectWith(onlyThere, $"nothing of the {other} plugin belongs in the {storage} image");
         }
 
-        // Besides the app and the user's entries in /etc: the two programs, the client's plugins and the libraries they link.
+        // Besides the app and the user's entries in /etc: the three programs (dump, load, binlog archiving), the client's
+        // plugins and the libraries they link.
         everyFile.Where(path => !baseFiles.Contains(path) && !path.StartsWith("/app/") && !path.StartsWith("/etc/")).Should().OnlyContain(path =>
-            path == "/usr/bin/mariadb-dump" || path == "/usr/bin/mariadb" || path.Contains("/libmariadb3/plugin/") || Path.GetFileName(path).StartsWith("lib") && path.Contains(".so"),
+            path == "/usr/bin/mariadb-dump" || path == "/usr/bin/mariadb" || path == "/usr/bin/mariadb-binlog" || path.Contains("/libmariadb3/plugin/") || Path.GetFileName(path).StartsWith("lib") && path.Contains(".so"),
             "only what the source runs is copied, not mariadb-client's other programs or its perl dependencies");
     }
 

@@ -27,6 +27,8 @@ public sealed class FakeSourceConformanceSpecs : SourceConformanceTests
         {
             ["entries"] = "2",
             ["bytes"] = "300000",
+            // Declares its shape (several .bin entries), so the kit's shape spec runs here too.
+            ["extension"] = "bin",
             ["tokenFile"] = WriteSecretFile(token),
             ["acceptedTokenSha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_token))),
         });
