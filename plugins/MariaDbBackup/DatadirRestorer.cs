@@ -9,8 +9,10 @@ namespace Backup.Plugins.MariaDbBackup;
 /// <summary>Restores a verified physical backup (with the bases of an increment) into an empty data directory: <c>mbstream -x</c>, <c>mariadb-backup --prepare</c>, then <c>--prepare --incremental-dir</c> per increment; a stopped server then starts on it.</summary>
 /// <remarks>
 /// The prepared directory IS the data directory (no <c>--copy-back</c>): extracting straight into it saves a second
-/// full copy of the data. The host verified every byte before this runs, so the stream is trusted; the directory
-/// must be empty so a restore never mixes two servers' files.
+/// full copy of the data. The directory must be empty so a restore never mixes two servers' files, and a restore that
+/// fails anywhere (a damaged backup found while extracting, a failed prepare, a cancelled run) empties it again: a
+/// half-extracted or unprepared datadir must never be mistaken for a restored one. That is what lets the host verify
+/// a streaming backup while it is extracted (<see cref="IDiscardingRestoreSource"/>) instead of before.
 /// </remarks>
 internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Microsoft.Extensions.Logging.ILogger logger)
 {
@@ -44,19 +46,15 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
             throw new BackupRestoreException($"backup {chain[0].BackupId} is an increment, and its full base was not given; nothing was written");
         }
 
-        PrepareDirectory(directory);
-        await ExtractAsync(chain[0], directory, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Preparing {Directory} (mariadb-backup --prepare)", directory);
-        await RunAsync(settings.BackupCommand, ["--prepare", $"--target-dir={directory}"], PipeSource.Null, cancellationToken).ConfigureAwait(false);
-
-        // Each increment is unpacked into the run's work directory (temp holds one increment at a time) and applied in order.
-        foreach (var increment in chain.Skip(1))
+        var created = PrepareDirectory(directory);
+        try
         {
-            var unpacked = Directory.CreateDirectory(Path.Combine(context.WorkDirectory, $"increment-{increment.BackupId}")).FullName;
-            await ExtractAsync(increment, unpacked, cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("Applying increment {Id} to {Directory} (mariadb-backup --prepare --incremental-dir)", increment.BackupId, directory);
-            await RunAsync(settings.BackupCommand, ["--prepare", $"--target-dir={directory}", $"--incremental-dir={unpacked}"], PipeSource.Null, cancellationToken).ConfigureAwait(false);
-            Directory.Delete(unpacked, recursive: true);
+            await ExtractAndPrepareAsync(chain, directory, context.WorkDirectory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Discard(directory, created, ex);
+            throw;
         }
 
         // For Galera: which point of the old cluster's history the copy holds, and how to bring it up. No grastate.dat is
@@ -70,6 +68,56 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
             logger.LogInformation(
                 "Galera position of the backup (xtrabackup_galera_info): {Position}. To bring a cluster up from it, start this node with --wsrep-new-cluster, then the other nodes with empty datadirs: they join by SST",
                 (await File.ReadAllTextAsync(galera, cancellationToken).ConfigureAwait(false)).Trim());
+        }
+    }
+
+    private async Task ExtractAndPrepareAsync(IReadOnlyList<RestoreContext> chain, string directory, string workDirectory, CancellationToken cancellationToken)
+    {
+        await ExtractAsync(chain[0], directory, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Preparing {Directory} (mariadb-backup --prepare)", directory);
+        await RunAsync(settings.BackupCommand, ["--prepare", $"--target-dir={directory}"], PipeSource.Null, cancellationToken).ConfigureAwait(false);
+
+        // Each increment is unpacked into the run's work directory (temp holds one increment at a time) and applied in order.
+        foreach (var increment in chain.Skip(1))
+        {
+            var unpacked = Directory.CreateDirectory(Path.Combine(workDirectory, $"increment-{increment.BackupId}")).FullName;
+            await ExtractAsync(increment, unpacked, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("Applying increment {Id} to {Directory} (mariadb-backup --prepare --incremental-dir)", increment.BackupId, directory);
+            await RunAsync(settings.BackupCommand, ["--prepare", $"--target-dir={directory}", $"--incremental-dir={unpacked}"], PipeSource.Null, cancellationToken).ConfigureAwait(false);
+            Directory.Delete(unpacked, recursive: true);
+        }
+    }
+
+    /// <summary>Empties the target after a failed restore (removes it when this restore created it); a failure to do so is one more line in the error.</summary>
+    private void Discard(string directory, bool created, Exception failure)
+    {
+        try
+        {
+            if (created)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            else
+            {
+                foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+                {
+                    if (entry is DirectoryInfo subdirectory)
+                    {
+                        subdirectory.Delete(recursive: true);
+                    }
+                    else
+                    {
+                        entry.Delete();
+                    }
+                }
+            }
+
+            logger.LogWarning("The restore failed; removed what it had written into {Directory}", directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupRestoreException(
+                $"{failure.Message.ReplaceLineEndings(" ")}; removing what the restore had written into {directory} failed too ({ex.Message}): empty it before a server starts on it", failure);
         }
     }
 
@@ -116,7 +164,8 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
     [GeneratedRegex(@"\b(\d+\.\d+)\.\d+")]
     private static partial Regex Version();
 
-    private static void PrepareDirectory(string directory)
+    /// <summary>Checks that the target is empty, or creates it; returns whether it was created.</summary>
+    private static bool PrepareDirectory(string directory)
     {
         if (Directory.Exists(directory))
         {
@@ -125,7 +174,7 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
                 throw new BackupRestoreException($"target data directory {directory} is not empty; nothing was written (a physical restore needs an empty directory and the server stopped)");
             }
 
-            return;
+            return false;
         }
 
         try
@@ -137,6 +186,7 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
             }
 
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

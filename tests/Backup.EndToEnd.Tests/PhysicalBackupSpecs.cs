@@ -47,9 +47,64 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         var datadir = _dir.Combine("restored", "data");
         var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
         restore.ExitCode.Should().Be(0, restore.StandardError);
+        // A streaming object is verified while it is extracted (the source discards a failed restore): one download, no
+        // temp copy. A .tar.gz is verified first, from a staged copy.
+        if (mode == "streaming")
+        {
+            restore.StandardOutput.Should().EndWith("temp used: 0 bytes\n");
+            restore.StandardError.Should().Contain("verified while loading");
+        }
+        else
+        {
+            restore.StandardOutput.Should().NotContain("temp used: 0 bytes");
+        }
 
         await using var server = await ScratchServer.StartAsync(datadir);
         (await ChecksumAsync(server.Port)).Should().Be(expected);
+    }
+
+    // Verified while extracting: a damaged object reaches mbstream before the damage is known, so the source must empty
+    // the target again. A wrong .sha1 is the hardest case: the whole stream is intact and extracted, and only the object's
+    // checksum, known after the last byte, fails; mbstream never sees the stream's end, and the directory is emptied.
+    [Theory]
+    [InlineData("a flipped byte", false)]
+    [InlineData("a wrong .sha1", true)]
+    public async Task A_damaged_streaming_backup_found_while_extracting_exits_7_in_one_line_and_leaves_the_datadir_as_it_was(string damage, bool datadirExists)
+    {
+        var spec = Spec("pipeline:\n  mode: streaming\n  compression: zstd\n");
+        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
+        run.ExitCode.Should().Be(0, run.StandardError);
+        var stored = _dir.Combine("store", "physical", $"{Id(run)}.mbstream.zst");
+        if (damage == "a flipped byte")
+        {
+            var bytes = await File.ReadAllBytesAsync(stored);
+            bytes[bytes.Length / 2] ^= 0x20;
+            await File.WriteAllBytesAsync(stored, bytes);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(stored + ".sha1", $"{new string('0', 40)}  {Path.GetFileName(stored)}\n");
+        }
+
+        var datadir = _dir.Combine("restored", "data");
+        if (datadirExists)
+        {
+            Directory.CreateDirectory(datadir);
+        }
+
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+
+        restore.ExitCode.Should().Be(7, restore.StandardError);
+        restore.ErrorLines().Should().ContainSingle().Which.Should().Contain(Id(run)).And.Contain("removes what it wrote into the target");
+        restore.StandardError.Should().Contain("removed what it had written into");
+        if (datadirExists)
+        {
+            Directory.GetFileSystemEntries(datadir).Should().BeEmpty();
+        }
+        else
+        {
+            Directory.Exists(datadir).Should().BeFalse();
+        }
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Backup.Testing;
 
 namespace Backup.Host.Tests;
 
-public sealed class StreamedArchiveVerifierSpecs : IDisposable
+public sealed partial class StreamedArchiveVerifierSpecs : IDisposable
 {
     private const string Id = "job-20260101T000000Z";
     private const string EntryName = "all-databases.sql";

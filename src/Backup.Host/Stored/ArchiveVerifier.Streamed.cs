@@ -9,7 +9,7 @@ namespace Backup.Host.Stored;
 internal static partial class ArchiveVerifier
 {
     /// <summary>Reads the manifest beside a streaming backup; without it the entry's name, size and SHA-1 are unknown, so it is required.</summary>
-    private static async Task<BackupManifest> ReadStreamedManifestAsync(IReadableBackupStorage storage, StoredBackup backup, IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
+    public static async Task<BackupManifest> ReadStreamedManifestAsync(IReadableBackupStorage storage, StoredBackup backup, IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
     {
         if (backup.ManifestKey is null)
         {

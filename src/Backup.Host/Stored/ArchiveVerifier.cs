@@ -34,6 +34,7 @@ internal static partial class ArchiveVerifier
     /// <param name="cancellationToken">Cancels the download.</param>
     /// <param name="identities">The private keys of an encrypted backup (required for one; see <see cref="VerifyStoredBytesAsync"/> without).</param>
     /// <param name="meter">Counts the archive's bytes as they are downloaded, for progress, when given.</param>
+    /// <param name="besideManifest">The manifest beside a streaming backup when the caller read it already (<see cref="ReadStreamedManifestAsync"/>), so the entry is checked against the one the caller acts on.</param>
     public static async Task<VerifiedBackup> VerifyAsync(
         IReadableBackupStorage storage,
         StoredBackup backup,
@@ -41,7 +42,8 @@ internal static partial class ArchiveVerifier
         Func<string, Stream>? entrySink,
         CancellationToken cancellationToken,
         IReadOnlyList<AgeIdentity>? identities = null,
-        ProgressMeter? meter = null)
+        ProgressMeter? meter = null,
+        BackupManifest? besideManifest = null)
     {
         if (backup.ArchiveKey is null || backup.Format is null)
         {
@@ -60,7 +62,7 @@ internal static partial class ArchiveVerifier
         }
 
         var expected = await ReadExpectedSha1Async(storage, backup.ChecksumKey, cancellationToken);
-        var besideManifest = backup.Format.IsTar ? null : await ReadStreamedManifestAsync(storage, backup, identities, cancellationToken);
+        besideManifest = backup.Format.IsTar ? null : besideManifest ?? await ReadStreamedManifestAsync(storage, backup, identities, cancellationToken);
         var where = storage.WhereIs(backup.ArchiveKey);
         var download = await storage.OpenReadAsync(backup.ArchiveKey, cancellationToken);
         await using var raw = new HashingReadStream(meter is null ? download : new MeteredReadStream(download, meter), where);

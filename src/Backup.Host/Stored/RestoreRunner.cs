@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.Stored;
 
-/// <summary>Restores one backup: verify everything first (staging the compressed archive in a private workspace, or not), then let the source load the entries, decompressed as it reads them.</summary>
+/// <summary>Restores one backup: verify everything first (staging the compressed archive in a private workspace, or not), then let the source load the entries, decompressed as it reads them; or, for a source that discards a failed restore, verify while it loads.</summary>
 /// <remarks>
 /// Temp holds at most the stored archive (compressed, and encrypted if it was: 1.04 GB of dump stored as 343 MB
 /// needs 343 MB), or nothing with
@@ -30,14 +30,24 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         CancellationToken cancellationToken)
     {
         using var workspace = TempWorkspace.Create(tempParent, spec.Name, _logger);
+        var whileLoading = VerifiesWhileLoading(source, backup, target, options);
         _logger.LogInformation(
-            "Restoring backup {BackupId} from {Location} ({Mode}, temp {Temp})", backup.Id, storage.Location, options.Staging ? "staged" : "no staging", workspace.Root);
+            "Restoring backup {BackupId} from {Location} ({Mode}, temp {Temp})",
+            backup.Id,
+            storage.Location,
+            whileLoading ? "verified while loading: one download, no temp copy" : options.Staging ? "staged" : "no staging",
+            workspace.Root);
 
-        // Everything is checked before the first byte reaches the target: a damaged backup loads nothing.
         using var keys = await BackupKeys.ForAsync(spec, backup, required: true, cancellationToken);
         var downloaded = new ProgressMeter(TimeProvider.System);
-        status?.Enter("download", downloaded, backup.ArchiveSize);
         var identities = keys?.Identities;
+        if (whileLoading)
+        {
+            return await RunWhileVerifyingAsync(spec, source, storage, backup, target, options, workspace, identities, downloaded, cancellationToken);
+        }
+
+        // Everything is checked before the first byte reaches the target: a damaged backup loads nothing.
+        status?.Enter("download", downloaded, backup.ArchiveSize);
         var staged = options.Staging ? Path.Combine(workspace.Subdirectory("staged"), backup.Id + backup.Format?.Suffix) : null;
 
         // An increment's bases first, the full one first: every link is verified before anything is loaded.
@@ -108,6 +118,82 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         return watch.Failure is { } late ? throw late : new RestoreResult(verified, tempBytes);
     }
 
+    // Only a source that throws away a failed restore may see bytes before they are proven, and only where the proof is
+    // one stream: a streaming object and the manifest beside it. An increment's chain is proven whole first (every link
+    // and the chain's order) before its full base is written, so it keeps the two passes.
+    private static bool VerifiesWhileLoading(IRestorableBackupSource source, StoredBackup backup, RestoreTarget target, RestoreOptions options) =>
+        source is IDiscardingRestoreSource discarding && backup.Format is { IsTar: false } && options.Bases.Count == 0 && discarding.DiscardsFailedRestore(target);
+
+    /// <summary>The single pass for an <see cref="IDiscardingRestoreSource"/>: the source reads the entry while it downloads and is verified (<see cref="VerifyingEntries"/>); nothing is staged.</summary>
+    private async Task<RestoreResult> RunWhileVerifyingAsync(
+        JobSpec spec,
+        IRestorableBackupSource source,
+        IReadableBackupStorage storage,
+        StoredBackup backup,
+        RestoreTarget target,
+        RestoreOptions options,
+        TempWorkspace workspace,
+        IReadOnlyList<AgeIdentity>? identities,
+        ProgressMeter downloaded,
+        CancellationToken cancellationToken)
+    {
+        var manifest = await ArchiveVerifier.ReadStreamedManifestAsync(storage, backup, identities, cancellationToken);
+        CheckLink(spec, backup.Id, manifest, null);
+        var loaded = new ProgressMeter(TimeProvider.System);
+        status?.Enter("load", loaded, manifest.Entries.Sum(e => e.Size));
+        using var watch = new IntegrityWatch(cancellationToken);
+        await using var entries = new VerifyingEntries(storage, backup, manifest, identities, watch, downloaded, loaded, cancellationToken);
+        var context = new RestoreContext(backup.Id, manifest.SourceMetadata, entries, target, options.Force, workspace.Subdirectory("work"))
+        {
+            Databases = options.Databases,
+        };
+
+        Exception? failed = null;
+        try
+        {
+            await StageFailure.Guard(
+                $"restore by source '{spec.Source.Plugin}'",
+                async () =>
+                {
+                    await source.RestoreAsync(context, watch.Token);
+                    return true;
+                },
+                (message, ex) => new BackupRestoreException(message, ex));
+        }
+        catch (Exception ex)
+        {
+            failed = ex;
+        }
+
+        if (failed is not null)
+        {
+            // A damaged or unreadable backup is the cause of the source's failure, whatever the source made of it.
+            var cause = await entries.AbandonAsync();
+            throw cause switch
+            {
+                BackupIntegrityException damaged => new BackupIntegrityException(
+                    $"{damaged.Message}; it was checked while loading, and source plugin '{spec.Source.Plugin}' removes what it wrote into the target", damaged),
+                null => failed,
+                _ => cause,
+            };
+        }
+
+        VerifiedBackup verified;
+        try
+        {
+            verified = await entries.CompleteAsync();
+        }
+        catch (BackupIntegrityException ex)
+        {
+            // The source returned without reading its entry to the end, where the failure would have reached it.
+            throw new BackupIntegrityException(
+                $"{ex.Message}; source plugin '{spec.Source.Plugin}' finished before reading the whole backup, so the target may hold part of a damaged backup: do not use it", ex);
+        }
+
+        _logger.LogInformation("Backup {BackupId} verified while loading: sha1 {Sha1}, {Bytes:N0} bytes", backup.Id, verified.Archive.Sha1, verified.Archive.Size);
+        return new RestoreResult(verified, 0);
+    }
+
     /// <summary>Verifies one base of an increment (staged like the restored backup, or not) and checks it is the link the chain names.</summary>
     private static async Task<Link> VerifyLinkAsync(
         JobSpec spec,
@@ -130,18 +216,19 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
     }
 
     /// <summary>The verified manifest (inside the archive) must name the same base as the chain found beside the archives, and the spec's source.</summary>
-    private static void CheckLink(JobSpec spec, VerifiedBackup verified, string? expectedBase)
+    private static void CheckLink(JobSpec spec, VerifiedBackup verified, string? expectedBase) => CheckLink(spec, verified.Backup.Id, verified.Manifest, expectedBase);
+
+    private static void CheckLink(JobSpec spec, string backupId, BackupManifest manifest, string? expectedBase)
     {
-        var manifest = verified.Manifest;
         if (manifest.SourcePlugin != spec.Source.Plugin)
         {
-            throw new BackupRestoreException($"backup {verified.Backup.Id} was made by source plugin '{manifest.SourcePlugin}', but the spec's source is '{spec.Source.Plugin}'");
+            throw new BackupRestoreException($"backup {backupId} was made by source plugin '{manifest.SourcePlugin}', but the spec's source is '{spec.Source.Plugin}'");
         }
 
         if (manifest.BasedOn != expectedBase)
         {
             throw new BackupIntegrityException(
-                $"backup {verified.Backup.Id} is {(manifest.BasedOn is null ? "a full backup" : $"an increment on {manifest.BasedOn}")} inside its archive, but {(expectedBase is null ? "no base" : expectedBase)} beside it; nothing was loaded");
+                $"backup {backupId} is {(manifest.BasedOn is null ? "a full backup" : $"an increment on {manifest.BasedOn}")} inside its archive, but {(expectedBase is null ? "no base" : expectedBase)} beside it; nothing was loaded");
         }
     }
 
