@@ -96,7 +96,7 @@ public sealed class NotifySpecs(HostFixture host) : IClassFixture<HostFixture>, 
         }
 
         Warnings(failed).Should().ContainSingle().Which.Should().Be(
-            $"warning: webhook 1 (url from env {UrlVariable}) was not notified: HTTP 500 after 3 attempts; the exit code is unchanged");
+            $"warning: webhook 1 (url from ${UrlVariable}) was not notified: HTTP 500 after 3 attempts; the exit code is unchanged");
         AssertUrlNeverPrinted(failed);
     }
 
@@ -112,7 +112,7 @@ public sealed class NotifySpecs(HostFixture host) : IClassFixture<HostFixture>, 
         ok.ExitCode.Should().Be(0, ok.StandardError);
         receiver.Calls.Should().HaveCount(2);
         Warnings(ok).Should().ContainSingle().Which.Should().Be(
-            $"warning: webhook 1 (url from env {UrlVariable}) was not notified: no answer within 1 s after 2 attempts; the exit code is unchanged");
+            $"warning: webhook 1 (url from ${UrlVariable}) was not notified: no answer within 1 s after 2 attempts; the exit code is unchanged");
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "two 1 s attempts and a 1 s pause, not the receiver, bound the run");
         AssertUrlNeverPrinted(ok);
     }
@@ -126,7 +126,7 @@ public sealed class NotifySpecs(HostFixture host) : IClassFixture<HostFixture>, 
 
         failed.ExitCode.Should().Be(4);
         Warnings(failed).Should().ContainSingle().Which.Should().Be(
-            "warning: webhook 1 (url from env BACKUP_TEST_NO_SUCH_VARIABLE) was not notified: env BACKUP_TEST_NO_SUCH_VARIABLE is not set or empty; the exit code is unchanged");
+            "warning: webhook 1 (url from $BACKUP_TEST_NO_SUCH_VARIABLE) was not notified: notify.webhooks[0].url: $BACKUP_TEST_NO_SUCH_VARIABLE is not set or empty; the exit code is unchanged");
     }
 
     private static string ErrorLine(BufferedCommandResult result) =>

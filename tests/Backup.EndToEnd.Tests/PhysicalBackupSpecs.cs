@@ -8,21 +8,11 @@ namespace Backup.EndToEnd.Tests;
 /// </summary>
 public sealed class PhysicalBackupSpecs : IAsyncLifetime
 {
-    private readonly TempDir _dir = new("backup-physical-");
-    private readonly string _database = $"phys_{Guid.NewGuid():N}"[..24];
-    private string _pluginsDirectory = "";
+    private readonly PhysicalTestJob _job = new("backup-physical-", "phys_");
 
-    public async Task InitializeAsync()
-    {
-        _pluginsDirectory = await PhysicalSpecsSupport.PluginsAsync(_dir.Path);
-        await TestServers.ExecuteAsync(TestServers.MariaDbPort, PhysicalSpecsSupport.CreateOrders(_database, 5000));
-    }
+    public Task InitializeAsync() => _job.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await TestServers.ExecuteAsync(TestServers.MariaDbPort, $"DROP DATABASE IF EXISTS {_database}");
-        _dir.Dispose();
-    }
+    public Task DisposeAsync() => _job.DisposeAsync();
 
     // streaming: the mbstream goes straight from mariadb-backup into zstd and the store, no temp copy; the object is named
     // after the entry type the source declares (.mbstream.zst), and verify and restore find it by that name.
@@ -34,18 +24,18 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         var spec = Spec($"pipeline:\n  mode: {mode}\n  compression: {compression}\n");
         var expected = await ChecksumAsync(TestServers.MariaDbPort);
 
-        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
+        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _job.PluginsDirectory]);
         run.ExitCode.Should().Be(0, run.StandardError);
-        var manifest = await File.ReadAllTextAsync(Directory.GetFiles(_dir.Combine("store", "physical"), "*.manifest.json").Single());
+        var manifest = await File.ReadAllTextAsync(Directory.GetFiles(_job.Dir.Combine("store", "physical"), "*.manifest.json").Single());
         manifest.Should().Contain("\"toLsn\"").And.Contain("\"serverVersion\"").And.Contain("backup.mbstream").And.NotContain(TestServers.MariaDbPassword);
-        Directory.GetFiles(_dir.Combine("store", "physical")).Select(Path.GetFileName).Where(n => !n!.EndsWith(".manifest.json", StringComparison.Ordinal))
+        Directory.GetFiles(_job.Dir.Combine("store", "physical")).Select(Path.GetFileName).Where(n => !n!.EndsWith(".manifest.json", StringComparison.Ordinal))
             .Should().BeEquivalentTo([$"{Id(run)}{suffix}", $"{Id(run)}{suffix}.sha1"]);
 
-        var verify = await PublishedHost.RunAsync(["verify", "--spec", spec, "--latest", "--plugins-dir", _pluginsDirectory]);
+        var verify = await PublishedHost.RunAsync(["verify", "--spec", spec, "--latest", "--plugins-dir", _job.PluginsDirectory]);
         verify.ExitCode.Should().Be(0, verify.StandardError);
 
-        var datadir = _dir.Combine("restored", "data");
-        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+        var datadir = _job.Dir.Combine("restored", "data");
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _job.PluginsDirectory]);
         restore.ExitCode.Should().Be(0, restore.StandardError);
         // A streaming object is verified while it is extracted (the source discards a failed restore): one download, no
         // temp copy. A .tar.gz is verified first, from a staged copy.
@@ -111,12 +101,12 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
     public async Task A_restore_into_a_datadir_that_is_not_empty_exits_8_in_one_line_and_writes_nothing()
     {
         var spec = Spec();
-        (await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory])).ExitCode.Should().Be(0);
-        var datadir = _dir.Combine("occupied");
+        (await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _job.PluginsDirectory])).ExitCode.Should().Be(0);
+        var datadir = _job.Dir.Combine("occupied");
         Directory.CreateDirectory(datadir);
         await File.WriteAllTextAsync(Path.Combine(datadir, "ibdata1"), "someone else's server");
 
-        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _job.PluginsDirectory]);
 
         restore.ExitCode.Should().Be(8, restore.StandardError);
         restore.ErrorLines().Should().ContainSingle().Which.Should().Contain("not empty");
@@ -126,15 +116,15 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
     [Fact]
     public async Task A_restore_with_a_mariadb_backup_of_another_major_minor_exits_8_in_one_line_and_writes_nothing()
     {
-        (await PublishedHost.RunAsync(["run", "--spec", Spec(), "--plugins-dir", _pluginsDirectory])).ExitCode.Should().Be(0);
+        (await PublishedHost.RunAsync(["run", "--spec", Spec(), "--plugins-dir", _job.PluginsDirectory])).ExitCode.Should().Be(0);
         // A mariadb-backup that says it is 10.6, as an older image would carry.
-        var older = _dir.Combine("mariadb-backup-10.6");
+        var older = _job.Dir.Combine("mariadb-backup-10.6");
         await File.WriteAllTextAsync(older, "#!/bin/sh\necho 'mariadb-backup based on MariaDB server 10.6.21-MariaDB debian-linux-gnu (x86_64)' >&2\n");
         File.SetUnixFileMode(older, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var spec = Spec(backupCommand: older);
-        var datadir = _dir.Combine("restored", "data");
+        var datadir = _job.Dir.Combine("restored", "data");
 
-        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _job.PluginsDirectory]);
 
         restore.ExitCode.Should().Be(8, restore.StandardError);
         restore.ErrorLines().Should().ContainSingle().Which.Should().Contain("10.11").And.Contain("10.6");
@@ -147,32 +137,17 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         var spec = Spec();
 
         var run = await PublishedHost.RunAsync(
-            ["run", "--spec", spec, "--plugins-dir", _pluginsDirectory],
+            ["run", "--spec", spec, "--plugins-dir", _job.PluginsDirectory],
             new Dictionary<string, string?> { [TestServers.MariaDbPasswordVariable] = "not-the-password" });
 
         run.ExitCode.Should().Be(4, run.StandardError);
         run.ErrorLines().Should().ContainSingle().Which.Should().Contain("Access denied").And.NotContain("not-the-password");
-        (Directory.Exists(_dir.Combine("store")) ? Directory.GetFiles(_dir.Combine("store"), "*", SearchOption.AllDirectories) : []).Should().BeEmpty();
+        (Directory.Exists(_job.Dir.Combine("store")) ? Directory.GetFiles(_job.Dir.Combine("store"), "*", SearchOption.AllDirectories) : []).Should().BeEmpty();
     }
 
     private static string Id(CliWrap.Buffered.BufferedCommandResult run) => run.StandardOutput.Split(' ')[0];
 
-    private string Spec(string extra = "", string? backupCommand = null)
-    {
-        var path = _dir.Combine("job.yaml");
-        File.WriteAllText(path, $"""
-            name: physical
-            source:
-              {PhysicalSpecsSupport.Source}{(backupCommand is null ? "" : $"\n    backupCommand: {backupCommand}")}
-            storage:
-              plugin: local
-              settings:
-                path: {_dir.Combine("store")}
-            tempDirectory: {_dir.Combine("tmp")}
+    private string Spec(string extra = "", string? backupCommand = null) => _job.WriteSpec("physical", extra, backupCommand);
 
-            """ + extra);
-        return path;
-    }
-
-    private Task<string> ChecksumAsync(int port) => ScratchServer.ChecksumAsync(port, $"{_database}.orders");
+    private Task<string> ChecksumAsync(int port) => ScratchServer.ChecksumAsync(port, $"{_job.Database}.orders");
 }

@@ -12,21 +12,11 @@ namespace Backup.EndToEnd.Tests;
 /// </summary>
 public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
 {
-    private readonly TempDir _dir = new("backup-physical-inc-");
-    private readonly string _database = $"physi_{Guid.NewGuid():N}"[..24];
-    private string _pluginsDirectory = "";
+    private readonly PhysicalTestJob _job = new("backup-physical-inc-", "physi_");
 
-    public async Task InitializeAsync()
-    {
-        _pluginsDirectory = await PhysicalSpecsSupport.PluginsAsync(_dir.Path);
-        await TestServers.ExecuteAsync(TestServers.MariaDbPort, PhysicalSpecsSupport.CreateOrders(_database, 5000));
-    }
+    public Task InitializeAsync() => _job.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await TestServers.ExecuteAsync(TestServers.MariaDbPort, $"DROP DATABASE IF EXISTS {_database}");
-        _dir.Dispose();
-    }
+    public Task DisposeAsync() => _job.DisposeAsync();
 
     [Theory]
     [InlineData("archive", "gzip")]
@@ -40,28 +30,28 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
 
         await TestServers.ExecuteAsync(
             TestServers.MariaDbPort,
-            $"INSERT INTO {_database}.orders SELECT seq, CONCAT('later ', seq) FROM {_database}.seq_5001_to_6000",
-            $"UPDATE {_database}.orders SET note = 'changed' WHERE id = 7");
-        var expected = await ScratchServer.ChecksumAsync(TestServers.MariaDbPort, $"{_database}.orders");
+            $"INSERT INTO {_job.Database}.orders SELECT seq, CONCAT('later ', seq) FROM {_job.Database}.seq_5001_to_6000",
+            $"UPDATE {_job.Database}.orders SET note = 'changed' WHERE id = 7");
+        var expected = await ScratchServer.ChecksumAsync(TestServers.MariaDbPort, $"{_job.Database}.orders");
         var increment = await RunAsync(spec);
         Manifest(increment).GetProperty("basedOn").GetString().Should().Be(full);
         Metadata(increment).GetProperty("backupType").GetString().Should().Be("incremental");
         Metadata(increment).GetProperty("fromLsn").GetString().Should().Be(Metadata(full).GetProperty("toLsn").GetString());
-        var list = await PublishedHost.RunAsync(["list", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
+        var list = await PublishedHost.RunAsync(["list", "--spec", spec, "--plugins-dir", _job.PluginsDirectory]);
         list.StandardOutput.Should().MatchRegex($"{increment} .* increment on {full}");
 
         // Streaming also without staging: every link is downloaded twice, verified and then loaded.
-        var datadir = _dir.Combine("restored", "data");
+        var datadir = _job.Dir.Combine("restored", "data");
         string[] staging = mode == "streaming" ? ["--no-staging"] : [];
-        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory, .. staging]);
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _job.PluginsDirectory, .. staging]);
         restore.ExitCode.Should().Be(0, restore.StandardError);
         restore.StandardError.Should().Contain($"Applying increment {increment}");
         await using (var server = await ScratchServer.StartAsync(datadir))
         {
-            (await ScratchServer.ChecksumAsync(server.Port, $"{_database}.orders")).Should().Be(expected, "the full backup plus the increment hold the later rows");
+            (await ScratchServer.ChecksumAsync(server.Port, $"{_job.Database}.orders")).Should().Be(expected, "the full backup plus the increment hold the later rows");
         }
 
-        var prune = await PublishedHost.RunAsync(["prune", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
+        var prune = await PublishedHost.RunAsync(["prune", "--spec", spec, "--plugins-dir", _job.PluginsDirectory]);
         prune.ExitCode.Should().Be(0, prune.StandardError);
         prune.StandardOutput.Should().MatchRegex($"keep +{full} .*base of {increment}");
         Ids().Should().BeEquivalentTo([full, increment]);
@@ -84,8 +74,8 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
             File.Delete(file);
         }
 
-        var datadir = _dir.Combine("restored", "data");
-        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+        var datadir = _job.Dir.Combine("restored", "data");
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _job.PluginsDirectory]);
         restore.ExitCode.Should().Be(7, restore.StandardError);
         restore.ErrorLines().Should().ContainSingle().Which.Should().Contain(full);
         Directory.Exists(datadir).Should().BeFalse();
@@ -97,8 +87,8 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
     [Fact]
     public async Task Validate_refuses_increments_from_a_source_that_cannot_make_them_in_one_line()
     {
-        var plugins = await MariaDbHaPlugins.ComposeAsync(_dir.Combine("ha-plugins"));
-        var spec = _dir.Combine("logical.yaml");
+        var plugins = await MariaDbHaPlugins.ComposeAsync(_job.Dir.Combine("ha-plugins"));
+        var spec = _job.Dir.Combine("logical.yaml");
         await File.WriteAllTextAsync(spec, File.ReadAllText(Spec()).Replace("plugin: mariadb-backup", "plugin: mariadb-ha", StringComparison.Ordinal));
 
         var validate = await PublishedHost.RunAsync(["validate", "--spec", spec, "--plugins-dir", plugins]);
@@ -107,34 +97,16 @@ public sealed class PhysicalIncrementalBackupSpecs : IAsyncLifetime
         validate.ErrorLines().Should().ContainSingle().Which.Should().Contain("source plugin 'mariadb-ha' cannot make incremental backups");
     }
 
-    private string Store => _dir.Combine("store", "physical-inc");
+    private string Store => _job.Dir.Combine("store", "physical-inc");
 
-    private string Spec(bool retention = true, string pipeline = "")
-    {
-        var path = _dir.Combine("job.yaml");
-        File.WriteAllText(path, $"""
-            name: physical-inc
-            source:
-              {PhysicalSpecsSupport.Source}
-            storage:
-              plugin: local
-              settings:
-                path: {_dir.Combine("store")}
-            tempDirectory: {_dir.Combine("tmp")}
-            incremental:
-              fullEvery: 2
-            {(retention ? "retention: { keepLast: 1 }" : "")}
-            {pipeline}
-
-            """);
-        return path;
-    }
+    private string Spec(bool retention = true, string pipeline = "") =>
+        _job.WriteSpec("physical-inc", $"incremental:\n  fullEvery: 2\n{(retention ? "retention: { keepLast: 1 }\n" : "")}{pipeline}\n");
 
     // Runs a backup and returns its id. Backup ids name the second they start in, and "the newest backup" is told by it:
     // a run waits until the second of the previous one is over, so the next run builds on the backup just made.
     private async Task<string> RunAsync(string spec)
     {
-        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
+        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _job.PluginsDirectory]);
         run.ExitCode.Should().Be(0, run.StandardError);
         var id = run.StandardOutput.Split(' ')[0];
         var started = DateTime.ParseExact(id.Split('-')[^2], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);

@@ -1,7 +1,6 @@
 using Backup.Abstractions;
 using Backup.Host.Monitoring;
 using Backup.Host.Spec;
-using SecretReference = Backup.Host.Spec.SecretReference;
 
 namespace Backup.Host.Tests;
 
@@ -90,9 +89,9 @@ public sealed class MonitoringSpecSpecs
         notify.TimeoutSeconds.Should().Be(5);
         notify.Retries.Should().Be(2);
         notify.Bound.Should().Be(TimeSpan.FromSeconds(15 + 3), "three 5 s attempts and pauses of 1 s and 2 s");
-        notify.Webhooks.Should().Equal(
-            new WebhookSpec(new SecretReference("env", "HOOK"), OnFailure: true, OnSuccess: false, SlackText: false, SigningSecret: null),
-            new WebhookSpec(new SecretReference("file", "/run/secrets/hook"), true, true, true, new SecretReference("file", "/run/secrets/signing")));
+        notify.Webhooks.Select(w => (Url: w.Url.ToString(), w.OnFailure, w.OnSuccess, w.SlackText, SigningSecret: w.SigningSecret?.ToString())).Should().Equal(
+            ("notify.webhooks[0].url ($HOOK)", true, false, false, null),
+            ("notify.webhooks[1].url (file '/run/secrets/hook')", true, true, true, "notify.webhooks[1].signingSecret (file '/run/secrets/signing')"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Backup.Abstractions;
 using Backup.Host.Spec;
 
 namespace Backup.Host.Monitoring;
@@ -69,9 +70,9 @@ internal sealed class OutcomeReporter(TextWriter error, TimeProvider clock)
         {
             // Only this project's own messages are quoted: an HTTP stack's message may hold the URL, which is a secret.
             var reason = deadline.IsCancellationRequested ? OutOfTime(limit)
-                : ex is InvalidOperationException ? ex.Message
+                : ex is InvalidOperationException or BackupCredentialsException ? ex.Message
                 : HttpFailure.Describe(ex, TimeSpan.FromSeconds(settings.TimeoutSeconds));
-            warnings.Enqueue($"webhook {number} (url from {webhook.Url}) was not notified: {reason}; the exit code is unchanged");
+            warnings.Enqueue($"webhook {number} (url from {webhook.Url.Describe()}) was not notified: {reason}; the exit code is unchanged");
         }
     }
 

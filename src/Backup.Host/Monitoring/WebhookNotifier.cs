@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Backup.Abstractions;
 using Backup.Host.Spec;
 
 namespace Backup.Host.Monitoring;
@@ -6,15 +7,17 @@ namespace Backup.Host.Monitoring;
 /// <summary>Posts an outcome to one webhook, signed when a secret is given, with bounded attempts (<see cref="NotifySpec.Bound"/> at most).</summary>
 internal sealed class WebhookNotifier(HttpClient http, TimeProvider clock)
 {
-    /// <summary>Sends the notification; throws <see cref="InvalidOperationException"/> with a message that never holds the URL or a secret.</summary>
+    /// <summary>Sends the notification; throws <see cref="InvalidOperationException"/> or <see cref="BackupCredentialsException"/> with a message that never holds the URL or a secret.</summary>
     public async Task NotifyAsync(WebhookSpec webhook, NotifySpec settings, CommandOutcome outcome, CancellationToken cancellationToken)
     {
-        var url = Uri.TryCreate(await SecretReader.ReadAsync(webhook.Url, cancellationToken), UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+        // The reader drops only one line end; Uri and WebhookSignature.Key ignore any other whitespace around the value
+        // (a CRLF, a blank last line), which a URL or a whsec_ key never holds.
+        var url = Uri.TryCreate(await webhook.Url.ReadAsync(cancellationToken), UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
             ? parsed
             : throw new InvalidOperationException($"the value of {webhook.Url} is not an http:// or https:// URL");
         var key = webhook.SigningSecret is { } secret
-            ? WebhookSignature.Key(await SecretReader.ReadAsync(secret, cancellationToken))
-                ?? throw new InvalidOperationException($"the signing secret in {secret} is not whsec_<base64> (as Standard Webhooks libraries make them)")
+            ? WebhookSignature.Key(await secret.ReadAsync(cancellationToken))
+                ?? throw new InvalidOperationException($"the value of {secret} is not whsec_<base64> (as Standard Webhooks libraries make them)")
             : null;
         var body = WebhookBody.Render(outcome, webhook.SlackText);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backup.Abstractions;
 using YamlDotNet.RepresentationModel;
 
 namespace Backup.Host.Spec;
@@ -131,7 +132,8 @@ internal sealed partial class SpecLoader
             return kind is null ? null : Problem<SecretReference?>(mapping, $"{path}.{key}.{kind} must name a variable or a file", null);
         }
 
-        return new SecretReference(kind, name);
+        // The setting is the spec's path, so a failed read says which webhook's url or signing secret it was.
+        return kind == "env" ? SecretReference.FromEnvironment($"{path}.{key}", name) : SecretReference.FromFile($"{path}.{key}", name);
     }
 
     private (bool OnFailure, bool OnSuccess) ReadOn(YamlMappingNode mapping, string path)

@@ -1,3 +1,5 @@
+using Backup.Abstractions;
+
 namespace Backup.Host.Spec;
 
 /// <summary>One webhook of the <c>notify</c> section.</summary>
