@@ -62,9 +62,9 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
     public async Task A_damaged_streaming_backup_found_while_extracting_exits_7_in_one_line_and_leaves_the_datadir_as_it_was(string damage, bool datadirExists)
     {
         var spec = Spec("pipeline:\n  mode: streaming\n  compression: zstd\n");
-        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _pluginsDirectory]);
+        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _job.PluginsDirectory]);
         run.ExitCode.Should().Be(0, run.StandardError);
-        var stored = _dir.Combine("store", "physical", $"{Id(run)}.mbstream.zst");
+        var stored = _job.Dir.Combine("store", "physical", $"{Id(run)}.mbstream.zst");
         if (damage == "a flipped byte")
         {
             var bytes = await File.ReadAllBytesAsync(stored);
@@ -76,13 +76,13 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
             await File.WriteAllTextAsync(stored + ".sha1", $"{new string('0', 40)}  {Path.GetFileName(stored)}\n");
         }
 
-        var datadir = _dir.Combine("restored", "data");
+        var datadir = _job.Dir.Combine("restored", "data");
         if (datadirExists)
         {
             Directory.CreateDirectory(datadir);
         }
 
-        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _pluginsDirectory]);
+        var restore = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _job.PluginsDirectory]);
 
         restore.ExitCode.Should().Be(7, restore.StandardError);
         restore.ErrorLines().Should().ContainSingle().Which.Should().Contain(Id(run)).And.Contain("removes what it wrote into the target");
