@@ -70,30 +70,7 @@ public sealed class BinlogAlertingSpecs : IAsyncLifetime
         return path;
     }
 
-    private string WriteSpec()
-    {
-        var path = _dir.Combine("job.yaml");
-        File.WriteAllText(path, $"""
-            name: {_job}
-            source:
-              plugin: mariadb-ha
-              settings:
-                hosts: [{string.Join(", ", _cluster.Hosts)}]
-                layout: galera-safe
-                password:
-                  env: {TestServers.MariaDbPasswordVariable}
-            storage:
-              plugin: local
-              settings:
-                path: {_dir.Combine("store")}
-            artifact:
-              prefix: binalert
-            tempDirectory: {_dir.Combine("tmp")}
-            metrics:
-              pushgateway: {Pushgateway.Url}
-            """);
-        return path;
-    }
+    private string WriteSpec() => GaleraJobSpecFile.Write(_dir.Path, _cluster, _job, _dir.Combine("store"), "binalert", $"metrics:\n  pushgateway: {Pushgateway.Url}");
 
     private bool IsFiringForThisJob((string Name, string State, IReadOnlyDictionary<string, string> Labels) alert, string name) =>
         alert.Name == name && alert.State == "firing" && alert.Labels.GetValueOrDefault("job") == _job;

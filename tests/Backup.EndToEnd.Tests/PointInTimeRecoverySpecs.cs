@@ -143,30 +143,7 @@ public sealed class PointInTimeRecoverySpecs : IAsyncLifetime
         Directory.GetFiles(BinlogFolder, "*.gz").Select(Path.GetFileName).Should().BeEquivalentTo(needed);
     }
 
-    private string WriteSpec(string extra = "")
-    {
-        var path = _dir.Combine("job.yaml");
-        File.WriteAllText(path, $"""
-            name: {_job}
-            source:
-              plugin: mariadb-ha
-              settings:
-                hosts: [{string.Join(", ", _cluster.Hosts)}]
-                prefer: [galera2]
-                layout: galera-safe
-                password:
-                  env: {TestServers.MariaDbPasswordVariable}
-            storage:
-              plugin: local
-              settings:
-                path: {Storage}
-            artifact:
-              prefix: pitr
-            tempDirectory: {_dir.Combine("tmp")}
-            {extra}
-            """);
-        return path;
-    }
+    private string WriteSpec(string extra = "") => GaleraJobSpecFile.Write(_dir.Path, _cluster, _job, Storage, "pitr", extra);
 
     private static async Task ArchiveOnceAsync(string spec)
     {
