@@ -3,10 +3,11 @@ using Backup.Testing;
 namespace Backup.EndToEnd.Tests;
 
 /// <summary>
-/// The binlog archiver's alert rules (deploy/monitoring/backup-rules.yml) in a real Prometheus scraping the real
+/// The binlog archiver's alert rules (deploy/monitoring/backup-rules.yml and, as a site archiving binlogs loads it beside,
+/// deploy/monitoring/binlogs/binlog-archiver-rules.yml) in a real Prometheus scraping the real
 /// Pushgateway, fed by the real <c>backup binlogs --once</c> on the shared Galera cluster: the series it pushes are the
 /// ones the rules read. The rules are copied with their minutes shortened to seconds and the configured job renamed
-/// to this test's; promtool's unit tests (backup-binlog-rules.test.yml) cover the real durations.
+/// to this test's; promtool's unit tests (backup-binlog-rules.test.yml, binlogs/binlog-archiver-rules.test.yml) cover the real durations.
 /// </summary>
 public sealed class BinlogAlertingSpecs : IAsyncLifetime
 {
@@ -33,7 +34,7 @@ public sealed class BinlogAlertingSpecs : IAsyncLifetime
     [Fact]
     public async Task A_configured_archiver_alerts_until_its_first_round_and_goes_stale_when_no_round_follows()
     {
-        await using var prometheus = await PrometheusServer.StartAsync(ShortenedRules());
+        await using var prometheus = await PrometheusServer.StartAsync(Shortened("backup-rules.yml"), Shortened("binlogs/binlog-archiver-rules.yml"));
 
         await prometheus.WaitForAlertsAsync(alerts => alerts.Any(a => IsFiringForThisJob(a, "BinlogArchiveNeverRan")), Deadline, $"BinlogArchiveNeverRan to fire for {_job}, which never pushed");
         var neverRan = (await prometheus.AlertsAsync()).Single(a => IsFiringForThisJob(a, "BinlogArchiveNeverRan"));
@@ -53,19 +54,19 @@ public sealed class BinlogAlertingSpecs : IAsyncLifetime
     }
 
     // Stale after 2 s instead of 15 min, the configured job is this test's and its absence alerts at once, failing at once.
-    private string ShortenedRules()
+    private string Shortened(string file)
     {
-        var rules = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "deploy", "monitoring", "backup-rules.yml"));
+        var rules = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "deploy", "monitoring", file));
         string Replace(string text, string original, string shortened)
         {
             text.Should().Contain(original, "the spec rewrites the shipped rule");
             return text.Replace(original, shortened);
         }
 
-        rules = Replace(rules, "> 15 * 60", "> 2");
-        rules = Replace(rules, "(backup_binlog_last_round_failed) == 1\n        for: 5m", "(backup_binlog_last_round_failed) == 1\n        for: 0s");
-        rules = Replace(rules, "{job=\"mariadb-ha-backup\", command=\"binlogs\"})\n        for: 15m", $"{{job=\"{_job}\", command=\"binlogs\"}})\n        for: 0s");
-        var path = _dir.Combine("backup-rules.yml");
+        rules = file == "backup-rules.yml"
+            ? Replace(Replace(rules, "> 15 * 60", "> 2"), "(backup_binlog_last_round_failed) == 1\n        for: 5m", "(backup_binlog_last_round_failed) == 1\n        for: 0s")
+            : Replace(rules, "{job=\"mariadb-ha-backup\", command=\"binlogs\"})\n        for: 15m", $"{{job=\"{_job}\", command=\"binlogs\"}})\n        for: 0s");
+        var path = _dir.Combine(Path.GetFileName(file));
         File.WriteAllText(path, rules);
         return path;
     }

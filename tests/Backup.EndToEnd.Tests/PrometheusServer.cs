@@ -25,7 +25,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public string Url { get; }
 
     /// <summary>Starts Prometheus and waits (with a deadline) until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(string rulesFile)
+    public static async Task<PrometheusServer> StartAsync(params string[] rulesFiles)
     {
         var dir = new TempDir("backup-prometheus-");
         var pushgateway = new Uri(Pushgateway.Url);
@@ -34,7 +34,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
               scrape_interval: 1s
               evaluation_interval: 1s
             rule_files:
-              - {rulesFile}
+            {string.Join("\n", rulesFiles.Select(f => $"  - {f}"))}
             scrape_configs:
               - job_name: pushgateway
                 # Keeps the pushed job label (the spec's name) instead of renaming it exported_job.
