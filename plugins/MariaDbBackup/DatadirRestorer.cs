@@ -8,14 +8,23 @@ namespace Backup.Plugins.MariaDbBackup;
 
 /// <summary>Restores a verified physical backup (with the bases of an increment) into an empty data directory: <c>mbstream -x</c>, <c>mariadb-backup --prepare</c>, then <c>--prepare --incremental-dir</c> per increment; a stopped server then starts on it.</summary>
 /// <remarks>
-/// The prepared directory IS the data directory (no <c>--copy-back</c>): extracting straight into it saves a second
-/// full copy of the data. The directory must be empty so a restore never mixes two servers' files, and a restore that
-/// fails anywhere (a damaged backup found while extracting, a failed prepare, a cancelled run) empties it again: a
-/// half-extracted or unprepared datadir must never be mistaken for a restored one. That is what lets the host verify
-/// a streaming backup while it is extracted (<see cref="IDiscardingRestoreSource"/>) instead of before.
+/// The backup is extracted and prepared in a subdirectory of the target (<see cref="IncompleteDirectoryName"/>), and
+/// its files are then renamed into place (no <c>--copy-back</c>: one copy of the data, not two). The directory must be
+/// empty so a restore never mixes two servers' files, and a restore that fails anywhere (a damaged backup found while
+/// extracting, a failed prepare, a cancelled run) empties it again: a half-extracted or unprepared datadir must never
+/// be mistaken for a restored one. That is what lets the host verify a streaming backup while it is extracted
+/// (<see cref="IDiscardingRestoreSource"/>) instead of before.
 /// </remarks>
 internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Microsoft.Extensions.Logging.ILogger logger)
 {
+    /// <summary>Where a restore extracts and prepares, inside the target; its files move into place only once prepared.</summary>
+    /// <remarks>
+    /// A restore killed on the way (SIGKILL, a lost node: no chance to clean up) so leaves no datadir a server could
+    /// start on, half-extracted or unprepared: only this directory, whose name says what it is, and the next restore
+    /// into the target refuses and names it.
+    /// </remarks>
+    public const string IncompleteDirectoryName = ".restore-incomplete";
+
     /// <summary>Restores <paramref name="context"/>'s one entry into <c>--target-datadir</c>.</summary>
     public async Task RestoreAsync(RestoreContext context, CancellationToken cancellationToken)
     {
@@ -47,9 +56,12 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
         }
 
         var created = PrepareDirectory(directory);
+        var incomplete = Path.Combine(directory, IncompleteDirectoryName);
         try
         {
-            await ExtractAndPrepareAsync(chain, directory, context.WorkDirectory, cancellationToken).ConfigureAwait(false);
+            CreatePrivateDirectory(incomplete);
+            await ExtractAndPrepareAsync(chain, incomplete, context.WorkDirectory, cancellationToken).ConfigureAwait(false);
+            MoveIntoPlace(incomplete, directory);
         }
         catch (Exception ex)
         {
@@ -86,6 +98,26 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
             await RunAsync(settings.BackupCommand, ["--prepare", $"--target-dir={directory}", $"--incremental-dir={unpacked}"], PipeSource.Null, cancellationToken).ConfigureAwait(false);
             Directory.Delete(unpacked, recursive: true);
         }
+    }
+
+    /// <summary>Moves the prepared files from <paramref name="incomplete"/> up into <paramref name="directory"/>: renames in one file system, so milliseconds whatever the size.</summary>
+    private void MoveIntoPlace(string incomplete, string directory)
+    {
+        foreach (var entry in new DirectoryInfo(incomplete).EnumerateFileSystemInfos())
+        {
+            var destination = Path.Combine(directory, entry.Name);
+            if (entry is DirectoryInfo subdirectory)
+            {
+                subdirectory.MoveTo(destination);
+            }
+            else
+            {
+                ((FileInfo)entry).MoveTo(destination);
+            }
+        }
+
+        Directory.Delete(incomplete);
+        logger.LogInformation("Moved the prepared files into {Directory}", directory);
     }
 
     /// <summary>Empties the target after a failed restore (removes it when this restore created it); a failure to do so is one more line in the error.</summary>
@@ -169,7 +201,14 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
     {
         if (Directory.Exists(directory))
         {
-            if (Directory.EnumerateFileSystemEntries(directory).Any())
+            var entries = Directory.GetFileSystemEntries(directory);
+            if (entries.Length == 1 && Path.GetFileName(entries[0]) == IncompleteDirectoryName)
+            {
+                throw new BackupRestoreException(
+                    $"target data directory {directory} holds an interrupted restore ({entries[0]}: the files of a restore that was killed before it finished); nothing was written: remove {entries[0]}, then restore again");
+            }
+
+            if (entries.Length > 0)
             {
                 throw new BackupRestoreException($"target data directory {directory} is not empty; nothing was written (a physical restore needs an empty directory and the server stopped)");
             }
@@ -177,6 +216,12 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
             return false;
         }
 
+        CreatePrivateDirectory(directory);
+        return true;
+    }
+
+    private static void CreatePrivateDirectory(string directory)
+    {
         try
         {
             // 0750 like mariadb-install-db's: the server's user reads it, nobody else.
@@ -186,7 +231,6 @@ internal sealed partial class DatadirRestorer(MariaDbBackupSettings settings, Mi
             }
 
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
-            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

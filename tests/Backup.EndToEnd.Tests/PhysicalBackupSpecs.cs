@@ -97,6 +97,48 @@ public sealed class PhysicalBackupSpecs : IAsyncLifetime
         }
     }
 
+    // SIGKILL (an OOM kill, a lost node) gives the restore no chance to clean up; it must still not leave a datadir a
+    // server could start on. The wrapper is mariadb-backup, except that --prepare hangs: the host is killed at a known
+    // point, with everything extracted and nothing prepared.
+    [Fact]
+    public async Task A_restore_killed_before_it_prepared_leaves_no_datadir_a_server_could_start_on_and_the_next_restore_names_it()
+    {
+        var preparing = _job.Dir.Combine("preparing.pid");
+        var wrapper = _job.Dir.Combine("mariadb-backup-hangs-in-prepare");
+        await File.WriteAllTextAsync(wrapper, $$"""
+            #!/bin/sh
+            if [ "$1" = --prepare ]; then echo $$ > {{preparing}}.new; mv {{preparing}}.new {{preparing}}; exec sleep 300; fi
+            exec mariadb-backup "$@"
+
+            """);
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var spec = Spec("pipeline:\n  mode: streaming\n  compression: zstd\n", backupCommand: wrapper);
+        var run = await PublishedHost.RunAsync(["run", "--spec", spec, "--plugins-dir", _job.PluginsDirectory]);
+        run.ExitCode.Should().Be(0, run.StandardError);
+        var datadir = _job.Dir.Combine("restored", "data");
+
+        await using (var restore = await BackgroundHost.StartAsync("restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _job.PluginsDirectory))
+        {
+            await restore.WaitUntilAsync(() => File.Exists(preparing), "the restore to reach --prepare");
+            await restore.KillAsync();
+        }
+
+        // The killed host's child lives on (nobody was left to stop it).
+        using (var orphan = System.Diagnostics.Process.GetProcessById(int.Parse(await File.ReadAllTextAsync(preparing))))
+        {
+            orphan.Kill();
+        }
+
+        var incomplete = Path.Combine(datadir, ".restore-incomplete");
+        Directory.GetFileSystemEntries(datadir).Should().Equal([incomplete], "nothing a server could start on is at the top of the datadir");
+        File.Exists(Path.Combine(incomplete, "ibdata1")).Should().BeTrue("the whole backup was extracted before the kill");
+
+        var again = await PublishedHost.RunAsync(["restore", "--spec", spec, "--latest", "--target-datadir", datadir, "--plugins-dir", _job.PluginsDirectory]);
+
+        again.ExitCode.Should().Be(8, again.StandardError);
+        again.ErrorLines().Should().ContainSingle().Which.Should().Contain("interrupted restore").And.Contain(incomplete);
+    }
+
     [Fact]
     public async Task A_restore_into_a_datadir_that_is_not_empty_exits_8_in_one_line_and_writes_nothing()
     {

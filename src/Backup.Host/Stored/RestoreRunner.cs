@@ -100,14 +100,7 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         };
         try
         {
-            await StageFailure.Guard(
-                $"restore by source '{spec.Source.Plugin}'",
-                async () =>
-                {
-                    await source.RestoreAsync(context, watch.Token);
-                    return true;
-                },
-                (message, ex) => new BackupRestoreException(message, ex));
+            await RestoreWithAsync(spec, source, context, watch.Token);
         }
         catch (Exception) when (watch.Failure is { } changed)
         {
@@ -151,14 +144,7 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         Exception? failed = null;
         try
         {
-            await StageFailure.Guard(
-                $"restore by source '{spec.Source.Plugin}'",
-                async () =>
-                {
-                    await source.RestoreAsync(context, watch.Token);
-                    return true;
-                },
-                (message, ex) => new BackupRestoreException(message, ex));
+            await RestoreWithAsync(spec, source, context, watch.Token);
         }
         catch (Exception ex)
         {
@@ -193,6 +179,17 @@ internal sealed class RestoreRunner(ILoggerFactory loggerFactory, RunStatus? sta
         _logger.LogInformation("Backup {BackupId} verified while loading: sha1 {Sha1}, {Bytes:N0} bytes", backup.Id, verified.Archive.Sha1, verified.Archive.Size);
         return new RestoreResult(verified, 0);
     }
+
+    /// <summary>Lets the source load; an unexpected failure of it (not a <see cref="BackupException"/>) becomes a restore failure naming it.</summary>
+    private static Task RestoreWithAsync(JobSpec spec, IRestorableBackupSource source, RestoreContext context, CancellationToken cancellationToken) =>
+        StageFailure.Guard(
+            $"restore by source '{spec.Source.Plugin}'",
+            async () =>
+            {
+                await source.RestoreAsync(context, cancellationToken);
+                return true;
+            },
+            (message, ex) => new BackupRestoreException(message, ex));
 
     /// <summary>Verifies one base of an increment (staged like the restored backup, or not) and checks it is the link the chain names.</summary>
     private static async Task<Link> VerifyLinkAsync(
