@@ -8,13 +8,15 @@ namespace Backup.Deploy.Tests;
 
 /// <summary>
 /// deploy/monitoring: the plain rules file is valid (<c>promtool check rules</c>), its unit tests on example series pass
-/// (<c>promtool test rules</c>), a broken rule makes them fail, and the PrometheusRule is generated from it.
+/// (<c>promtool test rules</c>, both test files), a broken rule makes them fail, and the PrometheusRule is generated from it.
 /// </summary>
 public sealed class MonitoringRuleSpecs : IDisposable
 {
     private static readonly string Directory = Path.Combine(DeployTree.Root, "monitoring");
     private const string RulesFile = "backup-rules.yml";
-    private const string TestFile = "backup-rules.test.yml";
+
+    // The binlog archiver's rules count in minutes and have a test file of their own evaluated every minute.
+    private static readonly string[] TestFiles = ["backup-rules.test.yml", "backup-binlog-rules.test.yml"];
 
     private readonly TempDir _dir = new("backup-rules-");
 
@@ -24,10 +26,10 @@ public sealed class MonitoringRuleSpecs : IDisposable
     public async Task Promtool_accepts_the_rules_and_their_unit_tests_pass()
     {
         var check = await PromtoolAsync(Directory, "check", "rules", RulesFile);
-        var test = await PromtoolAsync(Directory, "test", "rules", TestFile);
+        var test = await PromtoolAsync(Directory, ["test", "rules", .. TestFiles]);
 
         check.ExitCode.Should().Be(0, check.StandardOutput + check.StandardError);
-        check.StandardOutput.Should().Contain("SUCCESS: 7 rules found");
+        check.StandardOutput.Should().Contain("SUCCESS: 10 rules found");
         test.ExitCode.Should().Be(0, test.StandardOutput + test.StandardError);
     }
 
@@ -36,14 +38,22 @@ public sealed class MonitoringRuleSpecs : IDisposable
     [InlineData("> 26 * 3600", "> 27 * 3600", "BackupMissing")]
     [InlineData("< 0.5 * max by (job)", "< 0.3 * max by (job)", "BackupSizeDropped")]
     [InlineData("> 8 * 86400", "> 9 * 86400", "BackupVerifyStale")]
+    [InlineData("> 15 * 60", "> 16 * 60", "BinlogArchiveStale")]
+    [InlineData("> 15 * 60", "> 14 * 60", "BinlogArchiveStale")]
+    [InlineData("(backup_binlog_last_round_failed) == 1\n        for: 5m", "(backup_binlog_last_round_failed) == 1\n        for: 6m", "BinlogArchiveFailing")]
+    [InlineData("(backup_binlog_last_round_failed) == 1\n        for: 5m", "(backup_binlog_last_round_failed) == 1\n        for: 4m", "BinlogArchiveFailing")]
+    [InlineData("command=\"binlogs\"})\n        for: 15m", "command=\"binlogs\"})\n        for: 16m", "BinlogArchiveNeverRan")]
     public async Task A_changed_rule_fails_the_unit_tests(string original, string broken, string alert)
     {
         var rules = await File.ReadAllTextAsync(Path.Combine(Directory, RulesFile));
         rules.Should().Contain(original);
         await File.WriteAllTextAsync(_dir.Combine(RulesFile), rules.Replace(original, broken));
-        File.Copy(Path.Combine(Directory, TestFile), _dir.Combine(TestFile));
+        foreach (var file in TestFiles)
+        {
+            File.Copy(Path.Combine(Directory, file), _dir.Combine(file));
+        }
 
-        var test = await PromtoolAsync(_dir.Path, "test", "rules", TestFile);
+        var test = await PromtoolAsync(_dir.Path, ["test", "rules", .. TestFiles]);
 
         test.ExitCode.Should().NotBe(0);
         (test.StandardOutput + test.StandardError).Should().Contain($"alertname: {alert}");
@@ -82,7 +92,7 @@ public sealed class MonitoringRuleSpecs : IDisposable
             .Should().ContainSingle().Which.Should().BeOfType<PrometheusRule>().Subject;
 
         rule.Spec.Groups.SelectMany(g => g.Rules).Select(r => r.Alert).Should().BeEquivalentTo(
-            ["BackupMissing", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupSizeDropped", "BackupVerifyStale", "BackupNeverRan", "BackupNeverVerified"]);
+            ["BackupMissing", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupSizeDropped", "BackupVerifyStale", "BinlogArchiveStale", "BinlogArchiveFailing", "BackupNeverRan", "BackupNeverVerified", "BinlogArchiveNeverRan"]);
         rule.Spec.Groups.SelectMany(g => g.Rules).Should().OnlyContain(r => r.Labels!.ContainsKey("severity") && r.Annotations!.ContainsKey("summary"));
     }
 

@@ -62,30 +62,8 @@ public sealed class PointInTimeTestBed : IAsyncLifetime
     public string Note(int id) => $"note-{id}-{_database}";
 
     /// <summary>(Re)writes the job's spec file <paramref name="file"/> with <paramref name="extra"/> as its last section(s); returns its path.</summary>
-    public string WriteSpec(string extra = "", string file = "job.yaml")
-    {
-        var path = Dir.Combine(file);
-        File.WriteAllText(path, $"""
-            name: {Job}
-            source:
-              plugin: mariadb-ha
-              settings:
-                hosts: [{string.Join(", ", Cluster.Hosts)}]
-                prefer: [galera2]
-                layout: galera-safe
-                password:
-                  env: {TestServers.MariaDbPasswordVariable}
-            storage:
-              plugin: local
-              settings:
-                path: {Storage}
-            artifact:
-              prefix: pitr
-            tempDirectory: {Dir.Combine("tmp")}
-            {extra}
-            """);
-        return path;
-    }
+    public string WriteSpec(string extra = "", string file = "job.yaml") =>
+        GaleraJobSpecFile.Write(Dir.Path, Cluster, Job, Storage, "pitr", extra, file);
 
     /// <summary>Runs one <c>backup binlogs --once</c>, which must succeed.</summary>
     public static async Task ArchiveOnceAsync(string spec)
