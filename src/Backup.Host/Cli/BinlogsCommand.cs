@@ -28,18 +28,13 @@ internal static class BinlogsCommand
                 result.AddError($"--interval must be between 1 and 86400 seconds, not {result.GetValueOrDefault<int>()}");
             }
         });
-        var command = new Command("binlogs", "Archives the source's closed binary logs (compressed, with their SHA-1 and an index) under <prefix>/binlogs/, continuously or --once.") { spec, once, interval };
+        var command = new Command("binlogs", "Archives the source's closed binary logs (compressed, encrypted with the job's encryption, with their SHA-1 and an index) under <prefix>/binlogs/, continuously or --once.") { spec, once, interval };
         command.SetAction(CommandAction.Create(options, error, "binlog archiving was stopped; every file stored so far is complete", async (parseResult, loggerFactory, cancellationToken) =>
         {
             var job = JobLoader.Load(parseResult, spec, options, loggerFactory);
             var source = job.Source as ILogArchivingSource
                 ?? throw new BackupSettingsException($"{job.Spec.Source.PluginLocation}: source plugin '{job.Spec.Source.Plugin}' cannot archive a change log (it does not implement {nameof(ILogArchivingSource)})");
             var storage = Capabilities.RequireStorage<IReadableBackupStorage>(job, "backup binlogs");
-            if (job.Spec.Encryption is not null)
-            {
-                throw new BackupSettingsException($"{job.Spec.FilePath}: binlogs are not encrypted yet, and this job encrypts its backups: 'backup binlogs' refuses to store them in plaintext");
-            }
-
             options.Status.Enter("preflight");
             if (await source.CheckLogAsync(cancellationToken) is { } problem)
             {

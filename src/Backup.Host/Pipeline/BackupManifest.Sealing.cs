@@ -1,3 +1,4 @@
+using Backup.Abstractions;
 using Backup.Host.Encryption;
 
 namespace Backup.Host.Pipeline;
@@ -8,11 +9,13 @@ internal sealed partial record BackupManifest
     /// <remarks>
     /// Kept in the clear: format version, job, backup id, times, source plugin, host version, the archive's name, size
     /// and SHA-1 (of the encrypted bytes), and the recipients. All of it is visible from the object names, sizes and the
-    /// <c>.sha1</c> anyway, and it lets list, retention and verify-without-a-key work. Sealed: the entries (names, sizes
+    /// <c>.sha1</c> anyway, and it lets list, retention and verify-without-a-key work. Also in the clear: the change-log
+    /// positions (<paramref name="logPositions"/>, e.g. the dump's GTID), which the archived binlogs' plaintext indexes
+    /// show anyway and which point-in-time planning and binlog retention need without a private key. Sealed: the entries (names, sizes
     /// and SHA-1s of plaintext, which would confirm a guessed dump), the source's facts (node, server version,
     /// databases) and the inventory (schema and table names, row counts).
     /// </remarks>
-    public async Task<BackupManifest> SealAsync(IReadOnlyCollection<AgeRecipient> recipients, CancellationToken cancellationToken)
+    public async Task<BackupManifest> SealAsync(IReadOnlyCollection<AgeRecipient> recipients, IReadOnlyList<LogPosition> logPositions, CancellationToken cancellationToken)
     {
         var sealedBytes = new MemoryStream();
         await using (var age = new AgeEncryptingStream(sealedBytes, recipients, leaveOpen: true))
@@ -26,6 +29,7 @@ internal sealed partial record BackupManifest
             SourceMetadata = new Dictionary<string, string>(),
             Entries = [],
             Inventory = null,
+            LogPositions = logPositions.Count == 0 ? null : logPositions,
             Encryption = new ManifestEncryption("age", recipients.Select(r => r.ToString()).ToList(), Convert.ToBase64String(sealedBytes.ToArray())),
         };
     }

@@ -19,6 +19,7 @@ namespace Backup.Host.Pipeline;
 /// <param name="Encryption">How the archive is encrypted and the sealed full manifest; only in the copy beside an encrypted archive.</param>
 /// <param name="Inventory">What the backup holds, object by object, as the source saw it (contract 1.3); absent in older backups. A drill compares a restored server with it.</param>
 /// <param name="BasedOn">The id of the backup this one is an increment on (contract 1.3), or null for a full backup. Kept in the clear beside an encrypted archive: restore and retention follow it.</param>
+/// <param name="LogPositions">Only beside an encrypted archive: the change-log positions the (sealed) source facts record (e.g. the dump's GTID), kept in the clear so point-in-time planning, the recoverable window and binlog retention work with the public keys only; null elsewhere (read from <paramref name="SourceMetadata"/>).</param>
 internal sealed partial record BackupManifest(
     int FormatVersion,
     string Job,
@@ -32,7 +33,8 @@ internal sealed partial record BackupManifest(
     ArchiveInfo? Archive,
     ManifestEncryption? Encryption = null,
     ContentInventory? Inventory = null,
-    string? BasedOn = null)
+    string? BasedOn = null,
+    IReadOnlyList<LogPosition>? LogPositions = null)
 {
     /// <summary>The manifest's entry name inside the archive.</summary>
     public const string EntryName = BackupEntryName.Reserved;
@@ -46,6 +48,9 @@ internal sealed partial record BackupManifest(
     /// <summary>The database node the source read from, under the names sources report it (mariadb-ha: the Galera node's name, else the pod); null when none did.</summary>
     public string? SourceNode() =>
         SourceMetadata.TryGetValue("wsrepNodeName", out var name) ? name : SourceMetadata.TryGetValue("pod", out var pod) ? pod : null;
+
+    /// <summary>The change-log positions the backup is consistent at, as <paramref name="source"/> reads them from its facts, or as kept in the clear beside an encrypted archive.</summary>
+    public IReadOnlyList<LogPosition> LogPositionsFor(ILogReplayingSource source) => LogPositions ?? source.LogPositionsOf(SourceMetadata);
 
     /// <summary>The manifest as indented JSON (UTF-8).</summary>
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);

@@ -77,7 +77,9 @@ internal sealed class BackupRunner(ILoggerFactory loggerFactory, TimeProvider cl
             manifest = manifest with { Archive = archive };
 
             // The sealed manifest shows no entries or source facts; the outcome still reports the full one's sizes and node.
-            var stored = spec.Encryption is { } encryption ? await manifest.SealAsync(encryption.Recipients, watchdog.Token) : manifest;
+            var stored = spec.Encryption is { } encryption
+                ? await manifest.SealAsync(encryption.Recipients, job.Source is ILogReplayingSource replaying ? manifest.LogPositionsFor(replaying) : [], watchdog.Token)
+                : manifest;
             await uploader.UploadManifestAndChecksumAsync(stored, watchdog.Token);
         }
         catch (Exception ex) when (watchdog.Failure is { } stalled && !cancellationToken.IsCancellationRequested)

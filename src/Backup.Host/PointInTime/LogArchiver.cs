@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Backup.Host.PointInTime;
 
-/// <summary>One round of <c>backup binlogs</c>: asks the source for every closed log file after the last archived position and stores each, recording a gap when one does not continue the archive.</summary>
+/// <summary>One round of <c>backup binlogs</c>: asks the source for every closed log file after the last archived position and stores each (encrypted to the job's recipients when it has <c>encryption</c>), recording a gap when one does not continue the archive.</summary>
 internal sealed class LogArchiver(JobSpec spec, ILogArchivingSource source, LogArchive archive, ILogger logger, TimeProvider clock)
 {
     /// <summary>The last position archived, once known; the archive is listed only in the first round (this process is its only writer).</summary>
@@ -46,7 +46,7 @@ internal sealed class LogArchiver(JobSpec spec, ILogArchivingSource source, LogA
                         segment.Name, segment.Node, segment.Previous?.Text ?? $"before {segment.First}", gapAfter);
                 }
 
-                var index = await archive.StoreAsync(segment, gapAfter, work, clock, ct);
+                var index = await archive.StoreAsync(segment, gapAfter, spec.Encryption?.Recipients, work, clock, ct);
                 logger.LogInformation("Archived {File} from {Node} as {Key}: {First} .. {Last}, {Bytes:N0} bytes", segment.Name, segment.Node, index.DataKey, index.First, index.Last, index.Size);
                 (Last, LastEventTime) = (index.Last, index.LastEventTime);
                 stored++;

@@ -27,7 +27,7 @@ internal sealed class LogRetention(LogArchive archive, IDeletableBackupStorage s
         foreach (var backup in kept.Where(b => b.IsComplete))
         {
             var manifest = await inventory.ReadManifestAsync(backup, cancellationToken);
-            var position = manifest is null ? null : source.LogPositionsOf(manifest.SourceMetadata).FirstOrDefault(p => p.Stream == stream);
+            var position = manifest is null ? null : manifest.LogPositionsFor(source).FirstOrDefault(p => p.Stream == stream);
             if (position is not null && (oldest is null || position.Sequence < oldest.Sequence))
             {
                 oldest = position;

@@ -76,7 +76,7 @@ internal sealed class PointInTimePlanner(BackupInventory backups, LogArchive log
                 continue;
             }
 
-            var position = source.LogPositionsOf(manifest.SourceMetadata).FirstOrDefault(p => stream is null || p.Stream == stream);
+            var position = manifest.LogPositionsFor(source).FirstOrDefault(p => stream is null || p.Stream == stream);
             if (position is not null)
             {
                 result.Add((backup, position, manifest.SourceFinishedAt));

@@ -62,10 +62,16 @@ internal sealed class PointInTimeRestore : IDisposable
         {
             var directory = workspace.Subdirectory("binlogs");
             var segments = new List<LogReplaySegment>();
+
+            // Asked for only when a planned file is encrypted: an archive from before the job had encryption needs no key.
+            var encrypted = plan.Segments.Where(s => s.Index.Encryption is not null).ToList();
+            using var keys = encrypted.Count == 0
+                ? null
+                : await BackupKeys.ForLogsAsync(job.Spec, $"{encrypted.Count} of the archived binlog(s) to replay are encrypted (age), e.g. {logs.Storage.WhereIs(encrypted[0].Index.DataKey)},", cancellationToken);
             foreach (var (index, startAfter) in plan.Segments)
             {
                 var path = Path.Combine(directory, $"{segments.Count:D6}-{index.Name}");
-                await logs.DownloadAsync(index, path, cancellationToken);
+                await logs.DownloadAsync(index, path, keys?.Identities, cancellationToken);
                 segments.Add(new LogReplaySegment(path, startAfter));
             }
 
