@@ -25,6 +25,8 @@
 #   restore-sh       zcat b.sql.gz | mariadb                               (the baseline every restore row is divided by)
 #   restore-staged   backup restore of that same .sql.gz (streaming backup): stages the compressed object, then loads
 #   restore-nostage  the same with --no-staging: verifies in a first download, loads from a second
+#   restore-staged-durable  restore-staged into the server set to MariaDB's default innodb_flush_log_at_trx_commit=1
+#                    (each commit on disk, as a production target runs) instead of the bench's 0 (for this row only)
 #   restore-tgz      backup restore of a .tar.gz backup of the same data (archive mode; staged)
 #   restore-phys     backup restore --target-datadir of a physical backup of the same server (mariadb-backup source,
 #                    streaming zstd): download + verify, mbstream -x, --prepare; then mariadbd starts on the directory
@@ -266,6 +268,7 @@ run_row() {
   rm -rf "$tmpd" "$WORK/store"; mkdir -p "$tmpd" "$WORK/store"
   if [[ $name == restore-* && $name != restore-phys* ]]; then sql -e 'DROP DATABASE IF EXISTS bench_shop'; fi
   settle
+  if [[ $name == *-durable ]]; then sql -e 'SET GLOBAL innodb_flush_log_at_trx_commit = 1'; fi
   TMPD=$tmpd STORE=$WORK/store BACKUP_TEMP_DIR=$tmpd MYSQL_PWD=$PASSWORD BENCH_DB_PASSWORD=$PASSWORD \
     AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_KEY AWS_SESSION_TOKEN='' AWS_PROFILE='' AWS_EC2_METADATA_DISABLED=true \
     AWS_CONFIG_FILE=$WORK/no-aws-config AWS_SHARED_CREDENTIALS_FILE=$WORK/no-aws-credentials \
@@ -295,6 +298,7 @@ run_row() {
   RESULTS+=("$name|$rc|$secs|$rss|$disk|${out:-0}|$(cut -d' ' -f1 /proc/loadavg)|$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')")
   rm -rf "$tmpd" "$WORK/store"
   stop_phys_server
+  if [[ $name == *-durable ]]; then sql -e 'SET GLOBAL innodb_flush_log_at_trx_commit = 0'; fi
 }
 
 row_snippet() {
@@ -317,7 +321,7 @@ row_snippet() {
     tgz0-s3) write_spec "$WORK/tgz0-s3.yaml" archive gzip s3 "" "  archiveChunkMiB: 0"; echo "$WORK/app/backup run --spec $WORK/tgz0-s3.yaml" ;;
     zst-s3) write_spec "$WORK/zst-s3.yaml" streaming zstd s3; echo "$WORK/app/backup run --spec $WORK/zst-s3.yaml" ;;
     restore-sh) echo "zcat $RSTORE/bench/$GZ_ID.sql.gz | mariadb --no-defaults -h$HOST -P$PORT -uroot" ;;
-    restore-staged) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force" ;;
+    restore-staged | restore-staged-durable) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force" ;;
     restore-nostage) echo "$WORK/app/backup restore --spec $WORK/restore-gz.yaml --id $GZ_ID --target-host $HOST --target-port $PORT --force --no-staging" ;;
     restore-tgz) echo "$WORK/app/backup restore --spec $WORK/restore-tgz.yaml --id $TGZ_ID --target-host $HOST --target-port $PORT --force" ;;
     restore-phys) echo "mkdir -p $WORK/phys && $WORK/app/backup restore --spec $WORK/restore-phys.yaml --id $PHYS_ID --target-datadir $WORK/phys/data && $PHYS_START" ;;
