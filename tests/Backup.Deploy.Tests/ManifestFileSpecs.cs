@@ -43,6 +43,7 @@ public sealed class ManifestFileSpecs
         }
 
         kustomize.Build(Path.Combine(DeployTree.Root, "monitoring"));
+        kustomize.Build(Path.Combine(DeployTree.Root, "monitoring", "binlogs"));
         foreach (var component in Directory.GetDirectories(Path.Combine(DeployTree.Root, "components")))
         {
             DeployTree.RenderWithComponent(DeployTree.Overlays[0], Path.GetFileName(component), kustomize);
