@@ -1,3 +1,4 @@
+using Backup.Abstractions;
 using Backup.Host.Encryption;
 using YamlDotNet.RepresentationModel;
 
@@ -107,7 +108,7 @@ internal sealed partial class SpecLoader
         }
     }
 
-    private IdentitySource? ReadIdentity(YamlMappingNode encryption)
+    private SecretReference? ReadIdentity(YamlMappingNode encryption)
     {
         if (Child(encryption, "identity") is not { } node)
         {
@@ -116,7 +117,7 @@ internal sealed partial class SpecLoader
 
         if (node is not YamlMappingNode mapping)
         {
-            return Problem<IdentitySource?>(node, "encryption.identity must be a mapping with one of: file, env", null);
+            return Problem<SecretReference?>(node, "encryption.identity must be a mapping with one of: file, env", null);
         }
 
         CheckKeys(mapping, "encryption.identity.", IdentityKeys);
@@ -124,9 +125,9 @@ internal sealed partial class SpecLoader
         var env = OptionalScalar(mapping, "env", "encryption.identity.env")?.Trim();
         if (string.IsNullOrEmpty(file) == string.IsNullOrEmpty(env))
         {
-            return Problem<IdentitySource?>(mapping, "encryption.identity must set exactly one of: file (e.g. a mounted Kubernetes Secret), env", null);
+            return Problem<SecretReference?>(mapping, "encryption.identity must set exactly one of: file (e.g. a mounted Kubernetes Secret), env", null);
         }
 
-        return new IdentitySource(string.IsNullOrEmpty(file) ? null : file, string.IsNullOrEmpty(env) ? null : env);
+        return string.IsNullOrEmpty(file) ? SecretReference.FromEnvironment(IdentitySource.Setting, env!) : SecretReference.FromFile(IdentitySource.Setting, file);
     }
 }

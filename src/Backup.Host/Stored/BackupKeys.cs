@@ -31,6 +31,6 @@ internal static class BackupKeys
                 : null;
         }
 
-        return new AgeKeyRing(await source.ReadAsync(Environment.GetEnvironmentVariable, cancellationToken));
+        return new AgeKeyRing(await IdentitySource.ReadAsync(source, cancellationToken));
     }
 }

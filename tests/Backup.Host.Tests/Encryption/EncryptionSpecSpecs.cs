@@ -36,7 +36,8 @@ public sealed class EncryptionSpecSpecs : IDisposable
             """, ("NEW_KEY", _two.Recipient.ToString()));
 
         spec.Encryption!.Recipients.Should().Equal(_one.Recipient, _two.Recipient, _three.Recipient);
-        spec.Encryption.Identity.Should().Be(new IdentitySource("/etc/backup-age/key.txt", null));
+        spec.Encryption.Identity!.FilePath.Should().Be("/etc/backup-age/key.txt");
+        spec.Encryption.Identity.Setting.Should().Be("encryption.identity");
     }
 
     [Fact]
@@ -76,15 +77,30 @@ public sealed class EncryptionSpecSpecs : IDisposable
         var file = _dir.Combine("key.txt");
         await File.WriteAllTextAsync(file, $"# created: now\n# public key: x\n{secret}\n");
 
-        (await new IdentitySource(file, null).ReadAsync(_ => null, CancellationToken.None)).Should().ContainSingle();
-        (await new IdentitySource(null, "AGE_KEY").ReadAsync(_ => secret, CancellationToken.None)).Should().ContainSingle();
-        var broken = () => new IdentitySource(null, "AGE_KEY").ReadAsync(_ => secret[..^2] + "QQ", CancellationToken.None);
-        var unset = () => new IdentitySource(null, "AGE_KEY").ReadAsync(_ => null, CancellationToken.None);
-        var missing = () => new IdentitySource(_dir.Combine("nope"), null).ReadAsync(_ => null, CancellationToken.None);
+        // Variables of this test's own: the process environment is shared by the tests running beside it.
+        var good = $"BACKUP_TEST_AGE_KEY_{Guid.NewGuid():N}";
+        var bad = $"BACKUP_TEST_AGE_KEY_{Guid.NewGuid():N}";
+        var unsetVariable = $"BACKUP_TEST_AGE_KEY_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(good, secret);
+        Environment.SetEnvironmentVariable(bad, secret[..^2] + "QQ");
+        try
+        {
+            (await IdentitySource.ReadAsync(SecretReference.FromFile(IdentitySource.Setting, file), CancellationToken.None)).Should().ContainSingle();
+            (await IdentitySource.ReadAsync(SecretReference.FromEnvironment(IdentitySource.Setting, good), CancellationToken.None)).Should().ContainSingle();
+            var broken = () => IdentitySource.ReadAsync(SecretReference.FromEnvironment(IdentitySource.Setting, bad), CancellationToken.None);
+            var unset = () => IdentitySource.ReadAsync(SecretReference.FromEnvironment(IdentitySource.Setting, unsetVariable), CancellationToken.None);
+            var missing = () => IdentitySource.ReadAsync(SecretReference.FromFile(IdentitySource.Setting, _dir.Combine("nope")), CancellationToken.None);
 
-        (await broken.Should().ThrowAsync<BackupCredentialsException>()).Which.Message.Should().Contain("not an age identity").And.NotContain(secret[..20]);
-        (await unset.Should().ThrowAsync<BackupCredentialsException>()).Which.Message.Should().Contain("AGE_KEY is empty or not set");
-        (await missing.Should().ThrowAsync<BackupCredentialsException>()).Which.Message.Should().Contain("cannot read the identity file");
+            (await broken.Should().ThrowAsync<BackupCredentialsException>()).Which.Message.Should()
+                .StartWith($"encryption.identity: ${bad} is not an age identity").And.NotContain(secret[..20]);
+            (await unset.Should().ThrowAsync<BackupCredentialsException>()).Which.Message.Should().Be($"encryption.identity: ${unsetVariable} is not set or empty");
+            (await missing.Should().ThrowAsync<BackupCredentialsException>()).Which.Message.Should().StartWith($"encryption.identity: cannot read file '{_dir.Combine("nope")}'");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(good, null);
+            Environment.SetEnvironmentVariable(bad, null);
+        }
     }
 
     private static JobSpec Parse(string encryption, params (string Name, string Value)[] environment)
